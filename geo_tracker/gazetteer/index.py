@@ -1,0 +1,219 @@
+"""The compiled name index: every layer's names folded into one lookup structure.
+
+Places are stored column-wise (NumPy arrays for coordinates, plain lists for
+strings) so the 240,000-place world layer stays small; a :class:`Place` is
+built only when asked for. Three maps lead from a key to place numbers:
+
+* ``exact``: :func:`~geo_tracker.normalize.fold` of every name;
+* ``bare``: the same with the Arabic article removed (``al walid`` → ``walid``);
+* ``skeletons``: :func:`~geo_tracker.normalize.skeleton` keys of the curated
+  and user layers, for spellings no table lists.
+
+``first_tokens`` maps the first token of every key to the longest key (in
+tokens) that starts with it, so recognition tries only the few n-grams that
+can match at each token of a report.
+
+The compiled index is pickled to the user cache directory, keyed by a hash
+of its inputs (curated files, data-package versions, index format), so the
+second start loads it instead of rebuilding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..models import Place
+from ..normalize import fold, skeleton, strip_articles
+from .world import WorldRow
+
+INDEX_FORMAT = 4
+MIN_KEY_LENGTH = 3
+
+LAYER_RANK = {"world": 0, "curated": 2}
+"""Precedence of layers when candidates tie: user layers (rank 3) > curated > world."""
+USER_LAYER_RANK = 3
+
+
+def _bare_key(key: str) -> str | None:
+    tokens = key.split()
+    bare = " ".join(strip_articles(tokens))
+    return bare if bare != key and len(bare) >= MIN_KEY_LENGTH else None
+
+
+@dataclass
+class NameIndex:
+    """Column store of places plus the key maps; see module doc."""
+
+    ids: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    countries: list[str | None] = field(default_factory=list)
+    admin1: list[str | None] = field(default_factory=list)
+    layers: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    lat: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    lon: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    uncertainty_km: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    population: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    layer_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
+    extras: dict[int, tuple[tuple[str, ...], str | None]] = field(default_factory=dict)
+    exact: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    bare: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    skeletons: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    by_id: dict[str, int] = field(default_factory=dict)
+    first_tokens: dict[str, int] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def place(self, i: int) -> Place:
+        """Materialise place number ``i``."""
+        alt, note = self.extras.get(i, ((), None))
+        return Place(
+            id=self.ids[i],
+            name=self.names[i],
+            kind=self.kinds[i],
+            country=self.countries[i],
+            lat=float(self.lat[i]),
+            lon=float(self.lon[i]),
+            uncertainty_km=float(self.uncertainty_km[i]),
+            alt_names=alt,
+            admin1=self.admin1[i],
+            population=int(self.population[i]),
+            source=self.sources[i],
+            note=note,
+            layer=self.layers[i],
+        )
+
+
+class IndexBuilder:
+    """Accumulates layers, then compiles a :class:`NameIndex`."""
+
+    def __init__(self) -> None:
+        self._cols: dict[str, list] = defaultdict(list)
+        self._extras: dict[int, tuple[tuple[str, ...], str | None]] = {}
+        self._exact: dict[str, list[int]] = defaultdict(list)
+        self._bare: dict[str, list[int]] = defaultdict(list)
+        self._skel: dict[str, list[int]] = defaultdict(list)
+        self._ranks: list[int] = []
+
+    def _add(self, row: WorldRow, layer: str, rank: int, *, with_skeletons: bool) -> int:
+        i = len(self._ranks)
+        c = self._cols
+        c["ids"].append(row.id)
+        c["names"].append(row.name)
+        c["kinds"].append(row.kind)
+        c["countries"].append(row.country)
+        c["admin1"].append(row.admin1)
+        c["layers"].append(layer)
+        c["sources"].append(row.source)
+        c["lat"].append(row.lat)
+        c["lon"].append(row.lon)
+        c["unc"].append(row.uncertainty_km)
+        c["pop"].append(row.population)
+        self._ranks.append(rank)
+        keys = {fold(n) for n in row.names}
+        for key in keys:
+            if len(key) < MIN_KEY_LENGTH:
+                continue
+            self._exact[key].append(i)
+            bare = _bare_key(key)
+            if bare:
+                self._bare[bare].append(i)
+        if with_skeletons:
+            for n in row.names:
+                sk = skeleton(n)
+                if len(sk) >= MIN_KEY_LENGTH:
+                    self._skel[sk].append(i)
+        return i
+
+    def add_world(self, rows: Iterable[WorldRow]) -> None:
+        for row in rows:
+            self._add(row, "world", LAYER_RANK["world"], with_skeletons=False)
+
+    def add_places(self, places: Iterable[Place], *, layer: str = "curated", rank: int | None = None) -> None:
+        rank = LAYER_RANK.get(layer, USER_LAYER_RANK) if rank is None else rank
+        for p in places:
+            row = WorldRow(
+                id=p.id, name=p.name, names=(p.name, *p.alt_names), kind=p.kind, country=p.country,
+                admin1=p.admin1, lat=p.lat, lon=p.lon, uncertainty_km=p.uncertainty_km,
+                population=p.population, source=p.source or "",
+            )
+            i = self._add(row, layer, rank, with_skeletons=True)
+            self._extras[i] = (p.alt_names, p.note)
+
+    def build(self) -> NameIndex:
+        c = self._cols
+        freeze = lambda d: {k: tuple(dict.fromkeys(v)) for k, v in d.items()}  # noqa: E731
+        idx = NameIndex(
+            ids=c["ids"], names=c["names"], kinds=c["kinds"], countries=c["countries"],
+            admin1=c["admin1"], layers=c["layers"], sources=c["sources"],
+            lat=np.asarray(c["lat"], dtype=np.float64),
+            lon=np.asarray(c["lon"], dtype=np.float64),
+            uncertainty_km=np.asarray(c["unc"], dtype=np.float32),
+            population=np.asarray(c["pop"], dtype=np.int64),
+            layer_rank=np.asarray(self._ranks, dtype=np.int8),
+            extras=self._extras,
+            exact=freeze(self._exact),
+            bare=freeze(self._bare),
+            skeletons=freeze(self._skel),
+        )
+        idx.by_id = {pid: i for i, pid in enumerate(idx.ids)}
+        first: dict[str, int] = {}
+        for key in idx.exact.keys() | idx.bare.keys():
+            tokens = key.split(" ")
+            if first.get(tokens[0], 0) < len(tokens):
+                first[tokens[0]] = len(tokens)
+        idx.first_tokens = first
+        return idx
+
+
+def cache_dir() -> Path:
+    """Where compiled indexes are cached (``GEO_TRACKER_CACHE`` overrides)."""
+    env = os.environ.get("GEO_TRACKER_CACHE")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("geo-tracker"))
+
+
+def fingerprint(parts: Sequence[bytes | str]) -> str:
+    """A short content hash of the index inputs."""
+    h = hashlib.sha256(f"format={INDEX_FORMAT}".encode())
+    for part in parts:
+        h.update(part.encode() if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()[:20]
+
+
+def load_cached(key: str) -> NameIndex | None:
+    path = cache_dir() / f"index-{key}.pkl"
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except Exception:  # a corrupt or foreign cache file is rebuilt, never trusted
+        return None
+
+
+def store_cached(key: str, index: NameIndex) -> None:
+    directory = cache_dir()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".index-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, directory / f"index-{key}.pkl")
+    except OSError:
+        pass  # a read-only cache directory only costs start-up time

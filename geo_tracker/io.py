@@ -1,0 +1,578 @@
+"""Read reports from files and directories.
+
+Every reader yields :class:`geo_tracker.models.Report` objects. Supported inputs:
+
+``.txt`` / ``.md``
+    One report per file. Optional front-matter lines at the top
+    (``published:``, ``source:``, ``url:``, ``id:``) end at the first blank line
+    or the first line that is not one of those ``key: value`` lines; a block
+    fenced by ``---`` lines is accepted too. The id defaults to the file stem.
+``.jsonl``
+    One JSON object per line (blank lines are ignored). Streamed.
+``.json``
+    A list of objects, or ``{"reports": [...]}``.
+``.csv``
+    A header row, then one record per row. Streamed.
+a directory
+    Every supported file below it, recursively, in sorted order (hidden files
+    and directories are ignored).
+
+Records carry ``text`` (required) and optionally ``id``, ``published``
+(ISO ``YYYY-MM-DD``, full ISO datetimes accepted), ``source`` and ``url``.
+A record without an id gets ``<file stem>:<line>`` (JSONL, CSV) or
+``<file stem>:<n>`` (the n-th item, from 1, of a JSON list).
+
+Problems raise :class:`geo_tracker.errors.InputError` with a one-line message
+that starts with the file (``file:line`` for JSONL/CSV records). With
+``skip_bad=True`` bad records and files are skipped and their messages passed
+to ``on_skip`` instead.
+
+Example:
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "convoy.md").write_text(
+    ...     "published: 2021-02-08\\nsource: SOHR\\n\\n45 vehicles entered via Al-Walid.\\n",
+    ...     encoding="utf-8")
+    >>> [(r.id, r.published.isoformat(), r.source) for r in read_reports([d])]
+    [('convoy', '2021-02-08', 'SOHR')]
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as _dt
+import importlib.resources
+import json
+import logging
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import InputError
+from .models import Report
+
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "read_reports",
+    "read_report_file",
+    "iter_input_files",
+    "parse_date",
+    "sample_paths",
+]
+
+log = logging.getLogger(__name__)
+
+Errors = Literal["strict", "replace"]
+SkipHandler = Callable[[str], None]
+
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".jsonl", ".json", ".csv")
+"""File extensions :func:`read_reports` understands (case-insensitive)."""
+
+FRONT_MATTER_KEYS: tuple[str, ...] = ("published", "source", "url", "id")
+
+_FRONT_MATTER_RE = re.compile(r"^\s*(published|source|url|id)\s*:\s*(.*?)\s*$", re.IGNORECASE)
+_SNIFF_BYTES = 8192
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@dataclass(frozen=True)
+class _Bad:
+    """A problem found while streaming a file; raised or skipped by the caller."""
+
+    message: str
+
+
+def _default_on_skip(message: str) -> None:
+    log.warning("skipped: %s", message)
+
+
+def parse_date(value: Any) -> _dt.date | None:
+    """Parse an ISO date (``YYYY-MM-DD``) or ISO datetime; ``None``/``""`` give ``None``.
+
+    Raises ``ValueError`` for anything else.
+
+    Example:
+        >>> parse_date("2021-02-06"), parse_date("2021-02-06T09:30:00Z")
+        (datetime.date(2021, 2, 6), datetime.date(2021, 2, 6))
+    """
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"bad date {value!r} (expected YYYY-MM-DD)")
+    s = value.strip()
+    if not s:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+        try:
+            return _dt.date.fromisoformat(s)
+        except ValueError:
+            raise ValueError(f"bad date {value!r} (expected YYYY-MM-DD)") from None
+    if re.match(r"\d{4}-\d{2}-\d{2}[T ]", s):
+        try:
+            return _dt.datetime.fromisoformat(s.replace("Z", "+00:00").replace("z", "+00:00")).date()
+        except ValueError:
+            pass
+    raise ValueError(f"bad date {value!r} (expected YYYY-MM-DD)")
+
+
+def _opt_str(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, got {type(value).__name__}")
+    value = value.strip()
+    return value or None
+
+
+def _make_report(
+    record: Any,
+    *,
+    where: str,
+    default_id: str,
+    published: _dt.date | None,
+) -> Report | _Bad:
+    """Validate one record (a mapping) into a Report, or describe why it is bad."""
+    if not isinstance(record, dict):
+        return _Bad(f"{where}: expected a JSON object, got {type(record).__name__}")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return _Bad(f"{where}: missing 'text'")
+    try:
+        rid = _opt_str(record.get("id"))
+    except ValueError as exc:
+        return _Bad(f"{where}: bad 'id': {exc}")
+    try:
+        date = parse_date(record.get("published"))
+    except ValueError as exc:
+        return _Bad(f"{where}: {exc}")
+    try:
+        source = _opt_str(record.get("source"))
+        url = _opt_str(record.get("url"))
+    except ValueError as exc:
+        return _Bad(f"{where}: bad 'source' or 'url': {exc}")
+    return Report(
+        id=rid or default_id,
+        text=text.strip(),
+        published=date if date is not None else published,
+        source=source,
+        url=url,
+    )
+
+
+def _sniff(path: Path) -> bytes:
+    """Check a file is readable, non-empty and not binary; return its first bytes."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(_SNIFF_BYTES)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+    if b"\x00" in head:
+        raise InputError(f"{path}: binary file (contains NUL bytes), not a report")
+    if not head.strip() or head.strip() == codecs.BOM_UTF8:
+        raise InputError(f"{path}: empty file")
+    return head
+
+
+def _decode(data: bytes, path: Path, errors: Errors, line: int | None = None) -> str:
+    try:
+        text = data.decode("utf-8", errors=errors)
+    except UnicodeDecodeError as exc:
+        line_no = line if line is not None else data.count(b"\n", 0, exc.start) + 1
+        where = f"{path}:{line_no}"
+        raise InputError(
+            f"{where}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
+            "use errors='replace' to read it anyway"
+        ) from None
+    return text
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def _read_text_file(path: Path, errors: Errors, published: _dt.date | None) -> Iterator[Report | _Bad]:
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise InputError(f"{path}: binary file (contains NUL bytes), not a report")
+    text = _decode(data, path, errors)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    meta, body = _split_front_matter(text)
+    body = body.strip()
+    if not body:
+        raise InputError(f"{path}: empty file" if not meta else f"{path}: no report text after the front matter")
+    try:
+        date = parse_date(meta.get("published"))
+    except ValueError as exc:
+        raise InputError(f"{path}: {exc}") from None
+    yield Report(
+        id=meta.get("id") or path.stem,
+        text=body,
+        published=date if date is not None else published,
+        source=meta.get("source") or None,
+        url=meta.get("url") or None,
+    )
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Split ``key: value`` lines off the top of a text report.
+
+    Example:
+        >>> _split_front_matter("source: SOHR\\nurl: https://x\\n\\nBody")
+        ({'source': 'SOHR', 'url': 'https://x'}, 'Body')
+    """
+    lines = text.splitlines(keepends=True)
+    meta: dict[str, str] = {}
+    i = 0
+    # Skip leading blank lines.
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    if i < len(lines) and lines[i].strip() == "---":
+        # Fenced block: everything up to the closing '---'; unknown keys are ignored.
+        for j in range(i + 1, len(lines)):
+            if lines[j].strip() == "---":
+                for raw in lines[i + 1 : j]:
+                    m = _FRONT_MATTER_RE.match(raw)
+                    if m:
+                        meta[m.group(1).lower()] = m.group(2)
+                return meta, "".join(lines[j + 1 :])
+        return {}, text  # no closing fence: not front matter
+    while i < len(lines):
+        m = _FRONT_MATTER_RE.match(lines[i])
+        if not m:
+            break
+        meta[m.group(1).lower()] = m.group(2)
+        i += 1
+    if not meta:
+        return {}, text
+    if i < len(lines) and not lines[i].strip():
+        i += 1
+    return meta, "".join(lines[i:])
+
+
+def _binary_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    with path.open("rb") as fh:
+        for n, raw in enumerate(fh, start=1):
+            if n == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            yield n, raw
+
+
+def _read_jsonl(path: Path, errors: Errors, published: _dt.date | None) -> Iterator[Report | _Bad]:
+    stem = path.stem
+    count = 0
+    for n, raw in _binary_lines(path):
+        where = f"{path}:{n}"
+        if b"\x00" in raw:
+            yield _Bad(f"{where}: binary data (NUL bytes)")
+            continue
+        try:
+            line = _decode(raw, path, errors, line=n)
+        except InputError as exc:
+            yield _Bad(str(exc))
+            continue
+        if not line.strip():
+            continue
+        count += 1
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield _Bad(f"{where}: malformed JSON ({exc.msg} at column {exc.colno})")
+            continue
+        yield _make_report(obj, where=where, default_id=f"{stem}:{n}", published=published)
+    if count == 0:
+        raise InputError(f"{path}: empty file")
+
+
+def _read_json(path: Path, errors: Errors, published: _dt.date | None) -> Iterator[Report | _Bad]:
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise InputError(f"{path}: binary file (contains NUL bytes), not a report")
+    text = _decode(data, path, errors)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise InputError(f"{path}: empty file")
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}: malformed JSON ({exc.msg} at column {exc.colno})") from None
+    if isinstance(doc, dict) and "reports" in doc:
+        items = doc["reports"]
+    else:
+        items = doc
+    if not isinstance(items, list):
+        raise InputError(f'{path}: expected a list of report objects or {{"reports": [...]}}')
+    if not items:
+        raise InputError(f"{path}: empty file (no reports)")
+    stem = path.stem
+    for n, obj in enumerate(items, start=1):
+        yield _make_report(obj, where=f"{path}: item {n}", default_id=f"{stem}:{n}", published=published)
+
+
+def _read_csv(path: Path, errors: Errors, published: _dt.date | None) -> Iterator[Report | _Bad]:
+    bad_lines: list[_Bad] = []
+
+    def lines() -> Iterator[str]:
+        for n, raw in _binary_lines(path):
+            # A bad line is replaced by an empty one so csv line numbers stay right.
+            if b"\x00" in raw:
+                bad_lines.append(_Bad(f"{path}:{n}: binary data (NUL bytes)"))
+                yield "\n"
+                continue
+            try:
+                yield _decode(raw, path, errors, line=n)
+            except InputError as exc:
+                bad_lines.append(_Bad(str(exc)))
+                yield "\n"
+
+    reader = csv.reader(lines())
+    header: list[str] | None = None
+    stem = path.stem
+    last_line = 0
+    count = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise InputError(f"{path}:{reader.line_num}: malformed CSV ({exc})") from None
+        start = last_line + 1
+        last_line = reader.line_num
+        while bad_lines:
+            yield bad_lines.pop(0)
+        if not row or all(not cell.strip() for cell in row):
+            continue
+        if header is None:
+            header = [h.strip().lower() for h in row]
+            if "text" not in header:
+                raise InputError(f"{path}:{start}: missing 'text' column in the header row")
+            continue
+        count += 1
+        record = {key: (row[i] if i < len(row) else None) for i, key in enumerate(header) if key}
+        yield _make_report(record, where=f"{path}:{start}", default_id=f"{stem}:{start}", published=published)
+    while bad_lines:
+        yield bad_lines.pop(0)
+    if header is None:
+        raise InputError(f"{path}: empty file")
+    if count == 0:
+        raise InputError(f"{path}: empty file (header row but no records)")
+
+
+_READERS: dict[str, Callable[[Path, Errors, _dt.date | None], Iterator[Report | _Bad]]] = {
+    ".txt": _read_text_file,
+    ".md": _read_text_file,
+    ".jsonl": _read_jsonl,
+    ".json": _read_json,
+    ".csv": _read_csv,
+}
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def _check_errors_arg(errors: str) -> None:
+    if errors not in ("strict", "replace"):
+        raise ValueError(f"errors must be 'strict' or 'replace', not {errors!r}")
+
+
+def read_report_file(
+    path: str | os.PathLike[str],
+    *,
+    published: _dt.date | None = None,
+    errors: Errors = "strict",
+    skip_bad: bool = False,
+    on_skip: SkipHandler | None = None,
+) -> Iterator[Report]:
+    """Yield the reports in one file (``.txt``, ``.md``, ``.jsonl``, ``.json``, ``.csv``).
+
+    The path, its extension and its first bytes (empty? binary?) are checked
+    before this returns, so those errors raise at call time even with
+    ``skip_bad`` (:func:`read_reports` turns them into skips). Problems with
+    single records raise :class:`InputError` while iterating, or with
+    ``skip_bad=True`` are passed to ``on_skip`` (default: a logged warning).
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.jsonl"
+        >>> _ = p.write_text('{"text": "A convoy entered."}\\n', encoding="utf-8")
+        >>> [r.id for r in read_report_file(p)]
+        ['r:1']
+    """
+    _check_errors_arg(errors)
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file or directory")
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory (use read_reports to read directories)")
+    suffix = p.suffix.lower()
+    reader = _READERS.get(suffix)
+    if reader is None:
+        shown = suffix or "(no extension)"
+        raise InputError(
+            f"{p}: unsupported file type {shown} (expected one of {', '.join(SUPPORTED_SUFFIXES)})"
+        )
+    _sniff(p)
+    return _drain(reader(p, errors, published), skip_bad=skip_bad, on_skip=on_skip or _default_on_skip)
+
+
+def _drain(items: Iterator[Report | _Bad], *, skip_bad: bool, on_skip: SkipHandler) -> Iterator[Report]:
+    for item in items:
+        if isinstance(item, _Bad):
+            if not skip_bad:
+                raise InputError(item.message)
+            on_skip(item.message)
+            continue
+        yield item
+
+
+def iter_input_files(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """Expand inputs to files: files pass through, directories become their supported files.
+
+    Directory contents are sorted by relative path and searched recursively;
+    hidden entries (names starting with ``.``) are skipped. A missing path is
+    passed through unchanged so the reader reports it.
+
+    Example:
+        >>> list(iter_input_files(["no/such/file.md"]))
+        [PosixPath('no/such/file.md')]
+    """
+    if isinstance(inputs, (str, os.PathLike)):
+        inputs = [inputs]
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            found = [
+                f
+                for f in p.rglob("*")
+                if f.is_file()
+                and f.suffix.lower() in SUPPORTED_SUFFIXES
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            ]
+            yield from sorted(found, key=lambda f: f.relative_to(p).as_posix())
+        else:
+            yield p
+
+
+def read_reports(
+    inputs: Iterable[str | os.PathLike[str]],
+    *,
+    published: _dt.date | None = None,
+    errors: Errors = "strict",
+    skip_bad: bool = False,
+    on_skip: SkipHandler | None = None,
+) -> Iterator[Report]:
+    """Yield every report in ``inputs`` (files and/or directories), lazily and in order.
+
+    Args:
+        inputs: paths of report files or directories (a single path is accepted too).
+        published: default publication date for records that lack one.
+        errors: ``'strict'`` raises on bytes that are not UTF-8; ``'replace'``
+            substitutes U+FFFD.
+        skip_bad: skip bad records and files instead of raising; each skip is
+            reported through ``on_skip``.
+        on_skip: called with the one-line message of each skipped record or
+            file (default: a logged warning).
+
+    Ids are unique within one call: an explicit id seen twice is an error
+    (skippable); a generated id (file stem, ``stem:line``) that collides gets
+    ``~2``, ``~3``… appended.
+
+    Raises:
+        InputError: the first problem, unless ``skip_bad`` is set.
+
+    Example:
+        >>> from geo_tracker.io import read_reports, sample_paths
+        >>> reports = list(read_reports(sample_paths()))
+        >>> len(reports) >= 10 and all(r.published for r in reports)
+        True
+    """
+    _check_errors_arg(errors)
+    handler = on_skip or _default_on_skip
+    seen: dict[str, str] = {}
+
+    for path in iter_input_files(inputs):
+        try:
+            reports = read_report_file(path, published=published, errors=errors, skip_bad=skip_bad, on_skip=handler)
+            for report in reports:
+                explicit = not _is_generated_id(report.id, path)
+                if report.id in seen:
+                    if explicit:
+                        message = f"{path}: duplicate id {report.id!r} (first seen in {seen[report.id]})"
+                        if not skip_bad:
+                            raise InputError(message)
+                        handler(message)
+                        continue
+                    n = 2
+                    while f"{report.id}~{n}" in seen:
+                        n += 1
+                    report = Report(
+                        id=f"{report.id}~{n}",
+                        text=report.text,
+                        published=report.published,
+                        source=report.source,
+                        url=report.url,
+                    )
+                seen[report.id] = str(path)
+                yield report
+        except InputError as exc:
+            if not skip_bad:
+                raise
+            handler(str(exc))
+
+
+def _is_generated_id(rid: str, path: Path) -> bool:
+    stem = path.stem
+    if rid == stem:
+        return True
+    prefix = stem + ":"
+    return rid.startswith(prefix) and rid[len(prefix) :].isdigit()
+
+
+def sample_paths() -> list[Path]:
+    """The bundled sample reports (``data/samples`` in a checkout), sorted by name.
+
+    Looks in the installed package ``geo_tracker._bundled`` first, then falls
+    back to the ``data/samples`` directory of a source checkout.
+
+    Example:
+        >>> paths = sample_paths()
+        >>> len(paths) >= 10 and all(p.suffix == ".md" for p in paths)
+        True
+    """
+    candidates: list[Path] = []
+    try:
+        res = importlib.resources.files("geo_tracker._bundled") / "samples"
+        if isinstance(res, Path):
+            candidates.append(res)
+    except (ModuleNotFoundError, TypeError, FileNotFoundError, ValueError):
+        pass
+    candidates.append(Path(__file__).resolve().parent.parent / "data" / "samples")
+    for folder in candidates:
+        if folder.is_dir():
+            found = sorted(
+                (
+                    p
+                    for p in folder.iterdir()
+                    if p.is_file()
+                    and p.suffix.lower() in SUPPORTED_SUFFIXES
+                    and not p.name.startswith(".")
+                    and not p.stem.upper().startswith("README")
+                ),
+                key=lambda p: p.name,
+            )
+            if found:
+                return found
+    return []

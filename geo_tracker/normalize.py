@@ -1,0 +1,225 @@
+"""Name normalisation for matching, with offsets back into the original text.
+
+Two levels of key:
+
+``fold(s)``
+    Orthographic folding that every spelling shares: case, Latin diacritics
+    (``Qamişlo`` → ``qamislo``), apostrophes and ʿayn marks dropped
+    (``Ya'rubiyah`` → ``yarubiyah``), hyphens and punctuation to one space,
+    Arabic orthography (alef forms → ا, ة → ه, ى → ي, hamza seats, tatweel
+    and harakat removed), Arabic-Indic digits → ASCII.
+
+``skeleton(name)``
+    A transliteration-tolerant key for romanised Arabic and Kurdish: the
+    article is dropped, ``q``/``k``, ``kh``/``h``/``k``, ``sh``/``s``,
+    ``dh``/``z``/``d`` and doubled letters are merged and inner vowels and
+    semivowels are removed, so that ``Rumeilan`` and ``Rmelan``,
+    ``Hassakeh`` and ``Hasakah``, ``Ayn Diwar`` and ``Ain Dewar`` share a key.
+
+:class:`FoldedText` folds a whole report once and maps every folded offset
+back to the original, so matches found on the folded text have exact
+offsets in the report (``text[start:end] == mention``).
+
+Example:
+    >>> fold("AL-WALID"), fold("al Waleed"), fold("Al-Walid")
+    ('al walid', 'al waleed', 'al walid')
+    >>> skeleton("al-Waleed") == skeleton("Al-Walid")
+    True
+    >>> fold("القامشلي") == fold("ٱلقامشلى")
+    True
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+_DELETE = "\x01"
+
+# Characters removed entirely: apostrophes and ʿayn/hamza marks used in
+# romanisation, Arabic tatweel and vowel marks, zero-width and bidi controls.
+_DELETED_CHARS = (
+    "'’‘ʿʾ`´ʼʻ′"
+    "\u0640"  # tatweel
+    "\u00ad"  # soft hyphen
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\ufeff"
+)
+_ARABIC_MARKS = [chr(c) for c in range(0x064B, 0x0660)] + ["\u0670", "\u06e1", "\u06ed"]
+
+_ARABIC_LETTERS = {
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+    "ة": "ه", "ى": "ي", "ی": "ي", "ئ": "ي", "ؤ": "و", "ك": "ك", "ک": "ك",
+    "ۀ": "ه", "ہ": "ه", "ھ": "ه",
+}
+_SPECIAL_LATIN = {
+    "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "t", "æ": "a", "œ": "o",
+    "ħ": "h", "ŧ": "t", "ŀ": "l", "ɨ": "i",
+}
+
+
+def _fold_char(ch: str) -> str:
+    """Fold one character to at most one character (``_DELETE`` for removal)."""
+    if ch in _DELETED_CHARS or ch in _ARABIC_MARKS:
+        return _DELETE
+    if ch == _DELETE:
+        return " "
+    if ch in _ARABIC_LETTERS:
+        return _ARABIC_LETTERS[ch]
+    cat = unicodedata.category(ch)
+    if cat == "Mn":
+        return _DELETE
+    if cat == "Nd":
+        return str(unicodedata.digit(ch))
+    if cat[0] in "PSZC" and ch not in "&":
+        return " "
+    low = ch.lower()
+    if len(low) != 1:
+        return ch
+    if low in _SPECIAL_LATIN:
+        return _SPECIAL_LATIN[low]
+    if ord(low) < 0x80:
+        return low
+    decomposed = unicodedata.normalize("NFD", low)
+    base = decomposed[0]
+    if len(decomposed) > 1 and ord(base) < 0x80:
+        return base
+    return low
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    """``str.translate`` table for the BMP (built once, on first use)."""
+    table: dict[int, str] = {}
+    for code in range(0x10000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        ch = chr(code)
+        folded = _fold_char(ch)
+        if folded != ch:
+            table[code] = folded
+    return table
+
+
+_SQUEEZE = re.compile(_DELETE + "+| +(?= )|^ +| +$")
+
+
+def fold(s: str) -> str:
+    """Orthographic folding shared by names and report text (see module doc)."""
+    return _SQUEEZE.sub("", s.translate(_fold_table()))
+
+
+@dataclass(frozen=True)
+class FoldedText:
+    """A report folded once for matching, with offsets back to the original.
+
+    Example:
+        >>> ft = FoldedText.of("Near  Al-Ya'rubiyah.")
+        >>> ft.folded
+        'near al yarubiyah '
+        >>> i = ft.folded.index("al yarubiyah")
+        >>> s, e = ft.span(i, i + len("al yarubiyah"))
+        >>> "Near  Al-Ya'rubiyah."[s:e]
+        "Al-Ya'rubiyah"
+    """
+
+    original: str
+    folded: str
+    _norm_starts: tuple[int, ...]
+    _orig_starts: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str) -> "FoldedText":
+        mapped = text.translate(_fold_table())
+        pieces: list[str] = []
+        norm_starts: list[int] = []
+        orig_starts: list[int] = []
+        pos = 0
+        norm_len = 0
+        for m in re.finditer(_DELETE + "+| +(?= )", mapped):
+            if m.start() > pos:
+                norm_starts.append(norm_len)
+                orig_starts.append(pos)
+                pieces.append(mapped[pos : m.start()])
+                norm_len += m.start() - pos
+            pos = m.end()
+        if pos < len(mapped) or not pieces:
+            norm_starts.append(norm_len)
+            orig_starts.append(pos)
+            pieces.append(mapped[pos:])
+        return cls(text, "".join(pieces), tuple(norm_starts), tuple(orig_starts))
+
+    def offset(self, i: int) -> int:
+        """Original offset of folded character ``i``."""
+        k = bisect.bisect_right(self._norm_starts, i) - 1
+        return self._orig_starts[k] + (i - self._norm_starts[k])
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``(start, end)`` of the folded span ``[start, end)`` (``end > start``)."""
+        return self.offset(start), self.offset(end - 1) + 1
+
+
+# --- skeleton keys -----------------------------------------------------------
+
+ARTICLES = frozenset(
+    {"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ed", "er", "es", "et", "ez", "ul", "il"}
+)
+"""Romanised forms of the Arabic article, as separate tokens after folding."""
+
+_SUN_ASSIMILATED = re.compile(r"^[ae](?:([tdrzsnl])(?=\1[a-z])|sh(?=sh))")
+_TAA_MARBUTA = re.compile(r"(?<=[aeiouy])h$")
+_DIGRAPHS = [("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "c"), ("dh", "z"), ("th", "t"), ("zh", "z"), ("ph", "f")]
+_VOWELS = re.compile(r"[aeiouyw]")
+_DOUBLES = re.compile(r"(.)\1+")
+
+
+def _skeleton_token(tok: str) -> str:
+    if not tok.isascii():
+        return tok
+    tok = _SUN_ASSIMILATED.sub("", tok) if len(tok) > 4 else tok
+    tok = _TAA_MARBUTA.sub("", tok)
+    tok = tok.replace("q", "k")
+    for a, b in _DIGRAPHS:
+        tok = tok.replace(a, b)
+    head, rest = tok[:1], tok[1:]
+    if head in "aeiouyw":
+        head = "V"
+    return _DOUBLES.sub(r"\1", head + _VOWELS.sub("", rest))
+
+
+def strip_articles(tokens: list[str]) -> list[str]:
+    """Drop article tokens (``al``, ``el``, ``ad``…) and the Arabic ``ال`` prefix.
+
+    Example:
+        >>> strip_articles(["al", "walid"]), strip_articles(["الوليد"])
+        (['walid'], ['وليد'])
+    """
+    out = []
+    for tok in tokens:
+        if tok in ARTICLES:
+            continue
+        if tok.startswith("ال") and len(tok) > 3:
+            tok = tok[2:]
+        out.append(tok)
+    return out or tokens
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(name: str) -> str:
+    """Transliteration-tolerant key of a name (see module doc); spaces removed.
+
+    Example:
+        >>> skeleton("Rumeilan") == skeleton("Rmelan")
+        True
+        >>> skeleton("Hassakeh") == skeleton("Al-Hasakah") == skeleton("Hesekê")
+        True
+    """
+    tokens = strip_articles(fold(name).split())
+    return "".join(_skeleton_token(t) for t in tokens)
+
+
+def is_arabic(s: str) -> bool:
+    """True when ``s`` contains Arabic-script letters."""
+    return any("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" for ch in s)

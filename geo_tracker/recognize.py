@@ -1,0 +1,226 @@
+"""Toponym recognition: find the spans of a report that name gazetteer places.
+
+The report is folded once (:class:`~geo_tracker.normalize.FoldedText`) and
+split into tokens; at each token only the n-grams that can start a known
+key are looked up (longest first). Arabic proclitics (و ف ب ك ل) glued to a
+name are peeled off. Capitalised spans no table lists are tried against the
+transliteration skeletons of the curated layers and confirmed with
+rapidfuzz, so unseen spellings of regional places still match.
+
+Matches of the world layer must look like names (capitalised, not a common
+English word) — the curated regional layer is trusted more.
+
+Example:
+    >>> from geo_tracker.gazetteer import Gazetteer
+    >>> from geo_tracker.models import Place
+    >>> gaz = Gazetteer.from_places([Place("sy-q", "Al-Qamishli", "city", "SY", 37.05, 41.22, 3.0,
+    ...                                    alt_names=("Qamishli", "القامشلي"))])
+    >>> text = "A convoy headed to Qamishly, then بالقامشلي."
+    >>> [(m.surface, text[m.start:m.end]) for m in recognize(text, gaz)]
+    [('Qamishly', 'Qamishly'), ('القامشلي', 'القامشلي')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .gazetteer import Gazetteer
+from .normalize import ARTICLES, FoldedText, fold, is_arabic, strip_articles
+from .stopwords import COMMON_WORDS
+
+MAX_FUZZY_TOKENS = 3
+FUZZY_MIN_RATIO = 80.0
+
+_AR_PROCLITIC = re.compile(r"^(?:[وف]?[بكل]?(ال)|[وف]?ل(ل)|[وفبكل]{1,2})(?=..)")
+
+
+@dataclass(frozen=True)
+class Match:
+    """A recognised span with its candidate places (index, match type)."""
+
+    start: int
+    end: int
+    surface: str
+    key: str
+    hits: tuple[tuple[int, str], ...]
+
+
+def _token_starts(tokens: list[str]) -> list[int]:
+    starts, pos = [], 0
+    for tok in tokens:
+        starts.append(pos)
+        pos += len(tok) + 1
+    return starts
+
+
+def _lookup(index, key: str) -> tuple[tuple[int, str], ...]:
+    hits = [(i, "exact") for i in index.exact.get(key, ())]
+    seen = {i for i, _ in hits}
+    hits += [(i, "bare") for i in index.bare.get(key, ()) if i not in seen]
+    return tuple(hits)
+
+
+def _looks_like_name(surface: str) -> bool:
+    first = surface.lstrip()[:1]
+    return bool(first) and (first.isupper() or is_arabic(first))
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    before = text[max(0, start - 3) : start].rstrip(" \"'‘“(")
+    return start == 0 or not before or before[-1] in ".!?\n:;"
+
+
+def _accept(gaz: Gazetteer, text: str, m: Match) -> bool:
+    """Whether a span is a place mention rather than an ordinary word."""
+    index = gaz.index
+    surface = m.surface
+    if is_arabic(surface):
+        return len(m.key) >= 3
+    if not _looks_like_name(surface):
+        return False
+    if surface.isupper() and len(surface) <= 3:
+        return False
+    curated = any(index.layers[i] != "world" for i, _ in m.hits)
+    if curated:
+        return m.key not in COMMON_WORDS
+    if m.key in COMMON_WORDS:
+        return False
+    if " " not in m.key and _sentence_initial(text, m.start):
+        # A capital at the start of a sentence proves nothing: keep only names
+        # of large or well-known places there.
+        return any(index.kinds[i] in ("country", "admin1", "city") for i, _ in m.hits)
+    return True
+
+
+def _arabic_variants(tok: str) -> list[tuple[int, str]]:
+    """(offset in token, rest) for an Arabic token with proclitics peeled off."""
+    m = _AR_PROCLITIC.match(tok)
+    if not m:
+        return []
+    rest = tok[m.end() :]
+    out = []
+    if m.group(1) or m.group(2):
+        out.append((m.end() - 2, "ال" + rest) if m.group(1) else (m.end(), "ال" + rest))
+        out.append((m.end(), rest))
+    else:
+        out.append((m.end(), rest))
+    return out
+
+
+def recognize(text: str, gaz: Gazetteer) -> list[Match]:
+    """All place-name spans of ``text``, left to right, non-overlapping, longest first."""
+    ft = FoldedText.of(text)
+    tokens = ft.folded.split(" ")
+    starts = _token_starts(tokens)
+    index = gaz.index
+    first = index.first_tokens
+    found: list[Match] = []
+    i = 0
+    n_tokens = len(tokens)
+    while i < n_tokens:
+        tok = tokens[i]
+        match = None
+        width = first.get(tok)
+        if width:
+            match = _longest_at(gaz, ft, tokens, starts, i, width, tok, 0)
+        if match is None and tok and is_arabic(tok[:1]):
+            for offset, rest in _arabic_variants(tok):
+                w = first.get(rest)
+                if w:
+                    match = _longest_at(gaz, ft, tokens, starts, i, w, rest, offset)
+                    if match:
+                        break
+        if match is not None and _accept(gaz, text, match[0]):
+            found.append(match[0])
+            i += match[1]
+            continue
+        i += 1
+    found = _with_articles(text, found)
+    return _merge(found, _fuzzy_spans(gaz, text, ft, tokens, starts, found))
+
+
+def _longest_at(gaz, ft, tokens, starts, i, width, head, offset):
+    index = gaz.index
+    for k in range(min(width, len(tokens) - i), 0, -1):
+        key = head if k == 1 else " ".join([head, *tokens[i + 1 : i + k]])
+        hits = _lookup(index, key)
+        if hits:
+            f_start = starts[i] + offset
+            f_end = starts[i + k - 1] + len(tokens[i + k - 1])
+            start, end = ft.span(f_start, f_end)
+            return Match(start, end, ft.original[start:end], key, hits), k
+    return None
+
+
+def _with_articles(text: str, matches: list[Match]) -> list[Match]:
+    """Extend a match left over a hyphenated article ("al-", "ad-") the key left out."""
+    out = []
+    for m in matches:
+        head = text[max(0, m.start - 4) : m.start]
+        art = re.search(r"(?i)\b([a-z]{1,3})[-‑]\s?$", head)
+        if art and art.group(1).lower() in ARTICLES:
+            start = m.start - (len(head) - art.start())
+            m = Match(start, m.end, text[start : m.end], m.key, m.hits)
+        out.append(m)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _capitalised() -> re.Pattern[str]:
+    return re.compile(r"[A-Z]")
+
+
+def _fuzzy_spans(gaz, text, ft, tokens, starts, found: list[Match]) -> list[Match]:
+    """Capitalised spans not already matched, tried against curated skeletons."""
+    if not gaz.index.skeletons:
+        return []
+    covered = [(m.start, m.end) for m in found]
+    out: list[Match] = []
+    i = 0
+    while i < len(tokens):
+        start, _ = ft.span(starts[i], starts[i] + max(len(tokens[i]), 1))
+        if (
+            len(tokens[i]) < 4
+            or tokens[i] in COMMON_WORDS
+            or tokens[i] in ARTICLES
+            or not text[start : start + 1].isupper()
+            or any(a <= start < b for a, b in covered)
+        ):
+            i += 1
+            continue
+        hit = None
+        for k in range(min(MAX_FUZZY_TOKENS, len(tokens) - i), 0, -1):
+            window = tokens[i : i + k]
+            if any(t in COMMON_WORDS for t in window[1:]):
+                continue
+            f_end = starts[i + k - 1] + len(tokens[i + k - 1])
+            s, e = ft.span(starts[i], f_end)
+            candidates = gaz.matches(text[s:e])
+            confirmed = tuple((j, "skeleton") for j, how in candidates if how == "skeleton" and _close(gaz, j, text[s:e]))
+            if confirmed:
+                hit = (Match(s, e, text[s:e], " ".join(window), confirmed), k)
+                break
+        if hit:
+            out.append(hit[0])
+            i += hit[1]
+        else:
+            i += 1
+    return out
+
+
+def _close(gaz: Gazetteer, i: int, surface: str) -> bool:
+    from rapidfuzz import fuzz
+
+    place = gaz.place(i)
+    target = " ".join(strip_articles(fold(surface).split()))
+    for name in (place.name, *place.alt_names):
+        cand = " ".join(strip_articles(fold(name).split()))
+        if fuzz.ratio(target, cand) >= FUZZY_MIN_RATIO:
+            return True
+    return False
+
+
+def _merge(a: list[Match], b: list[Match]) -> list[Match]:
+    return sorted(a + b, key=lambda m: m.start)

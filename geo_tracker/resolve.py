@@ -1,0 +1,210 @@
+"""Toponym resolution: choose the place each recognised mention refers to.
+
+Each candidate gets a score that adds up evidence which generalises across
+corpora (no rule is keyed to a particular place):
+
+* **match** — exact spelling > article-less > transliteration skeleton;
+* **prior** — kind (country > region > city > village), population, layer
+  (curated and user layers over the world layer);
+* **cue words** — "border crossing", "oil field", "base", "airport",
+  "governorate", "village"… next to the mention favour candidates of that kind;
+* **document coherence** — after a first pass, candidates near the document's
+  confidently resolved places, or inside the countries it names, gain;
+* **"X, Y" and "X in Y"** — a candidate inside the country or region Y gains.
+
+Then a precision code and uncertainty follow from the place's kind:
+areas (countries, governorates, regions, districts) are precision 3, points 1.
+:mod:`geo_tracker.qualify` refines them for "near X", "20 km south of X"…
+
+Example:
+    >>> from geo_tracker.gazetteer import Gazetteer
+    >>> from geo_tracker.models import Place
+    >>> gaz = Gazetteer.from_places([
+    ...   Place("sy-walid", "Al-Walid crossing", "crossing", "SY", 37.0, 42.3, 15.0, alt_names=("Al-Walid",)),
+    ...   Place("iq-waleed", "Al-Waleed crossing", "crossing", "IQ", 33.4, 38.8, 2.0, alt_names=("Al-Walid",)),
+    ...   Place("sy-qamishli", "Al-Qamishli", "city", "SY", 37.05, 41.22, 3.0)])
+    >>> locs = resolve("Trucks crossed Al-Walid towards Al-Qamishli.", gaz)
+    >>> locs[0].place.id
+    'sy-walid'
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from .gazetteer import MATCH_WEIGHT, Gazetteer
+from .models import Location
+from .normalize import fold
+from .recognize import Match, recognize
+
+AREA_KINDS = frozenset({"country", "governorate", "admin1", "region", "district"})
+PART_KINDS = frozenset({"subdistrict", "oil_field", "gas_field"})
+
+# Cue words (folded) and the kinds they point to.
+CUES: dict[str, frozenset[str]] = {
+    "crossing": frozenset({"crossing", "border_point"}),
+    "border": frozenset({"crossing", "border_point", "region"}),
+    "معبر": frozenset({"crossing"}),
+    "oil": frozenset({"oil_field"}),
+    "oilfield": frozenset({"oil_field"}),
+    "gas": frozenset({"gas_field"}),
+    "field": frozenset({"oil_field", "gas_field"}),
+    "حقل": frozenset({"oil_field", "gas_field"}),
+    "base": frozenset({"base", "airfield"}),
+    "قاعده": frozenset({"base", "airfield"}),
+    "airport": frozenset({"airport", "airfield", "base"}),
+    "airbase": frozenset({"airfield", "base", "airport"}),
+    "airfield": frozenset({"airfield", "base", "airport"}),
+    "مطار": frozenset({"airport", "airfield"}),
+    "governorate": frozenset({"governorate", "admin1"}),
+    "province": frozenset({"governorate", "admin1"}),
+    "state": frozenset({"admin1"}),
+    "محافظه": frozenset({"governorate", "admin1"}),
+    "district": frozenset({"district", "subdistrict"}),
+    "countryside": frozenset({"city", "town", "district", "governorate", "admin1"}),
+    "ريف": frozenset({"city", "town", "district", "governorate", "admin1"}),
+    "city": frozenset({"city", "town"}),
+    "مدينه": frozenset({"city", "town"}),
+    "town": frozenset({"town", "village", "city"}),
+    "village": frozenset({"village", "town"}),
+    "قريه": frozenset({"village", "town"}),
+    "region": frozenset({"region", "district", "governorate", "admin1"}),
+    "country": frozenset({"country"}),
+    "dam": frozenset({"dam"}),
+    "سد": frozenset({"dam"}),
+}
+CUE_WINDOW_TOKENS = 3
+CUE_BONUS = 0.9
+COUNTRY_BONUS = 0.45
+PROXIMITY_BONUS = 0.8
+PROXIMITY_SCALE_KM = 250.0
+CONTAINER_BONUS = 0.8
+ANCHOR_MARGIN = 0.35
+
+
+def haversine_km(lat1, lon1, lat2, lon2):
+    """Great-circle distance in km; vectorised over NumPy arrays."""
+    lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 6371.0088 * 2 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def _context_tokens(text: str, m: Match) -> list[str]:
+    before = fold(text[max(0, m.start - 60) : m.start]).split()[-CUE_WINDOW_TOKENS:]
+    after = fold(text[m.end : m.end + 60]).split()[:CUE_WINDOW_TOKENS]
+    return before + after
+
+
+def _cue_kinds(text: str, m: Match) -> set[str]:
+    kinds: set[str] = set()
+    for tok in _context_tokens(text, m) + m.key.split():
+        kinds |= CUES.get(tok, frozenset())
+    return kinds
+
+
+def _base_scores(gaz: Gazetteer, text: str, m: Match) -> dict[int, float]:
+    index = gaz.index
+    cues = _cue_kinds(text, m)
+    scores: dict[int, float] = {}
+    for i, how in m.hits:
+        s = MATCH_WEIGHT[how] + gaz.prior(i)
+        if cues and index.kinds[i] in cues:
+            s += CUE_BONUS
+        scores[i] = max(scores.get(i, -1e9), s)
+    return scores
+
+
+def _containers(gaz: Gazetteer, text: str, matches: Sequence[Match], k: int) -> list[int]:
+    """Candidates of the mention right after "X, " or "X in " (its container)."""
+    if k + 1 >= len(matches):
+        return []
+    gap = text[matches[k].end : matches[k + 1].start]
+    if not re.fullmatch(r"\s*(,|in|in the|of)\s*", gap, flags=re.IGNORECASE):
+        return []
+    return [i for i, _ in matches[k + 1].hits]
+
+
+def resolve(text: str, gaz: Gazetteer, matches: Sequence[Match] | None = None) -> list[Location]:
+    """Resolve every place mention of ``text`` to a :class:`Location` (see module doc)."""
+    if matches is None:
+        matches = recognize(text, gaz)
+    index = gaz.index
+    base = [_base_scores(gaz, text, m) for m in matches]
+
+    # Pass 1: confident anchors (a clear winner) give the document's geography.
+    anchors: list[int] = []
+    for scores in base:
+        ranked = sorted(scores.values(), reverse=True)
+        if ranked and (len(ranked) == 1 or ranked[0] - ranked[1] >= ANCHOR_MARGIN):
+            anchors.append(max(scores, key=scores.__getitem__))
+    countries = Counter(index.countries[i] for i in anchors if index.countries[i])
+    anchor_arr = np.asarray(anchors, dtype=np.int64)
+
+    locations = []
+    for k, (m, scores) in enumerate(zip(matches, base)):
+        cands = np.fromiter(scores.keys(), dtype=np.int64)
+        total = np.fromiter(scores.values(), dtype=np.float64)
+        if len(cands) > 1:
+            total = total + _coherence(gaz, cands, anchor_arr, countries)
+            containers = _containers(gaz, text, matches, k)
+            if containers:
+                total = total + _containment(gaz, cands, containers)
+        best = int(cands[int(np.argmax(total))])
+        locations.append(_location(gaz, m, best, float(total.max())))
+    return locations
+
+
+def _coherence(gaz: Gazetteer, cands: np.ndarray, anchors: np.ndarray, countries: Counter) -> np.ndarray:
+    index = gaz.index
+    bonus = np.zeros(len(cands))
+    if countries:
+        top = sum(countries.values())
+        bonus += COUNTRY_BONUS * np.array([countries.get(index.countries[i], 0) / top for i in cands])
+    others = anchors[~np.isin(anchors, cands)] if len(anchors) else anchors
+    if len(others):
+        d = haversine_km(
+            index.lat[cands][:, None], index.lon[cands][:, None], index.lat[others][None, :], index.lon[others][None, :]
+        )
+        bonus += PROXIMITY_BONUS * np.exp(-d / PROXIMITY_SCALE_KM).mean(axis=1)
+    return bonus
+
+
+def _containment(gaz: Gazetteer, cands: np.ndarray, containers: list[int]) -> np.ndarray:
+    index = gaz.index
+    out = np.zeros(len(cands))
+    for c in containers:
+        kind = index.kinds[c]
+        if kind == "country":
+            out += CONTAINER_BONUS * np.array([index.countries[i] == index.countries[c] for i in cands])
+        elif kind in AREA_KINDS:
+            d = haversine_km(index.lat[cands], index.lon[cands], index.lat[c], index.lon[c])
+            out += CONTAINER_BONUS * (d <= float(index.uncertainty_km[c]) * 1.5)
+    return out
+
+
+def precision_of(kind: str) -> int:
+    """Default precision code of a place kind: 3 for areas, 2 for parts, 1 for points."""
+    if kind in AREA_KINDS:
+        return 3
+    if kind in PART_KINDS:
+        return 2
+    return 1
+
+
+def _location(gaz: Gazetteer, m: Match, i: int, score: float) -> Location:
+    place = gaz.place(i)
+    return Location(
+        mention=m.surface,
+        start=m.start,
+        end=m.end,
+        place=place,
+        lat=place.lat,
+        lon=place.lon,
+        precision=precision_of(place.kind),  # type: ignore[arg-type]
+        uncertainty_km=place.uncertainty_km,
+        score=round(score, 3),
+    )
