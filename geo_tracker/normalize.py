@@ -206,6 +206,37 @@ def strip_articles(tokens: list[str]) -> list[str]:
     return out or tokens
 
 
+KIND_WORDS = frozenset(
+    {
+        "crossing", "border", "point", "gate", "oil", "oilfield", "gas", "field", "base", "air", "airbase",
+        "airport", "airfield", "airstrip", "governorate", "province", "district", "subdistrict", "sub",
+        "region", "area", "city", "town", "village", "camp", "dam", "international",
+        "معبر", "حدودي", "حدوديه", "منفذ", "نقطه", "حقل", "قاعده", "مطار", "محافظه", "منطقه", "مدينه",
+        "قريه", "ناحيه", "سد", "مخيم",
+    }
+)
+"""Folded words that name a kind of place rather than the place ("border crossing", "معبر")."""
+
+
+def core_name(key: str) -> str:
+    """A folded key without articles and leading/trailing kind words.
+
+    Example:
+        >>> core_name("al waleed border crossing"), core_name("معبر الوليد الحدودي")
+        ('waleed', 'وليد')
+    """
+    tokens = [t for t in key.split() if t not in ARTICLES]
+    while len(tokens) > 1 and _is_kind_word(tokens[-1]):
+        tokens.pop()
+    while len(tokens) > 1 and _is_kind_word(tokens[0]):
+        tokens.pop(0)
+    return " ".join(strip_articles(tokens))
+
+
+def _is_kind_word(token: str) -> bool:
+    return token in KIND_WORDS or (token.startswith("ال") and token[2:] in KIND_WORDS) or "ال" + token in KIND_WORDS
+
+
 @lru_cache(maxsize=200_000)
 def skeleton(name: str) -> str:
     """Transliteration-tolerant key of a name (see module doc); spaces removed.

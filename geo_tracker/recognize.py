@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .gazetteer import Gazetteer
-from .normalize import ARTICLES, FoldedText, fold, is_arabic, strip_articles
+from .normalize import ARTICLES, FoldedText, core_name, fold, is_arabic, strip_articles
 from .stopwords import COMMON_WORDS
 
 MAX_FUZZY_TOKENS = 3
@@ -62,6 +62,28 @@ def _lookup(index, key: str) -> tuple[tuple[int, str], ...]:
     return tuple(hits)
 
 
+def _widen(gaz: Gazetteer, key: str, surface: str, hits: tuple[tuple[int, str], ...]) -> tuple[tuple[int, str], ...]:
+    """Add the candidates of the name's core and skeleton to a phrase's candidates.
+
+    "Al-Waleed border crossing" must also reach the rows that list only
+    "al-Waleed" or "معبر الوليد", so that context, not the accident of which
+    table spells the whole phrase, decides between them.
+    """
+    seen = {i for i, _ in hits}
+    extra: list[tuple[int, str]] = []
+    core = core_name(key)
+    if core != key and len(core) >= 3:
+        for i in gaz.index.exact.get(core, ()) + gaz.index.bare.get(core, ()):
+            if i not in seen:
+                seen.add(i)
+                extra.append((i, "bare"))
+    for i, how in gaz.matches(surface):
+        if i not in seen and how == "skeleton":
+            seen.add(i)
+            extra.append((i, how))
+    return hits + tuple(extra)
+
+
 def _looks_like_name(surface: str) -> bool:
     first = surface.lstrip()[:1]
     return bool(first) and (first.isupper() or is_arabic(first))
@@ -72,25 +94,51 @@ def _sentence_initial(text: str, start: int) -> bool:
     return start == 0 or not before or before[-1] in ".!?\n:;"
 
 
+SMALL_PLACE_KINDS = frozenset({"village", "town"})
+"""World-layer kinds too small to be taken on weak evidence (one ambiguous token)."""
+
+
+def _well_known(index, hits) -> bool:
+    return any(index.kinds[i] in ("country", "admin1", "city") for i, _ in hits)
+
+
+def _in_capitalised_run(text: str, start: int, end: int) -> bool:
+    """True when a capitalised word touches the span ("Human Rights", "Orchard St.")."""
+    after = text[end : end + 2]
+    before = text[max(0, start - 2) : start]
+    touching_after = len(after) == 2 and after[0] == " " and after[1].isupper()
+    touching_before = len(before) == 2 and before[1] == " " and before[0].isalpha() and not _sentence_initial(text, start - 1)
+    if touching_before:
+        word = re.search(r"(\w+)\W*$", text[max(0, start - 30) : start])
+        touching_before = bool(word) and word.group(1)[:1].isupper()
+    return touching_after or touching_before
+
+
 def _accept(gaz: Gazetteer, text: str, m: Match) -> bool:
-    """Whether a span is a place mention rather than an ordinary word."""
+    """Whether a span is a place mention rather than an ordinary word or a name."""
     index = gaz.index
     surface = m.surface
-    if is_arabic(surface):
-        return len(m.key) >= 3
-    if not _looks_like_name(surface):
-        return False
-    if surface.isupper() and len(surface) <= 3:
-        return False
     curated = any(index.layers[i] != "world" for i, _ in m.hits)
-    if curated:
-        return m.key not in COMMON_WORDS
+    single = " " not in m.key
     if m.key in COMMON_WORDS:
         return False
-    if " " not in m.key and _sentence_initial(text, m.start):
-        # A capital at the start of a sentence proves nothing: keep only names
-        # of large or well-known places there.
-        return any(index.kinds[i] in ("country", "admin1", "city") for i, _ in m.hits)
+    if is_arabic(surface):
+        # Arabic has no capitals: a lone word of the world layer must name a
+        # well-known place; curated regional names are trusted.
+        return len(m.key) >= 3 and (curated or not single or _well_known(index, m.hits))
+    if not _looks_like_name(surface):
+        return False
+    if curated:
+        return True
+    if surface.isupper() and single:
+        # Headlines in capitals name countries and regions; short capitalised
+        # words are mostly acronyms (SANA, SDF, NATO).
+        return any(index.kinds[i] in ("country", "admin1") for i, _ in m.hits) and len(surface) > 3
+    if single and _sentence_initial(text, m.start):
+        # A capital at the start of a sentence proves nothing.
+        return _well_known(index, m.hits)
+    if single and not _well_known(index, m.hits) and _in_capitalised_run(text, m.start, m.end):
+        return False
     return True
 
 
@@ -150,7 +198,8 @@ def _longest_at(gaz, ft, tokens, starts, i, width, head, offset):
             f_start = starts[i] + offset
             f_end = starts[i + k - 1] + len(tokens[i + k - 1])
             start, end = ft.span(f_start, f_end)
-            return Match(start, end, ft.original[start:end], key, hits), k
+            surface = ft.original[start:end]
+            return Match(start, end, surface, key, _widen(gaz, key, surface, hits)), k
     return None
 
 

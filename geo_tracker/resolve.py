@@ -84,6 +84,7 @@ PROXIMITY_BONUS = 0.8
 PROXIMITY_SCALE_KM = 250.0
 CONTAINER_BONUS = 0.8
 ANCHOR_MARGIN = 0.35
+ANCHOR_MAX_UNCERTAINTY_KM = 150.0
 
 
 def haversine_km(lat1, lon1, lat2, lon2):
@@ -135,21 +136,30 @@ def resolve(text: str, gaz: Gazetteer, matches: Sequence[Match] | None = None) -
     index = gaz.index
     base = [_base_scores(gaz, text, m) for m in matches]
 
-    # Pass 1: confident anchors (a clear winner) give the document's geography.
-    anchors: list[int] = []
+    # Pass 1: every mention's provisional best candidate, weighted by how clear
+    # its lead is, gives the document's geography.
+    provisional: list[tuple[int, float]] = []
     for scores in base:
         ranked = sorted(scores.values(), reverse=True)
-        if ranked and (len(ranked) == 1 or ranked[0] - ranked[1] >= ANCHOR_MARGIN):
-            anchors.append(max(scores, key=scores.__getitem__))
-    countries = Counter(index.countries[i] for i in anchors if index.countries[i])
-    anchor_arr = np.asarray(anchors, dtype=np.int64)
+        lead = ranked[0] - ranked[1] if len(ranked) > 1 else ANCHOR_MARGIN
+        provisional.append((max(scores, key=scores.__getitem__), min(1.0, 0.3 + lead / ANCHOR_MARGIN)))
+    countries: Counter = Counter()
+    for i, weight in provisional:
+        if index.countries[i]:
+            countries[index.countries[i]] += weight
 
+    # Pass 2: add coherence with the other mentions and "X, Y" containment.
     locations = []
     for k, (m, scores) in enumerate(zip(matches, base)):
         cands = np.fromiter(scores.keys(), dtype=np.int64)
         total = np.fromiter(scores.values(), dtype=np.float64)
         if len(cands) > 1:
-            total = total + _coherence(gaz, cands, anchor_arr, countries)
+            others = [(i, w) for j, (i, w) in enumerate(provisional) if matches[j].key != m.key]
+            own = Counter({c: w for c, w in countries.items()})
+            for j, (i, w) in enumerate(provisional):
+                if matches[j].key == m.key and index.countries[i]:
+                    own[index.countries[i]] -= w
+            total = total + _coherence(gaz, cands, others, +own)
             containers = _containers(gaz, text, matches, k)
             if containers:
                 total = total + _containment(gaz, cands, containers)
@@ -158,18 +168,25 @@ def resolve(text: str, gaz: Gazetteer, matches: Sequence[Match] | None = None) -
     return locations
 
 
-def _coherence(gaz: Gazetteer, cands: np.ndarray, anchors: np.ndarray, countries: Counter) -> np.ndarray:
+def _coherence(
+    gaz: Gazetteer, cands: np.ndarray, others: list[tuple[int, float]], countries: Counter
+) -> np.ndarray:
+    """Bonus for candidates in the document's countries and near its other places."""
     index = gaz.index
     bonus = np.zeros(len(cands))
     if countries:
         top = sum(countries.values())
         bonus += COUNTRY_BONUS * np.array([countries.get(index.countries[i], 0) / top for i in cands])
-    others = anchors[~np.isin(anchors, cands)] if len(anchors) else anchors
-    if len(others):
+    # Only point-like places locate the document; an area's centroid does not.
+    anchors = [(i, w) for i, w in others if index.uncertainty_km[i] <= ANCHOR_MAX_UNCERTAINTY_KM]
+    if anchors:
+        ids = np.array([i for i, _ in anchors])
+        weights = np.array([w for _, w in anchors])
         d = haversine_km(
-            index.lat[cands][:, None], index.lon[cands][:, None], index.lat[others][None, :], index.lon[others][None, :]
+            index.lat[cands][:, None], index.lon[cands][:, None], index.lat[ids][None, :], index.lon[ids][None, :]
         )
-        bonus += PROXIMITY_BONUS * np.exp(-d / PROXIMITY_SCALE_KM).mean(axis=1)
+        closeness = np.exp(-d / PROXIMITY_SCALE_KM) * weights[None, :]
+        bonus += PROXIMITY_BONUS * closeness.sum(axis=1) / weights.sum()
     return bonus
 
 

@@ -47,13 +47,15 @@ deal trade market bank money price cost
 chase page price lane hall wood woods ford banks bush rice young cook bell brown miller white
 early late summer winter spring autumn fall
 temple mission providence eden paradise eureka
+human rights observatory watch network agency committee institute foundation organization organisation
+reuters associated
 """
 
 _ARABIC = """
 في من الى إلى على عبر قرب بين التي الذي هذه هذا بعد قبل حيث امس أمس اليوم قوات قاعده قاعدة معبر قافله قافلة
 شاحنه شاحنة شاحنات اليات آليات مدينه مدينة منطقه منطقة ريف محافظه محافظة شمال جنوب شرق غرب الشرقي الغربي الشمالي
 الجنوبي الجيش التحالف الدولي الامريكيه الأمريكية الامريكي الأمريكي العسكريه العسكرية عسكري عسكريه نحو باتجاه خلال
-وقد كما وذلك ذلك حتى عند عن مع او أو ثم كان كانت يوم شهر عام
+وقد كما وذلك ذلك حتى عند عن مع او أو ثم كان كانت يوم شهر عام تحالف التحالف دخلت خرجت متجهه متجهة محمله محملة
 """
 
 COMMON_WORDS: frozenset[str] = frozenset(fold(w) for w in (_ENGLISH + _ARABIC).split())

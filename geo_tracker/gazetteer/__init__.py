@@ -31,10 +31,14 @@ from .index import IndexBuilder, NameIndex, fingerprint, load_cached, store_cach
 
 __all__ = ["Candidate", "Gazetteer", "KIND_WEIGHT"]
 
+_HERE = Path(__file__).resolve().parent
+_INDEX_CODE = (_HERE.parent / "normalize.py", _HERE / "index.py", _HERE / "world.py", _HERE / "curated.py")
+"""Source files whose changes invalidate a cached index."""
+
 KIND_WEIGHT: dict[str, float] = {
     "country": 1.0,
-    "governorate": 0.8,
-    "admin1": 0.8,
+    "governorate": 0.65,
+    "admin1": 0.65,
     "region": 0.75,
     "city": 0.7,
     "district": 0.6,
@@ -109,6 +113,7 @@ class Gazetteer:
         from .world import iter_world, package_versions
 
         parts: list[bytes | str] = [f"world={include_world}", package_versions() if include_world else ""]
+        parts += [p.read_bytes() for p in _INDEX_CODE]
         parts += [Path(p).read_bytes() for p in curated]
         key = fingerprint(parts)
         if use_cache:

@@ -21,6 +21,7 @@ second start loads it instead of rebuilding.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import pickle
 import tempfile
@@ -32,10 +33,10 @@ from pathlib import Path
 import numpy as np
 
 from ..models import Place
-from ..normalize import fold, skeleton, strip_articles
+from ..normalize import core_name, fold, skeleton
 from .world import WorldRow
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 6
 MIN_KEY_LENGTH = 3
 
 LAYER_RANK = {"world": 0, "curated": 2}
@@ -44,8 +45,8 @@ USER_LAYER_RANK = 3
 
 
 def _bare_key(key: str) -> str | None:
-    tokens = key.split()
-    bare = " ".join(strip_articles(tokens))
+    """The key without articles and kind words ("al waleed crossing" → "waleed")."""
+    bare = core_name(key)
     return bare if bare != key and len(bare) >= MIN_KEY_LENGTH else None
 
 
@@ -152,6 +153,7 @@ class IndexBuilder:
             self._extras[i] = (p.alt_names, p.note)
 
     def build(self) -> NameIndex:
+        self._shadow_world_duplicates()
         c = self._cols
         freeze = lambda d: {k: tuple(dict.fromkeys(v)) for k, v in d.items()}  # noqa: E731
         idx = NameIndex(
@@ -175,6 +177,41 @@ class IndexBuilder:
                 first[tokens[0]] = len(tokens)
         idx.first_tokens = first
         return idx
+
+
+    def _shadow_world_duplicates(self) -> None:
+        """Hide world rows that a curated or user row of the same name already covers.
+
+        A world place is shadowed under a key when a higher layer lists the
+        same key within ``max(its uncertainty, SHADOW_KM)`` of it: the curated
+        row carries the better coordinate, source and alternate names.
+        """
+        lat, lon, unc, ranks = self._cols["lat"], self._cols["lon"], self._cols["unc"], self._ranks
+        for table in (self._exact, self._bare):
+            for key, members in table.items():
+                if len(members) < 2:
+                    continue
+                upper = [i for i in members if ranks[i] > 0]
+                if not upper:
+                    continue
+                keep = []
+                for j in members:
+                    if ranks[j] == 0 and any(
+                        _approx_km(lat[i], lon[i], lat[j], lon[j]) <= max(unc[i], SHADOW_KM) for i in upper
+                    ):
+                        continue
+                    keep.append(j)
+                table[key] = keep
+
+
+SHADOW_KM = 15.0
+
+
+def _approx_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Equirectangular distance; accurate to a few percent at these ranges."""
+    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    y = math.radians(lat2 - lat1)
+    return 6371.0 * math.hypot(x, y)
 
 
 def cache_dir() -> Path:
@@ -215,5 +252,8 @@ def store_cached(key: str, index: NameIndex) -> None:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, directory / f"index-{key}.pkl")
+        for stale in directory.glob("index-*.pkl"):
+            if stale.name != f"index-{key}.pkl":
+                stale.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only cache directory only costs start-up time

@@ -1,0 +1,267 @@
+"""Cue words for event extraction, English and Arabic, as compiled regexes.
+
+Each vocabulary maps a canonical label to surface patterns (English regex
+fragments and Arabic phrases, the latter made tolerant of alef/ya/ta-marbuta
+spelling). :func:`find_terms` returns non-overlapping, longest-first matches.
+
+Example:
+    >>> from geo_tracker.events.lexicon import CARGO, ACTORS, find_terms
+    >>> [m.label for m in find_terms(CARGO, "20 refrigerated trucks and fuel tankers")]
+    ['refrigerated trucks', 'fuel tankers']
+    >>> find_terms(ACTORS, "دخلت قافلة للقوات الأمريكية")[0].label
+    'US-led coalition'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..text import arabic_pattern
+
+__all__ = [
+    "ACTORS", "CARGO", "CONVOY_CUES", "COUNT_NOUNS", "DIRECTION", "FEATURES", "MOVEMENT_VERBS",
+    "ROLE_CUES", "SITE_KINDS", "SITE_STATUS", "SUBSET_CUES", "VAGUE_QUANTITIES", "Term", "Vocabulary",
+    "find_terms", "compile_vocabulary",
+]
+
+Vocabulary = dict[str, tuple[str, ...]]
+"""Canonical label -> surface patterns. Patterns containing Arabic letters are literal phrases."""
+
+_ARABIC = re.compile(r"[\u0600-\u06FF]")
+
+
+def _pattern(surface: str) -> str:
+    """Regex for one surface form: Arabic phrases allow clitics (و، ب، ل، ال) before them."""
+    if _ARABIC.search(surface):
+        if surface.startswith("ال"):
+            return rf"(?<![\w])(?:[وفبك]?ال|[وف]?لل){arabic_pattern(surface[2:])}(?!\w)"
+        return rf"(?<![\w])(?:[وفبلك]?(?:ال|لل)?){arabic_pattern(surface)}(?!\w)"
+    return rf"(?<![\w-]){surface}(?![\w])"
+
+
+@lru_cache(maxsize=None)
+def _compiled(items: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    out = []
+    for label, surfaces in items:
+        ordered = sorted(surfaces, key=len, reverse=True)
+        out.append((label, re.compile("|".join(_pattern(s) for s in ordered), re.IGNORECASE)))
+    return tuple(out)
+
+
+def compile_vocabulary(vocabulary: Vocabulary) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """One compiled regex per label (cached).
+
+    Example:
+        >>> compile_vocabulary({"x": ("base",)})[0][1].pattern
+        '(?<![\\\\w-])base(?![\\\\w])'
+    """
+    return _compiled(tuple((k, tuple(v)) for k, v in vocabulary.items()))
+
+
+@dataclass(frozen=True)
+class Term:
+    """One cue found in text: its label and its span (offsets into the searched text)."""
+
+    label: str
+    start: int
+    end: int
+    text: str
+
+
+def find_terms(vocabulary: Vocabulary, text: str, start: int = 0, end: int | None = None) -> list[Term]:
+    """Non-overlapping cues of ``vocabulary`` in ``text[start:end]``, longest first, in text order.
+
+    Example:
+        >>> [t.label for t in find_terms(SITE_STATUS, "plans to establish a base")]
+        ['planned']
+    """
+    end = len(text) if end is None else end
+    hits = [
+        Term(label, m.start(), m.end(), m.group(0))
+        for label, regex in compile_vocabulary(vocabulary)
+        for m in regex.finditer(text, start, end)
+    ]
+    kept: list[Term] = []
+    for term in sorted(hits, key=lambda t: (t.start - t.end, t.start)):
+        if all(term.end <= k.start or term.start >= k.end for k in kept):
+            kept.append(term)
+    return sorted(kept, key=lambda t: t.start)
+
+
+_ARM = r"armou?red"
+_VEH = r"(?:vehicles?|carriers?|personnel carriers?)"
+
+CARGO: Vocabulary = {
+    "armoured vehicles": (rf"{_ARM} {_VEH}", r"{0}s?".format(_ARM), r"APCs?", r"MRAPs?", r"Humvees?",
+                          "مدرعات", "عربات مدرعة", "آليات مدرعة", "ناقلات جند", "همرات"),
+    "refrigerated trucks": (r"refrigerated (?:trucks?|lorries)", r"refrigerator trucks?", "برادات", "شاحنات مبردة", "شاحنات تبريد"),
+    "fuel tankers": (r"(?:fuel |oil )?tankers?", r"fuel (?:tanks|trucks)", "صهاريج", "صهاريج وقود", "صهريج", "ناقلات نفط", "ناقلات وقود"),
+    "trucks": (r"trucks?", r"lorries", r"lorry", r"trailers?", "شاحنات", "شاحنة", "قاطرات"),
+    "military vehicles": (r"military vehicles?", r"vehicles?", r"cars", r"pick-?ups?", r"4x4s?", "آليات عسكرية", "آليات",
+                          "آلية", "عربات عسكرية", "عربات", "سيارات", "سيارات رباعية الدفع"),
+    "tanks": (r"tanks", r"battle tanks", "دبابات"),
+    "weapons": (r"weapons", r"arms", r"munitions", "أسلحة", "سلاح"),
+    "ammunition": (r"ammunition", r"ammo", r"shells", "ذخائر", "ذخيرة"),
+    "logistical equipment": (r"logistic(?:al)? (?:equipment|materials?|supplies|support)", r"logistics", "معدات لوجستية",
+                             "مواد لوجستية", "مواد لوجيستية", "دعم لوجستي"),
+    "military equipment": (r"military (?:equipment|hardware|materiel|supplies)", "معدات عسكرية", "تجهيزات عسكرية", "عتاد عسكري"),
+    "generators": (r"(?:electric(?:al|ity)? )?generators?", "مولدات", "مولدات كهربائية"),
+    "concrete blocks": (r"concrete (?:blocks?|barriers?|walls?|slabs?)", r"blast walls?", "كتل إسمنتية", "كتل خرسانية",
+                        "حواجز إسمنتية", "مكعبات إسمنتية"),
+    "construction equipment": (r"bulldozers?", r"construction (?:equipment|materials?|vehicles)", r"engineering vehicles?",
+                               r"excavators?", "جرافات", "آليات هندسية", "مواد بناء", "مواد إنشائية"),
+    "prefabricated buildings": (r"prefabricated (?:rooms?|buildings?|units?)", r"caravans?", "كرفانات", "غرف مسبقة الصنع"),
+    "containers": (r"(?:closed |shipping )?containers?", "حاويات"),
+    "food supplies": (r"food (?:supplies|stuffs?)", "مواد غذائية"),
+}
+"""Vehicle and cargo kinds carried by convoys."""
+
+COUNT_NOUNS: Vocabulary = {
+    "vehicles": (r"(?:[\w-]+ ){0,3}?(?:vehicles?|trucks?|lorries|tankers?|carriers?|APCs?|MRAPs?|Humvees?|tanks|cars|"
+                 r"pick-?ups|trailers?|buses|bulldozers|refrigerators?)",
+                 "آلية", "آليات", "عربة", "عربات", "شاحنة", "شاحنات", "مدرعة", "مدرعات", "صهريج", "صهاريج",
+                 "سيارة", "سيارات", "دبابة", "دبابات", "ناقلة", "ناقلات", "برادة", "برادات", "جرافة", "جرافات", "قاطرة"),
+}
+"""Nouns that a vehicle count may quantify ("45 military vehicles", "30 شاحنة")."""
+
+VAGUE_QUANTITIES: Vocabulary = {
+    "dozens": (r"dozens of", r"scores of", "عشرات"),
+    "hundreds": (r"hundreds of", "مئات"),
+    "several": (r"several", r"a number of", r"a few", "عدد من", "عدة"),
+}
+"""Unquantified amounts kept as ``Convoy.vehicles_note``."""
+
+SUBSET_CUES: Vocabulary = {
+    "subset": (r"including", r"among them", r"among which", r"of which", r"of them", r"consisting partly of",
+               "بينها", "بينهم", "منها", "من بينها", "تشمل"),
+}
+"""Phrases after which counts describe part of the convoy, not more of it."""
+
+CONVOY_CUES: Vocabulary = {
+    "convoy": (r"convoys?", r"(?:military |armou?red )columns?", r"columns? of", r"motorcades?", "قافلة", "قوافل", "رتل", "أرتال"),
+    "reinforcements": (r"reinforcements", r"shipments?", r"consignments?", "تعزيزات", "شحنة", "شحنات"),
+}
+"""Words that name a movement of vehicles."""
+
+MOVEMENT_VERBS: Vocabulary = {
+    "moved": (r"entered", r"enters?", r"entering", r"crossed", r"cross(?:es|ing)?", r"arrived", r"arriv(?:es|ing)",
+              r"brought(?: in)?", r"bring(?:s|ing)?", r"sent", r"dispatched", r"transported", r"headed", r"heading",
+              r"moved", r"moving", r"came in", r"left", r"leaving", r"withdr[ae]w", r"withdrawing", r"pulled out",
+              r"departed", r"set out", r"drove", r"passed", r"reached", r"deployed",
+              "دخلت", "دخل", "تدخل", "عبرت", "وصلت", "وصل", "أرسلت", "استقدمت", "أدخلت", "خرجت", "غادرت",
+              "انسحبت", "توجهت", "اتجهت", "متجهة", "قادمة", "سحبت", "نقلت"),
+}
+"""Verbs showing that counted vehicles moved (makes "45 trucks entered" a convoy)."""
+
+DIRECTION: Vocabulary = {
+    "entering": (r"entered", r"enters?", r"entering", r"crossed into", r"cross(?:es|ing)? into", r"came into",
+                 r"came in", r"brought (?:in|into)", r"into (?:north(?:-?east(?:ern)?)? )?syria",
+                 "دخلت", "دخل", "تدخل", "أدخلت", "ادخلت", "دخول"),
+    "leaving": (r"(?:left|leaving|leaves|exited|exiting|departed|departing)(?= (?:the )?(?:syria|syrian|country|territor))",
+                r"withdr[ae]w(?:n)?(?: to)?", r"withdrawing", r"withdrawal", r"pulled out", r"crossed out",
+                r"out of (?:the country|syria)", "خرجت", "خروج", "غادرت", "انسحبت", "انسحاب", "سحبت", "أخرجت"),
+}
+"""Whether a convoy entered or left the country of the report."""
+
+ROLE_CUES: Vocabulary = {
+    "origin": (r"(?:coming |arriving |travell?ing |departing |set out |setting out )?from", r"out of", r"left",
+               r"departed", r"withdr[ae]w from", "قادمة من", "قادما من", "قادمين من", "آتية من", "انطلقت من",
+               "انطلاقا من", "من"),
+    "via": (r"via", r"through", r"crossed at", r"by way of", r"across", r"passing", r"passed", r"past",
+            "عبر", "مرورا ب", "مروراً ب", "عن طريق", "من خلال", "من معبر"),
+    "destination": (r"towards?", r"heading (?:to|for|towards)", r"headed (?:to|for|towards)", r"bound for",
+                    r"on (?:its|their) way to", r"to", r"into", r"for", r"reached", r"arrived (?:at|in)", r"entered",
+                    r"continue to", r"moving to", r"as far as",
+                    "باتجاه", "متجهة إلى", "متجهة الى", "متجهة نحو", "إلى", "الى", "نحو", "صوب", "وصلت إلى",
+                    "دخلت", "لتصل إلى", "حتى"),
+    "other_side": (r"(?:border|borders|boundary|frontier) with", r"with", "مع"),
+    "ignore": (r"according to", r"said", r"reported", r"told", r"citing", "وفقا ل", "وفقاً ل", "بحسب", "حسب", "نقلا عن",
+               "نقلاً عن", "وفق"),
+    "container": (r"in", r"at", r"of", r"near", r"inside", r"outside", r"'s", r"countryside", r"province", r"area",
+                  "في", "بريف", "ريف", "قرب", "بالقرب من", "داخل"),
+}
+"""Words right before a place mention that tell its role in a convoy's route."""
+
+ACTORS: Vocabulary = {
+    "US-led coalition": (r"U\.?S\.?-led (?:international |global )?coalition", r"(?:the )?international coalition",
+                         r"(?:the )?global coalition", r"coalition forces", r"coalition troops", r"coalition",
+                         r"U\.?S\.? (?:forces|troops|army|military|soldiers|marines)", r"(?-i:US)", r"U\.S\.", r"American",
+                         r"Pentagon", r"CJTF-OIR", "التحالف الدولي", "قوات التحالف", "التحالف",
+                         "القوات الأمريكية", "القوات الأميركية", "الجيش الأمريكي", "الجيش الأميركي", "الأمريكية", "الأميركية"),
+    "Russian forces": (r"Russian (?:forces|troops|army|military|military police|soldiers)", r"Russians?",
+                       "القوات الروسية", "الجيش الروسي", "الشرطة العسكرية الروسية", "الروسية", "الروس"),
+    "Turkish army": (r"Turkish (?:army|forces|troops|military|soldiers)", r"Turkish-backed",
+                     "الجيش التركي", "القوات التركية", "الأتراك"),
+    "SDF": (r"(?-i:SDF)", r"Syrian Democratic Forces", r"(?-i:QSD)", "قسد", "قوات سوريا الديمقراطية", "قوات سورية الديمقراطية"),
+    "Iran-backed militias": (r"Iran(?:ian)?-backed (?:militias?|groups|forces)", r"pro-Iran(?:ian)? (?:militias?|groups|forces)",
+                             r"Iranian (?:militias?|forces|troops)", r"(?-i:IRGC)", r"Revolutionary Guards?", r"Hezbollah",
+                             "الميليشيات الإيرانية", "الميليشيات الموالية لإيران", "ميليشيات إيران",
+                             "الحرس الثوري", "حزب الله"),
+    "Syrian government forces": (r"Syrian government forces", r"(?:Syrian )?regime forces", r"Syrian (?:army|regime)",
+                                 r"government forces", r"pro-government forces", r"Assad forces", r"(?-i:SAA)",
+                                 "قوات النظام", "الجيش السوري", "قوات الحكومة السورية", "جيش النظام", "القوات الحكومية",
+                                 "النظام السوري"),
+}
+"""Canonical actor -> the ways reports name it."""
+
+SITE_KINDS: Vocabulary = {
+    "airfield": (r"(?:military )?airfields?", r"(?:military )?airports?", r"air ?bases?", r"air ?strips?",
+                 r"landing strips?", r"runways?", "مطار", "مطار عسكري", "مطارات", "مهبط", "مهبط طائرات", "مدرج"),
+    "base": (r"(?:military )?bases?", r"(?:military )?camps?", r"garrisons?", "قاعدة", "قاعدة عسكرية", "قواعد", "معسكر"),
+    "outpost": (r"outposts?", r"observation (?:posts?|points?)", r"military posts?", "نقطة مراقبة", "نقاط مراقبة",
+                "نقطة المراقبة", "نقاط المراقبة", "مخفر"),
+    "checkpoint": (r"checkpoints?", r"check-points?", r"roadblocks?", "حاجز", "حواجز", "حاجز عسكري", "حاجزا", "حاجزاً"),
+    "position": (r"military (?:points?|positions?)", r"positions", "نقطة عسكرية", "نقاط عسكرية", "موقع عسكري", "مواقع عسكرية"),
+}
+"""Canonical site kind -> the words for it."""
+
+AIRSTRIP_FEATURE_KINDS = ("airstrip", "helipad")
+"""Features that name a site only when no other site is the subject ("an airstrip at the base")."""
+
+FEATURES: Vocabulary = {
+    "airstrip": (r"air ?strips?", r"landing strips?", r"runways?", "مهبط", "مدرج", "مهبط طائرات"),
+    "helipad": (r"helipads?", r"helicopter (?:pads?|landing (?:pads?|sites?))", r"heliports?", "مهبط مروحيات", "مهبط للمروحيات", "مهبط طائرات مروحية"),
+    "missile launchers": (r"(?:missile|rocket) launchers?", r"HIMARS", r"launch pads?", "منصات صواريخ", "منصات إطلاق", "راجمات"),
+    "air defence": (r"air[- ]defen[cs]e(?: systems?)?", r"anti-aircraft", r"Patriot", r"Avenger", r"C-RAM",
+                    "دفاع جوي", "الدفاع الجوي", "مضادات طيران", "منظومة دفاع"),
+    "radar": (r"radars?", "رادار", "رادارات"),
+    "watchtowers": (r"watch ?towers?", r"observation towers?", "أبراج مراقبة", "برج مراقبة"),
+    "barracks": (r"barracks", r"housing units", "ثكنات", "مهاجع"),
+    "fortifications": (r"fortifications?", r"earth(?:en)? (?:berms?|mounds?)", r"trenches", r"sand barriers?", "تحصينات", "سواتر ترابية", "خنادق"),
+}
+"""Equipment or facilities mentioned at a site."""
+
+_BUILDING = r"(?:establishing|building|setting up|constructing|creating|erecting|installing|expanding)"
+_BUILD = r"(?:establish(?:ing)?|build(?:ing)?|set(?:ting)? up|construct(?:ing)?|creat(?:e|ing)|open(?:ing)?|install(?:ing)?|erect(?:ing)?|expand(?:ing)?)"
+
+_AR_MODALS = ("تعتزم", "يعتزم", "تنوي", "ينوي", "تخطط", "يخطط", "تسعى", "يسعى", "تستعد", "يستعد")
+_AR_BUILD_NOUNS = ("إنشاء", "بناء", "تشييد", "إقامة", "توسيع")
+_AR_PLANNED = tuple(f"{m} {p}{n}" for m in _AR_MODALS for p in ("", "ل") for n in _AR_BUILD_NOUNS)
+"""Arabic "intends to build…" phrases, so the verbal noun is not read as a status of its own."""
+
+SITE_STATUS: Vocabulary = {
+    "planned": (rf"(?:plans?|planning|planned|intends?|intending|intention|aims?|aiming|seeks?|seeking|prepar(?:es?|ing)|"
+                rf"is set|are set|is expected|are expected|is about|decided|proposed|considering)(?: \w+)? to {_BUILD}?",
+                rf"will {_BUILD}", rf"plans? for", r"proposed", r"planned",
+                *_AR_PLANNED, "تعتزم", "يعتزم", "تنوي", "ينوي", "تخطط", "يخطط", "تسعى", "يسعى", "تستعد", "يستعد", "نية", "خطة", "مخطط"),
+    "under_construction": (rf"(?:began|begun|begins?|started|starts?|starting|beginning|continu(?:es?|ed|ing)) (?:to )?{_BUILD}",
+                           rf"(?:is|are|was|were|has been|have been) {_BUILDING}", r"(?:began|started|begun) (?:the )?construction", r"(?:is|are|was|were) being (?:built|established|constructed|set up)",
+                           r"construction (?:of|work|works)", r"under construction", r"building (?:a|an|the|new)",
+                           r"works? (?:is|are) underway", r"(?:has|have) begun", r"constructing", r"building",
+                           "بدأت ببناء", "بدأت بإنشاء", "بدأت بتشييد", "بدأ ببناء", "بدأ بإنشاء", "تقوم ببناء", "تقوم بإنشاء",
+                           "تعمل على إنشاء", "تعمل على بناء", "بناء", "إنشاء", "تشييد", "قيد الإنشاء", "أعمال بناء"),
+    "established": (r"established", r"set up", r"opened(?! fire)", r"built", r"constructed", r"created", r"erected", r"installed",
+                    r"completed", r"turned (?:it )?into",
+                    r"converted", "أنشأت", "أنشأ", "أقامت", "أقام", "افتتحت", "افتتاح", "استحدثت", "استحدث",
+                    "شيدت", "بنت", "حولت"),
+    "expanded": (r"expand(?:ed|ing|s)?", r"expansion", r"enlarg(?:ed|ing)", r"reinforc(?:ed|ing|es)", r"fortif(?:ied|ying)",
+                 r"upgrad(?:ed|ing)", r"bolster(?:ed|ing)", r"strengthen(?:ed|ing)", r"extended",
+                 "توسيع", "توسعة", "وسعت", "تعزيز", "عززت", "تحصين", "حصنت", "تطوير"),
+    "withdrawn": (r"withdr[ae]w(?:n)?(?: from)?", r"withdrawing(?: from)?", r"withdrawal(?: from)?", r"pulled out(?: of)?",
+                  r"evacuat(?:ed|ing|ion)", r"vacat(?:ed|ing)", r"abandon(?:ed|ing)", r"handed (?:it )?over", r"handing over",
+                  r"dismantl(?:ed|ing)", r"closed", r"left the", r"redeployed from",
+                  "انسحبت", "انسحب", "انسحاب", "أخلت", "أخلى", "إخلاء", "سلمت", "تسليم", "فككت", "تفكيك", "غادرت"),
+}
+"""Site status -> the verbs and phrases that report it."""

@@ -1,0 +1,256 @@
+"""Site extraction: bases, airfields, outposts, checkpoints and positions with their status.
+
+For each site word in a sentence ("base", "military airport", "قاعدة"…):
+
+* **status** is the nearest status cue (planned, under_construction, established,
+  expanded, withdrawn), else 'unknown';
+* **location** is the place the site is at: an adjacent place that is itself a site
+  (place.kind base/airfield/oil_field…, precision kept), else the first place
+  mention after the word ("a base near Tal Alu", "قاعدة في ريف الحسكة"), else the
+  one right before it ("the Tal Alu base"); a site inside or near an ordinary place
+  gets precision 2;
+* a site word after "at/in the" ("an airport *at the base* in X") is a container,
+  not a site, when the sentence names another site; "airstrip"/"helipad" are
+  features of a base named in the same sentence, not sites of their own.
+
+Sites with the same id in one report are merged (first known status wins).
+
+Example:
+    >>> from geo_tracker.models import Location, Place, Report
+    >>> text = "US forces began establishing a base near Tal Alu."
+    >>> p = Place("sy-tal-alu", "Tal Alu", "village", "SY", 36.9, 42.1, 1.0)
+    >>> loc = Location("Tal Alu", text.index("Tal Alu"), text.index("Tal Alu") + 7, p, 36.9, 42.1)
+    >>> s = extract_sites(Report("r", text), [loc])[0]
+    >>> s.id, s.name, s.status, s.location.precision
+    ('base-sy-tal-alu', 'Base near Tal Alu', 'under_construction', 2)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+
+from ..models import Location, Report, Site
+from . import event_date, find_actor, locations_in, make_evidence, spans_for
+from .lexicon import FEATURES, SITE_KINDS, SITE_STATUS, Term, find_terms
+
+__all__ = ["extract_sites", "site_id"]
+
+Span = tuple[int, int]
+
+SITE_PLACE_KINDS: dict[str, str] = {
+    "base": "base", "military_base": "base", "airfield": "airfield", "airport": "airfield",
+    "airbase": "airfield", "outpost": "outpost", "checkpoint": "checkpoint",
+}
+"""Gazetteer place kinds that are themselves a site of a given kind."""
+
+SELF_SITE_PLACE_KINDS = frozenset(SITE_PLACE_KINDS) | {"oil_field", "gas_field", "military", "silo", "silos", "dam", "factory"}
+"""Place kinds where a site "at" the place is the place itself (precision kept)."""
+
+_STATUS_PRIORITY = ("withdrawn", "planned", "under_construction", "expanded", "established")
+_LOCATIVE_BEFORE = re.compile(
+    r"(?:\b(?:at|in|inside|within|into|near|to|from)\s+(?:the\s+|its\s+|their\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}$)"
+    r"|(?:(?:في|داخل|الى|إلى|من)\s+$)",
+    re.IGNORECASE,
+)
+_COMPONENT_BEFORE = re.compile(
+    r"(?:\b(?:includ\w*|with|contain\w*|has|have|featur\w*)\s+(?:a\s+|an\s+)?(?:new\s+)?$)|(?:(?:تضم|يضم|تحتوي|يحتوي|مع)\s+$)",
+    re.IGNORECASE,
+)
+_AIRSTRIP_WORD = re.compile(r"strip|runway|مهبط|مدرج", re.IGNORECASE)
+_PLURAL = re.compile(r"(?:s|قواعد|مطارات|حواجز|نقاط|مواقع)$", re.IGNORECASE)
+_NEAR = re.compile(
+    r"\b(?:near|close to|outside|next to|around|outskirts|vicinity|north|south|east|west|km|kilomet)"
+    r"|قرب|بالقرب|محيط|أطراف|اطراف|شمال|جنوب|شرق|غرب|كم",
+    re.IGNORECASE,
+)
+_WINDOW_AFTER, _WINDOW_BEFORE = 90, 40
+
+
+def site_id(kind: str, location: Location) -> str:
+    """Stable slug of the site kind and the place id (or mention when unresolved).
+
+    Example:
+        >>> site_id("base", Location("Tal Alu", 0, 7, None, None, None))
+        'base-tal-alu'
+    """
+    key = location.place.id if location.place is not None else location.mention
+    slug = re.sub(r"[^\w]+", "-", f"{kind}-{key}".lower()).strip("-")
+    return slug
+
+
+# ---------------------------------------------------------------- choosing site words
+
+
+def _is_container(text: str, sentence_start: int, term: Term) -> bool:
+    return bool(_LOCATIVE_BEFORE.search(text[max(sentence_start, term.start - 40) : term.start]))
+
+
+def _is_component(text: str, sentence_start: int, term: Term) -> bool:
+    """A site word that is part of another site: "a base that includes a military airfield"."""
+    return bool(_COMPONENT_BEFORE.search(text[max(sentence_start, term.start - 30) : term.start]))
+
+
+def _site_terms(text: str, span: Span, status_found: bool) -> list[Term]:
+    """The site words of a sentence that name sites (not containers or airstrip features)."""
+    terms = find_terms(SITE_KINDS, text, *span)
+    if not status_found:
+        terms = [t for t in terms if not _PLURAL.search(t.text)]
+    main = [t for t in terms if not _is_container(text, span[0], t) and not _is_component(text, span[0], t)]
+    has_base = any(not _AIRSTRIP_WORD.search(t.text) for t in main)
+    main = [t for t in main if not (_AIRSTRIP_WORD.search(t.text) and has_base)]
+    return main or terms[:1]
+
+
+# ---------------------------------------------------------------- location
+
+
+def _adjacent_site_place(term: Term, locs: list[Location]) -> Location | None:
+    """A place that is itself a site and is named right next to (or over) the site word."""
+    for loc in locs:
+        kind = loc.place.kind if loc.place is not None else ""
+        touching = loc.start <= term.end + 3 and term.start <= loc.end + 3
+        if kind in SELF_SITE_PLACE_KINDS and touching:
+            return loc
+    return None
+
+
+def _site_location(text: str, term: Term, locs: list[Location]) -> tuple[Location, str] | None:
+    """``(location, relation)`` of a site word; relation is 'self', 'near' or 'in'."""
+    adjacent = _adjacent_site_place(term, locs)
+    if adjacent is not None:
+        return adjacent, "self"
+    after = [l for l in locs if term.end <= l.start <= term.end + _WINDOW_AFTER]
+    before = [l for l in locs if term.start - _WINDOW_BEFORE <= l.end <= term.start]
+    if after:
+        loc, gap = after[0], text[term.end : after[0].start]
+    elif before:
+        loc, gap = before[-1], text[before[-1].end : term.start]
+    else:
+        return None
+    if loc.place is not None and loc.place.kind in SELF_SITE_PLACE_KINDS:
+        return loc, "self"
+    return loc, "near" if _NEAR.search(gap) or loc.qualifier else "in"
+
+
+def _widen(loc: Location, relation: str) -> Location:
+    """A site near or inside an ordinary place is at precision 2 (at least)."""
+    if relation == "self":
+        return loc
+    return dataclasses.replace(loc, precision=max(loc.precision, 2), qualifier=loc.qualifier or relation)  # type: ignore[arg-type]
+
+
+def _name(kind: str, loc: Location, relation: str) -> str:
+    place = loc.place.name if loc.place is not None else loc.mention
+    place_kind = SITE_PLACE_KINDS.get(loc.place.kind) if loc.place is not None else None
+    if place_kind == kind:
+        return place
+    return f"{kind.capitalize()} {'at' if relation == 'self' else relation} {place}"
+
+
+# ---------------------------------------------------------------- status and features
+
+
+def _status(term: Term, statuses: list[Term]) -> str:
+    """The status cue nearest to the site word; priority breaks ties."""
+    if not statuses:
+        return "unknown"
+
+    def distance(s: Term) -> tuple[int, int]:
+        gap = max(0, s.start - term.end, term.start - s.end)
+        return gap, _STATUS_PRIORITY.index(s.label)
+
+    return min(statuses, key=distance).label
+
+
+def _features(features: list[Term], term: Term, kind: str) -> tuple[str, ...]:
+    labels = [f.label for f in features if f.end <= term.start or f.start >= term.end]
+    if kind == "airfield":
+        labels = [l for l in labels if l != "airstrip"]
+    return tuple(dict.fromkeys(labels))
+
+
+# ---------------------------------------------------------------- assembling
+
+
+def _sentence_sites(report: Report, locations: Sequence[Location], spans: list[Span], index: int) -> list[Site]:
+    text, span = report.text, spans[index]
+    statuses = find_terms(SITE_STATUS, text, *span)
+    features = find_terms(FEATURES, text, *span) + [
+        Term("airstrip", t.start, t.end, t.text)
+        for t in find_terms(SITE_KINDS, text, *span)
+        if t.label == "airfield" and _is_component(text, span[0], t)
+    ]
+    locs = locations_in(locations, span)
+    terms = _site_terms(text, span, bool(statuses))
+    pairs = [(t, t.label, _site_location(text, t, locs)) for t in terms]
+    pairs += _place_sites(locs, terms, statuses)
+    sites = []
+    for term, kind, found in pairs:
+        if found is None:
+            continue
+        loc, relation = found
+        sites.append(
+            Site(
+                id=site_id(kind, loc),
+                name=_name(kind, loc, relation),
+                kind=kind,
+                status=_status(term, statuses),  # type: ignore[arg-type]
+                date=event_date(report, spans, index),
+                location=_widen(loc, relation),
+                actor=find_actor(text, spans, index),
+                features=_features(features, term, kind),
+                evidence=(make_evidence(report, span),),
+            )
+        )
+    return sites
+
+
+def _place_sites(
+    locs: list[Location], terms: list[Term], statuses: list[Term]
+) -> list[tuple[Term, str, tuple[Location, str] | None]]:
+    """Places that are sites themselves (a gazetteer base) given a status but no site word."""
+    if not statuses:
+        return []
+    out = []
+    for loc in locs:
+        kind = SITE_PLACE_KINDS.get(loc.place.kind) if loc.place is not None else None
+        if kind and not any(_adjacent_site_place(t, [loc]) for t in terms):
+            out.append((Term(kind, loc.start, loc.end, loc.mention), kind, (loc, "self")))
+    return out
+
+
+def _merge(old: Site, new: Site) -> Site:
+    """One site mentioned twice: keep the first known status, pool features and evidence."""
+    updates: dict[str, object] = {
+        "features": tuple(dict.fromkeys(old.features + new.features)),
+        "evidence": old.evidence + new.evidence,
+        "actor": old.actor or new.actor,
+    }
+    if old.status == "unknown" and new.status != "unknown":
+        updates.update(status=new.status, date=new.date)
+    return dataclasses.replace(old, **updates)  # type: ignore[arg-type]
+
+
+def extract_sites(report: Report, locations: Sequence[Location], sentences: list[Span] | None = None) -> list[Site]:
+    """Military sites reported in ``report``, one per site id, in order of first mention.
+
+    ``locations`` are the report's resolved place mentions; ``sentences`` its
+    sentence spans (computed when None). See the module docstring for the rules.
+
+    Example:
+        >>> from geo_tracker.models import Location, Place, Report
+        >>> text = "انسحبت القوات الروسية من قاعدة في القامشلي"
+        >>> p = Place("sy-qamishli", "Al-Qamishli", "city", "SY", 37.05, 41.22, 2.0)
+        >>> i = text.index("القامشلي")
+        >>> s = extract_sites(Report("r", text), [Location("القامشلي", i, i + 8, p, 37.05, 41.22)])[0]
+        >>> s.name, s.status, s.actor
+        ('Base in Al-Qamishli', 'withdrawn', 'Russian forces')
+    """
+    spans = spans_for(report, sentences)
+    merged: dict[str, Site] = {}
+    for index in range(len(spans)):
+        for site in _sentence_sites(report, locations, spans, index):
+            merged[site.id] = _merge(merged[site.id], site) if site.id in merged else site
+    return list(merged.values())
