@@ -5,17 +5,21 @@ A map is a tree of folium elements, assembled by small pieces::
     folium.Map
     ├── FeatureGroup "Uncertainty"  Circle per imprecise location (precision 2-3 or >= 1 km)
     ├── FeatureGroup "Convoys"      PolyLine per convoy, rotated arrowheads, waypoint markers
+    ├── FeatureGroup "Places"       small CircleMarker per distinct resolved place (gazetteer
+    │                               citation + the mentions that named it)
     ├── FeatureGroup "Sites"        Marker per site (inline-SVG DivIcon: colour = status, glyph = kind)
     ├── LayerControl
     ├── Legend                      statuses, kinds and the actors present
     ├── TitleBox                    only when a title is given
-    └── FitBounds                   every drawn point and circle (NE Syria when nothing is drawn)
+    └── FitBounds                   every drawn point and circle (NE Syria when nothing is drawn);
+                                    country/region-scale places (> 100 km) are drawn but not fitted
 
 Icons and arrowheads are inline SVG, so the map needs no icon web font and no
 extra Leaflet plugin.
 
 Security: every piece of report-derived text (sentences, names, outlets,
-actors, dates as written, URLs) is untrusted. It passes through
+actors, dates as written, URLs) and of gazetteer text (place names, sources,
+notes) is untrusted. It passes through
 :func:`escape_text` before it is put into any HTML, and URLs become links only
 via :func:`safe_url`. folium embeds popup and tooltip HTML verbatim inside a JS
 template literal (```...```), so :func:`escape_text` also turns the characters
@@ -55,7 +59,7 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from .errors import RenderError
-from .models import Convoy, DateValue, Evidence, Extraction, Location, Site
+from .models import Convoy, DateValue, Evidence, Extraction, Location, Place, Report, Site
 
 __all__ = [
     "ACTOR_PALETTE",
@@ -68,6 +72,7 @@ __all__ = [
     "convoy_popup_html",
     "convoy_weight",
     "escape_text",
+    "place_popup_html",
     "render_map",
     "safe_url",
     "save_map",
@@ -203,6 +208,17 @@ _DEFAULT_RADIUS_KM: Mapping[int, float] = {1: 0.0, 2: 5.0, 3: 25.0}
 
 _SITE_ICON_PX = 26
 _ARROW_PX = 14
+
+PLACE_COLOR = "#37474f"
+"""Outline colour of a place dot (fill is :data:`PLACE_FILL`); neutral, not a status colour."""
+PLACE_FILL = "#90a4ae"
+_PLACE_DOT_PX = 4
+# Places whose radius exceeds this (countries, regions, governorates) get a hollow
+# dot, no uncertainty circle and stay out of fit_bounds: "Russia" must not zoom
+# the map out to Siberia.
+_PLACE_AREA_KM = 100.0
+# Mentions listed per place popup.
+_PLACE_MAX_MENTIONS = 10
 
 
 @dataclass(frozen=True)
@@ -546,6 +562,94 @@ def convoy_popup_html(convoy: Convoy) -> str:
     return f'<div class="gt-popup gt-convoy-popup" style="{_POPUP_STYLE}">{body}</div>'
 
 
+@dataclass
+class _PlaceMentions:
+    """One distinct place and the mentions (with their reports) that resolved to it."""
+
+    place: Place
+    locations: list[tuple[Location, Report]] = field(default_factory=list)
+
+
+def _place_radius_km(place: Place, locations: Iterable[Location] = ()) -> float:
+    """The larger of the place's own radius and any mention's uncertainty radius."""
+    radii = [max(0.0, place.uncertainty_km or 0.0)]
+    radii.extend(max(0.0, loc.uncertainty_km or 0.0) for loc in locations)
+    return max(radii)
+
+
+def _coord(value: float) -> str:
+    return f"{float(value):.5f}".rstrip("0").rstrip(".")
+
+
+def place_popup_html(
+    place: Place,
+    mentions: Sequence[tuple[Location, Report]] = (),
+    *,
+    max_mentions: int = _PLACE_MAX_MENTIONS,
+) -> str:
+    """Popup HTML for a gazetteer place: name, kind, country, position, radius, citation, mentions.
+
+    ``mentions`` are ``(location, report)`` pairs; up to ``max_mentions``
+    distinct (mention, report) pairs are listed, then a count of the rest.
+    Gazetteer text is escaped like report text.
+
+    Example:
+        >>> from geo_tracker.models import Location, Place, Report
+        >>> p = Place("x", "Tal <b>", "village", "SY", 36.5, 40.75, 2.0, source="OCHA & co")
+        >>> out = place_popup_html(p, [(Location("Tal", 0, 3, p, 36.5, 40.75), Report("r1", "..."))])
+        >>> "Tal &lt;b&gt;" in out, "OCHA &amp; co" in out, "<b>Tal" in out
+        (True, True, False)
+    """
+    seen: dict[tuple[str, str, str], int] = {}
+    order: list[tuple[str, str, str, Report]] = []
+    for loc, report in mentions:
+        key = ((loc.qualifier or "").strip(), loc.mention, report.id)
+        if key not in seen:
+            seen[key] = 0
+            order.append((*key, report))
+        seen[key] += 1
+    items = []
+    for qualifier, mention, report_id, report in order[: max(0, max_mentions)]:
+        said = f"&ldquo;{escape_text(mention)}&rdquo;"
+        if qualifier:
+            said = f"{escape_text(qualifier)} {said}"
+        times = seen[(qualifier, mention, report_id)]
+        if times > 1:
+            said += f" &times;{times}"
+        meta = [escape_text(report.source)] if report.source else []
+        if report.published is not None:
+            meta.append(escape_text(format_date(report.published)))
+        meta.append(f'<span style="color:#777">{escape_text(report_id)}</span>')
+        items.append(
+            f'<li style="margin:2px 0">{said}'
+            f'<div style="color:#555">{" &middot; ".join(meta)}</div></li>'
+        )
+    rest = len(order) - len(items)
+    if rest > 0:
+        items.append(f"<li><i>and {rest} more</i></li>")
+    if items:
+        mentions_html = (
+            f'<div class="gt-place-mentions"><b>Named in:</b>'
+            f'<ul style="margin:2px 0;padding-left:16px">{"".join(items)}</ul></div>'
+        )
+    else:
+        mentions_html = ""
+    radius = _place_radius_km(place)
+    body = "".join(
+        [
+            f'<div style="font-weight:bold;font-size:13px">{escape_text(place.name)}</div>',
+            _row("Kind", escape_text((place.kind or "").replace("_", " "))),
+            _row("Country", escape_text(place.country)),
+            _row("Position", f"{_coord(place.lat)}, {_coord(place.lon)}"),
+            _row("Uncertainty", f"&plusmn;{radius:g} km" if radius > 0 else ""),
+            _row("Gazetteer source", escape_text(place.source)),
+            _row("Note", escape_text(place.note)),
+            mentions_html,
+        ]
+    )
+    return f'<div class="gt-popup gt-place-popup" style="{_POPUP_STYLE}">{body}</div>'
+
+
 def make_popup(popup_html: str, *, max_width: int = 360) -> folium.Popup:
     """Wrap already-escaped HTML in a :class:`folium.Popup`.
 
@@ -603,14 +707,18 @@ class Legend(MacroElement):
         statuses: Mapping[str, str] = STATUS_COLORS,
         kinds: Mapping[str, str] = KIND_GLYPHS,
         actors: Iterable[tuple[str, str]] = (),
+        places: bool = False,
     ) -> None:
         super().__init__()
         self._name = "Legend"
-        self.body = self._body(statuses, kinds, list(actors))
+        self.body = self._body(statuses, kinds, list(actors), places)
 
     @staticmethod
     def _body(
-        statuses: Mapping[str, str], kinds: Mapping[str, str], actors: list[tuple[str, str]]
+        statuses: Mapping[str, str],
+        kinds: Mapping[str, str],
+        actors: list[tuple[str, str]],
+        places: bool = False,
     ) -> str:
         rows = ["<h4>Site status</h4>"]
         for status, color in statuses.items():
@@ -632,6 +740,18 @@ class Legend(MacroElement):
                     '<div class="gt-legend-row"><span class="gt-legend-line" '
                     f'style="background:{escape_text(color)}"></span>{escape_text(label)}</div>'
                 )
+        if places:
+            dot = (
+                '<span class="gt-legend-swatch" style="width:8px;height:8px;'
+                f'background:{PLACE_FILL};border-color:{PLACE_COLOR};box-shadow:none"></span>'
+            )
+            ring = (
+                '<span class="gt-legend-swatch" style="width:8px;height:8px;'
+                f'background:transparent;border:1px dashed {PLACE_COLOR};box-shadow:none"></span>'
+            )
+            rows.append("<h4>Places named</h4>")
+            rows.append(f'<div class="gt-legend-row">{dot}gazetteer point</div>')
+            rows.append(f'<div class="gt-legend-row">{ring}country / region</div>')
         rows.append(
             '<div style="margin-top:4px;color:#555">Circles: location uncertainty.<br>'
             "Line width: vehicle count.</div>"
@@ -715,10 +835,12 @@ class _MapBuilder:
         self.actor_colors = actor_colors
         self.uncertainty = folium.FeatureGroup(name="Uncertainty", show=True)
         self.convoys = folium.FeatureGroup(name="Convoys", show=True)
+        self.places = folium.FeatureGroup(name="Places", show=True)
         self.sites = folium.FeatureGroup(name="Sites", show=True)
         self.bounds = _Bounds()
         self._circles: set[tuple[float, float, float]] = set()
         self._waypoints: dict[tuple[float, float, str], list[str]] = {}
+        self._places: dict[str, _PlaceMentions] = {}
 
     # -- uncertainty ------------------------------------------------------- #
     def add_uncertainty(self, loc: Location, color: str) -> None:
@@ -848,10 +970,53 @@ class _MapBuilder:
                 ),
             ).add_to(self.convoys)
 
+    # -- places ------------------------------------------------------------ #
+    def note_place(self, loc: Location, report: Report) -> None:
+        """Remember a resolved place mention; drawn once per place id by :meth:`finish_places`."""
+        place = loc.place
+        if place is None or not (math.isfinite(place.lat) and math.isfinite(place.lon)):
+            return
+        entry = self._places.setdefault(place.id, _PlaceMentions(place))
+        entry.locations.append((loc, report))
+
+    @property
+    def has_places(self) -> bool:
+        return bool(self._places)
+
+    def finish_places(self) -> None:
+        """One small neutral dot per distinct place, at the gazetteer point.
+
+        Places up to :data:`_PLACE_AREA_KM` get the usual uncertainty circle for
+        their imprecise mentions (shared with sites/convoys, never drawn twice)
+        and count for the map bounds; larger ones (countries, regions) get a
+        hollow dashed dot only.
+        """
+        for entry in self._places.values():
+            place = entry.place
+            point = (float(place.lat), float(place.lon))
+            area = _place_radius_km(place, (loc for loc, _ in entry.locations)) > _PLACE_AREA_KM
+            if not area:
+                self.bounds.extend(*point)
+                for loc, _ in entry.locations:
+                    self.add_uncertainty(loc, PLACE_COLOR)
+            folium.CircleMarker(
+                location=list(point),
+                radius=_PLACE_DOT_PX,
+                color=PLACE_COLOR,
+                weight=1.5 if area else 1,
+                dash_array="2 2" if area else None,
+                fill=not area,
+                fill_color=PLACE_FILL,
+                fill_opacity=0.95,
+                tooltip=make_tooltip(place.name),
+                popup=make_popup(place_popup_html(place, entry.locations), max_width=340),
+            ).add_to(self.places)
+
     def add_to(self, m: folium.Map) -> None:
-        """Attach the groups in drawing order: areas under lines under markers."""
+        """Attach the groups in drawing order: areas under lines under dots under markers."""
         self.finish_waypoints()
-        for group in (self.uncertainty, self.convoys, self.sites):
+        self.finish_places()
+        for group in (self.uncertainty, self.convoys, self.places, self.sites):
             group.add_to(m)
 
 
@@ -865,8 +1030,9 @@ def render_map(
 
     Sites become status-coloured markers with a glyph per kind, convoys
     become actor-coloured lines (wider for more vehicles) with direction
-    arrowheads and waypoint dots, and imprecise locations get a lightly filled
-    uncertainty circle. Every item has a popup with its source sentences; all
+    arrowheads and waypoint dots, every distinct resolved place named in a
+    report becomes a small grey dot citing its gazetteer source, and imprecise
+    locations get a lightly filled uncertainty circle. Every item has a popup with its source sentences; all
     report text is escaped (see :func:`escape_text`). Items without a resolved
     position are left off. The view fits everything drawn, or north-east
     Syria when nothing is.
@@ -902,10 +1068,13 @@ def render_map(
         builder.add_convoy(convoy)
     for site in sites:
         builder.add_site(site)
+    for res in extraction.results:
+        for loc in res.places:
+            builder.note_place(loc, res.report)
     builder.add_to(m)
 
     folium.LayerControl(collapsed=False).add_to(m)
-    Legend(actors=actor_colors.legend_items()).add_to(m)
+    Legend(actors=actor_colors.legend_items(), places=builder.has_places).add_to(m)
     if title:
         TitleBox(title).add_to(m)
 

@@ -85,6 +85,27 @@ PROXIMITY_SCALE_KM = 250.0
 CONTAINER_BONUS = 0.8
 ANCHOR_MARGIN = 0.35
 ANCHOR_MAX_UNCERTAINTY_KM = 150.0
+REGION_ANCHOR_MAX_UNCERTAINTY_KM = 400.0
+
+# Adjectives of nationality are evidence of a document's country
+# ("entered Syrian territory", "the Iraqi side"), weaker than a named place.
+DEMONYMS: dict[str, str] = {
+    "syrian": "SY", "سوري": "SY", "سوريه": "SY", "iraqi": "IQ", "عراقي": "IQ", "عراقيه": "IQ",
+    "turkish": "TR", "تركي": "TR", "تركيه": "TR", "jordanian": "JO", "lebanese": "LB", "iranian": "IR",
+    "israeli": "IL", "russian": "RU", "american": "US", "ukrainian": "UA", "egyptian": "EG",
+    "saudi": "SA", "yemeni": "YE", "libyan": "LY", "afghan": "AF", "pakistani": "PK",
+}
+DEMONYM_WEIGHT = 0.5
+
+
+def demonym_countries(text: str) -> Counter:
+    """Countries named by adjectives of nationality in ``text`` (weighted)."""
+    found: Counter = Counter()
+    for tok in fold(text).split():
+        cc = DEMONYMS.get(tok) or (DEMONYMS.get(tok[2:]) if tok.startswith("ال") else None)
+        if cc:
+            found[cc] += DEMONYM_WEIGHT
+    return found
 
 
 def haversine_km(lat1, lon1, lat2, lon2):
@@ -143,9 +164,9 @@ def resolve(text: str, gaz: Gazetteer, matches: Sequence[Match] | None = None) -
         ranked = sorted(scores.values(), reverse=True)
         lead = ranked[0] - ranked[1] if len(ranked) > 1 else ANCHOR_MARGIN
         provisional.append((max(scores, key=scores.__getitem__), min(1.0, 0.3 + lead / ANCHOR_MARGIN)))
-    countries: Counter = Counter()
+    countries: Counter = demonym_countries(text)
     for i, weight in provisional:
-        if index.countries[i]:
+        if index.countries[i] and (index.kinds[i] == "country" or index.uncertainty_km[i] <= ANCHOR_MAX_UNCERTAINTY_KM):
             countries[index.countries[i]] += weight
 
     # Pass 2: add coherence with the other mentions and "X, Y" containment.
@@ -177,8 +198,13 @@ def _coherence(
     if countries:
         top = sum(countries.values())
         bonus += COUNTRY_BONUS * np.array([countries.get(index.countries[i], 0) / top for i in cands])
-    # Only point-like places locate the document; an area's centroid does not.
-    anchors = [(i, w) for i, w in others if index.uncertainty_km[i] <= ANCHOR_MAX_UNCERTAINTY_KM]
+    # Points locate the document best; a region's centroid only roughly, and
+    # a country's not at all.
+    anchors = [
+        (i, w * min(1.0, ANCHOR_MAX_UNCERTAINTY_KM / max(float(index.uncertainty_km[i]), 1.0)))
+        for i, w in others
+        if index.kinds[i] != "country" and index.uncertainty_km[i] <= REGION_ANCHOR_MAX_UNCERTAINTY_KM
+    ]
     if anchors:
         ids = np.array([i for i, _ in anchors])
         weights = np.array([w for _, w in anchors])

@@ -1,0 +1,68 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geo_tracker.normalize import FoldedText, core_name, fold, skeleton
+
+
+def test_fold_treats_article_and_case_forms_alike():
+    assert fold("Al-Walid") == fold("al Walid") == fold("AL-WALID") == fold("Al Walid") == "al walid"
+
+
+def test_fold_arabic_orthography():
+    assert fold("إدلب") == fold("ادلب")
+    assert fold("الحسكة") == fold("الحسكه")
+    assert fold("القامشلى") == fold("القامشلي")
+    assert fold("القامـــشلي") == fold("القامشلي")  # tatweel
+    assert fold("دَيْر") == fold("دير")  # harakat
+
+
+def test_fold_diacritics_and_apostrophes():
+    assert fold("Qamişlo") == "qamislo"
+    assert fold("Al-Ya'rubiyah") == fold("Al-Ya’rubiyah") == fold("Al-Yaʿrubiyah") == "al yarubiyah"
+    assert fold("Serêkaniyê") == "serekaniye"
+
+
+def test_skeleton_merges_transliteration_variants():
+    groups = [
+        ["Qamishli", "Kamishli", "Qamişlo", "Al-Qamishli"],
+        ["Hasakah", "Hassakeh", "Hesekê", "al-Hasaka"],
+        ["Deir ez-Zor", "Deir Ezzor", "Dayr az-Zawr"],
+        ["Ain Dewar", "Ayn Diwar", "Ein Dewar"],
+        ["Rmelan", "Rumeilan"],
+        ["Tal Alu", "Tell Alo", "Til Alo"],
+        ["Al-Yarubiyah", "Al-Ya'rubiyah", "Yarubiya"],
+    ]
+    for group in groups:
+        assert len({skeleton(n) for n in group}) == 1, group
+
+
+def test_skeleton_keeps_different_places_apart():
+    assert skeleton("Qamishli") != skeleton("Hasakah")
+    assert skeleton("Raqqa") != skeleton("Rmelan")
+
+
+def test_core_name_drops_kind_words():
+    assert core_name(fold("Al-Waleed border crossing")) == "waleed"
+    assert core_name(fold("معبر الوليد الحدودي")) == "وليد"
+    assert core_name(fold("Al-Omar oil field")) == "omar"
+
+
+def test_folded_text_maps_offsets_back():
+    text = "Near  Al-Ya'rubiyah, الـقامشلي."
+    ft = FoldedText.of(text)
+    i = ft.folded.index("al yarubiyah")
+    s, e = ft.span(i, i + len("al yarubiyah"))
+    assert text[s:e] == "Al-Ya'rubiyah"
+    j = ft.folded.index("القامشلي")
+    s, e = ft.span(j, j + len("القامشلي"))
+    assert text[s:e] == "الـقامشلي"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab -'’ـَQşİ\u200b\n")), max_size=40))
+def test_folded_text_spans_always_valid(text):
+    ft = FoldedText.of(text)
+    for i in range(len(ft.folded)):
+        s, e = ft.span(i, i + 1)
+        assert 0 <= s < e <= len(text)
+        assert fold(text[s:e]) in (ft.folded[i], "", ft.folded[i].strip())

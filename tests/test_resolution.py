@@ -1,0 +1,76 @@
+"""Recognition and resolution on text: offsets, context, false positives, Arabic."""
+
+import pytest
+
+from geo_tracker.recognize import recognize
+from geo_tracker.resolve import resolve
+
+
+def ids(text, gaz):
+    return [loc.place.id for loc in resolve(text, gaz)]
+
+
+def test_offsets_index_the_text_exactly(gaz):
+    text = "Trucks crossed al-Waleed into Syria, heading to Qamişlo and ٱلحسكة."
+    locs = resolve(text, gaz)
+    assert locs
+    for loc in locs:
+        assert text[loc.start : loc.end] == loc.mention
+
+
+def test_walid_in_hasakah_context(gaz):
+    text = ("A convoy entered via the Al-Walid border crossing with the Kurdistan Region of Iraq, "
+            "heading towards Al-Qamishli.")
+    assert "sy-al-walid-crossing" in ids(text, gaz)
+
+
+def test_waleed_in_anbar_context(gaz):
+    text = "Iraqi border guards reopened the Al-Waleed crossing on the road from Rutba to al-Tanf in Anbar."
+    assert "iq-al-waleed-crossing" in ids(text, gaz)
+
+
+def test_cue_words_choose_the_kind(gaz):
+    by_mention = {l.mention: l.place for l in resolve("A base was built at the Al-Omar oil field.", gaz)}
+    assert by_mention["Al-Omar oil field"].kind == "oil_field"
+    gov = resolve("Clashes were reported across Al-Hasakah governorate.", gaz)[0].place
+    assert gov.kind == "governorate"
+
+
+def test_precision_follows_kind(gaz):
+    locs = {l.mention: l for l in resolve("Forces moved from Syria to Al-Qamishli.", gaz)}
+    assert locs["Syria"].precision == 3
+    assert locs["Al-Qamishli"].precision == 1
+
+
+def test_common_words_and_organisations_are_not_places(gaz):
+    text = ("Police said the Syrian Observatory for Human Rights reported it. SANA said Man and Mobile "
+            "units were seen.")
+    mentions = [m.surface for m in recognize(text, gaz)]
+    assert "Police" not in mentions and "Human" not in mentions and "SANA" not in mentions
+    assert "Man" not in mentions
+
+
+def test_lower_case_words_are_not_world_places(gaz):
+    assert recognize("the convoy will hope to reach a bar by the mobile base", gaz) == []
+
+
+@pytest.mark.parametrize(
+    "text, mention, expected",
+    [
+        ("وصلت القافلة إلى القامشلي", "القامشلي", "sy-qamishli"),
+        ("دخلت الشاحنات بالقامشلي أمس", "القامشلي", "sy-qamishli"),
+        ("توجهت القافلة نحو الحسكة والقامشلي", "القامشلي", "sy-qamishli"),
+        ("عبر معبر الوليد من إقليم كردستان العراق", "معبر الوليد", "sy-al-walid-crossing"),
+    ],
+)
+def test_arabic_names_with_proclitics(gaz, text, mention, expected):
+    locs = resolve(text, gaz)
+    hit = [l for l in locs if l.place.id == expected]
+    assert hit, [(l.mention, l.place.id) for l in locs]
+    assert text[hit[0].start : hit[0].end] == hit[0].mention
+    assert mention in hit[0].mention or hit[0].mention in mention
+
+
+def test_unseen_variant_matches_by_skeleton(gaz):
+    locs = resolve("Trucks arrived in Qameshly on Monday.", gaz)
+    assert [l.place.id for l in locs] == ["sy-qamishli"]
