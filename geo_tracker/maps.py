@@ -3,16 +3,18 @@
 A map is a tree of folium elements, assembled by small pieces::
 
     folium.Map
-    ├── FeatureGroup "Uncertainty"  Circle per imprecise location (precision 2-3 or >= 1 km)
+    ├── FeatureGroup "Uncertainty"  Circle per imprecise location (precision 2-3 or >= 1 km;
+    │                               unfilled outline above 100 km)
     ├── FeatureGroup "Convoys"      PolyLine per convoy, rotated arrowheads, waypoint markers
     ├── FeatureGroup "Places"       small CircleMarker per distinct resolved place (gazetteer
     │                               citation + the mentions that named it)
     ├── FeatureGroup "Sites"        Marker per site (inline-SVG DivIcon: colour = status, glyph = kind)
     ├── LayerControl
-    ├── Legend                      statuses, kinds and the actors present
+    ├── Legend                      statuses, kinds, the actors present, place dots
     ├── TitleBox                    only when a title is given
     └── FitBounds                   every drawn point and circle (NE Syria when nothing is drawn);
-                                    country/region-scale places (> 100 km) are drawn but not fitted
+                                    circles > 100 km count by their centre only, and
+                                    country/region-scale place dots not at all
 
 Icons and arrowheads are inline SVG, so the map needs no icon web font and no
 extra Leaflet plugin.
@@ -207,16 +209,18 @@ NE_SYRIA_BOUNDS: tuple[tuple[float, float], tuple[float, float]] = ((35.0, 38.0)
 _DEFAULT_RADIUS_KM: Mapping[int, float] = {1: 0.0, 2: 5.0, 3: 25.0}
 
 _SITE_ICON_PX = 26
-_ARROW_PX = 14
+_ARROW_PX = 18
 
 PLACE_COLOR = "#37474f"
 """Outline colour of a place dot (fill is :data:`PLACE_FILL`); neutral, not a status colour."""
 PLACE_FILL = "#90a4ae"
-_PLACE_DOT_PX = 4
-# Places whose radius exceeds this (countries, regions, governorates) get a hollow
-# dot, no uncertainty circle and stay out of fit_bounds: "Russia" must not zoom
-# the map out to Siberia.
-_PLACE_AREA_KM = 100.0
+_PLACE_DOT_PX = 3
+# Locations whose radius exceeds this (countries, regions, governorates) are areas,
+# not points: their uncertainty circle (sites/convoys) is an unfilled outline
+# and only its centre counts for fit_bounds; a place dot of that scale is white
+# and dashed, gets no circle and stays out of fit_bounds ("Russia" must not zoom
+# the map out to Siberia).
+_AREA_KM = 100.0
 # Mentions listed per place popup.
 _PLACE_MAX_MENTIONS = 10
 
@@ -389,14 +393,18 @@ def site_icon(kind: str | None, status: str | None, *, imprecise: bool = False) 
 
 
 def arrow_icon(angle_deg: float, color: str) -> folium.DivIcon:
-    """A small up-pointing SVG triangle rotated clockwise by ``angle_deg``."""
+    """A small up-pointing SVG arrowhead rotated clockwise by ``angle_deg``.
+
+    White with an outline in the line's colour, so it stands out on the line it sits on.
+    """
     half = _ARROW_PX // 2
     markup = (
         f'<div class="gt-arrow" style="width:{_ARROW_PX}px;height:{_ARROW_PX}px;'
         f'transform:rotate({angle_deg:.1f}deg);transform-origin:50% 50%">'
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_ARROW_PX}" height="{_ARROW_PX}" '
         f'viewBox="0 0 14 14" aria-hidden="true"><polygon points="7,0.5 13,13 7,9.5 1,13" '
-        f'fill="{color}" stroke="#ffffff" stroke-width="1"/></svg></div>'
+        f'fill="#ffffff" stroke="{color}" stroke-width="1.6" stroke-linejoin="round"/>'
+        f"</svg></div>"
     )
     return folium.DivIcon(
         html=markup,
@@ -684,7 +692,7 @@ class Legend(MacroElement):
         """
         {% macro header(this, kwargs) %}
             <style>
-                .gt-legend {position: fixed; bottom: 24px; left: 10px; z-index: 1000;
+                .gt-legend {position: fixed; bottom: 40px; left: 10px; z-index: 1000;
                     background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 5px;
                     box-shadow: 0 1px 4px rgba(0,0,0,.35); font: 11px/1.35 sans-serif;
                     max-height: 55vh; overflow: auto; color: #222;}
@@ -747,7 +755,7 @@ class Legend(MacroElement):
             )
             ring = (
                 '<span class="gt-legend-swatch" style="width:8px;height:8px;'
-                f'background:transparent;border:1px dashed {PLACE_COLOR};box-shadow:none"></span>'
+                f'background:#fff;border:1px dashed {PLACE_COLOR};box-shadow:none"></span>'
             )
             rows.append("<h4>Places named</h4>")
             rows.append(f'<div class="gt-legend-row">{dot}gazetteer point</div>')
@@ -844,12 +852,17 @@ class _MapBuilder:
 
     # -- uncertainty ------------------------------------------------------- #
     def add_uncertainty(self, loc: Location, color: str) -> None:
-        """Draw a lightly filled circle for an imprecise location (once per place/radius)."""
+        """Draw a lightly filled circle for an imprecise location (once per place/radius).
+
+        Circles wider than :data:`_AREA_KM` are outlines only and fit the map
+        bounds by their centre alone.
+        """
         point = _point(loc)
         radius = uncertainty_radius_km(loc)
         if point is None or radius is None:
             return
-        self.bounds.extend(*point, radius_km=radius)
+        area = radius > _AREA_KM
+        self.bounds.extend(*point, radius_km=0.0 if area else radius)
         key = (round(point[0], 5), round(point[1], 5), round(radius, 3))
         if key in self._circles:
             return
@@ -863,9 +876,8 @@ class _MapBuilder:
             color=color,
             weight=1,
             dash_array="4 4",
-            fill=True,
-            fill_color=color,
-            fill_opacity=0.08,
+            # folium turns fill on whenever fill_color is given
+            **({"fill": False} if area else {"fill_color": color, "fill_opacity": 0.08}),
             popup=make_popup(
                 f'<div class="gt-popup" style="font:12px sans-serif">'
                 f"Location uncertainty: &plusmn;{radius:g} km around {what} "
@@ -986,15 +998,15 @@ class _MapBuilder:
     def finish_places(self) -> None:
         """One small neutral dot per distinct place, at the gazetteer point.
 
-        Places up to :data:`_PLACE_AREA_KM` get the usual uncertainty circle for
+        Places up to :data:`_AREA_KM` get the usual uncertainty circle for
         their imprecise mentions (shared with sites/convoys, never drawn twice)
         and count for the map bounds; larger ones (countries, regions) get a
-        hollow dashed dot only.
+        white, dash-outlined dot only.
         """
         for entry in self._places.values():
             place = entry.place
             point = (float(place.lat), float(place.lon))
-            area = _place_radius_km(place, (loc for loc, _ in entry.locations)) > _PLACE_AREA_KM
+            area = _place_radius_km(place, (loc for loc, _ in entry.locations)) > _AREA_KM
             if not area:
                 self.bounds.extend(*point)
                 for loc, _ in entry.locations:
@@ -1005,9 +1017,9 @@ class _MapBuilder:
                 color=PLACE_COLOR,
                 weight=1.5 if area else 1,
                 dash_array="2 2" if area else None,
-                fill=not area,
-                fill_color=PLACE_FILL,
-                fill_opacity=0.95,
+                fill=True,  # a white fill keeps the hollow-looking dot clickable
+                fill_color="#ffffff" if area else PLACE_FILL,
+                fill_opacity=0.6 if area else 0.95,
                 tooltip=make_tooltip(place.name),
                 popup=make_popup(place_popup_html(place, entry.locations), max_width=340),
             ).add_to(self.places)

@@ -402,3 +402,130 @@ def test_save_map_failure_leaves_old_file_and_no_temp(tmp_path: Path, monkeypatc
 def test_save_map_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(RenderError):
         save_map(render_map(Extraction()), tmp_path / "nope" / "m.html")
+
+
+# --------------------------------------------------------------------------- #
+# Places layer
+# --------------------------------------------------------------------------- #
+
+QAMISHLI_CITED = Place(
+    "sy-qamishli", "Qamishli", "city", "SY", 37.05, 41.23, 2.0,
+    source="OCHA COD-AB Syria communities 2015, PCODE C4564", note="city centre",
+)
+RUSSIA = Place("country:RU", "Russia", "country", "RU", 60.0, 100.0, 2333.0, source="GeoNames", layer="world")
+
+
+def place_result(report_id: str, outlet: str | None, *locs: Location, sites: tuple[Site, ...] = ()) -> ReportResult:
+    return ReportResult(report=Report(id=report_id, text="...", source=outlet), places=locs, sites=sites)
+
+
+def place_dots(m: folium.Map) -> list[folium.CircleMarker]:
+    return [c for c in children_of(m, "Places") if isinstance(c, folium.CircleMarker)]
+
+
+def popup_html_of(marker: folium.Element) -> str:
+    popups = [c for c in marker._children.values() if isinstance(c, folium.Popup)]
+    assert len(popups) == 1
+    return popups[0].html.render()
+
+
+@pytest.fixture
+def places_extraction() -> Extraction:
+    near_rmeilan = loc(RMEILAN, precision=2, qualifier="near")
+    site = Site(
+        id="s2", name="Rmeilan landing strip", kind="airfield", status="established",
+        date=None, location=near_rmeilan,
+    )
+    return Extraction(
+        [
+            place_result("r1", "Outlet One", loc(QAMISHLI_CITED), loc(HASAKAH), near_rmeilan, unresolved("Tal Nowhere"),
+                         sites=(site,)),
+            place_result("r2", "Outlet Two", loc(QAMISHLI_CITED), loc(RUSSIA, precision=3, unc=2333.0)),
+            place_result("r3", None, Location("Al-Qamishli", 0, 11, QAMISHLI_CITED, 37.05, 41.23)),
+        ]
+    )
+
+
+def test_places_layer_one_dot_per_distinct_place(places_extraction: Extraction, tmp_path: Path) -> None:
+    m = render_map(places_extraction)
+    dots = place_dots(m)
+    # Qamishli (3 mentions), Al-Hasakah, Rmeilan, Russia; the unresolved mention is left off
+    assert len(dots) == 4
+    assert sorted(tuple(d.location) for d in dots) == sorted(
+        (p.lat, p.lon) for p in (QAMISHLI_CITED, HASAKAH, RMEILAN, RUSSIA)
+    )
+    assert all(d.options["radius"] <= 6 for d in dots)
+    page = saved_html(m, tmp_path)
+    assert '"Places"' in page and "Places named" in page
+    # the places layer draws above the convoy lines, below the site markers
+    names = [c.layer_name for c in m._children.values() if isinstance(c, folium.FeatureGroup)]
+    assert names == ["Uncertainty", "Convoys", "Places", "Sites"]
+
+
+def test_place_popup_cites_gazetteer_and_mentions(places_extraction: Extraction) -> None:
+    dots = {tuple(d.location): d for d in place_dots(render_map(places_extraction))}
+    text = popup_html_of(dots[(QAMISHLI_CITED.lat, QAMISHLI_CITED.lon)])
+    for expected in ("Qamishli", "city", "SY", "37.05, 41.23", "&plusmn;2 km",
+                     "OCHA COD-AB Syria communities 2015, PCODE C4564", "city centre",
+                     "&ldquo;Qamishli&rdquo;", "&ldquo;Al-Qamishli&rdquo;",
+                     "Outlet One", "Outlet Two", "r1", "r2", "r3"):
+        assert expected in text, expected
+    assert "near &ldquo;Rmeilan&rdquo;" in popup_html_of(dots[(RMEILAN.lat, RMEILAN.lon)])
+
+
+def test_place_popup_lists_at_most_ten_mentions() -> None:
+    results = [place_result(f"rep-{i}", "Outlet", loc(QAMISHLI_CITED)) for i in range(14)]
+    (dot,) = place_dots(render_map(Extraction(results)))
+    text = popup_html_of(dot)
+    assert text.count("<li") == 11  # ten mentions and the remainder line
+    assert "rep-9" in text and "rep-10" not in text and "and 4 more" in text
+
+
+def test_places_share_uncertainty_circles_and_fit_bounds(places_extraction: Extraction, tmp_path: Path) -> None:
+    m = render_map(places_extraction)
+    circles = [c for c in children_of(m, "Uncertainty") if isinstance(c, folium.Circle)]
+    # "near Rmeilan" is both the site's and a place mention: one circle. Russia gets none.
+    assert [c.options["radius"] for c in circles] == [5000.0]
+    (south, west), (north, east) = fit_bounds(saved_html(m, tmp_path))
+    for place in (QAMISHLI_CITED, HASAKAH, RMEILAN):
+        assert south <= place.lat <= north and west <= place.lon <= east
+    # a country-scale place is drawn (white, dashed) but does not zoom the map out to Siberia
+    assert north < 40 and east < 45
+    russia = next(d for d in place_dots(m) if tuple(d.location) == (RUSSIA.lat, RUSSIA.lon))
+    assert russia.options["dashArray"] and russia.options["fillColor"] == "#ffffff"
+
+
+def test_no_places_no_places_legend(extraction: Extraction, tmp_path: Path) -> None:
+    m = render_map(extraction)
+    assert place_dots(m) == []
+    assert "Places named" not in saved_html(m, tmp_path)
+
+
+def test_hostile_place_text_is_inert(tmp_path: Path) -> None:
+    bad = HOSTILE + JS_BREAKERS
+    evil = Place("evil", bad, bad, bad, 36.9, 41.5, 1.5, source=bad, note=bad, layer=bad)
+    location = Location(bad, 0, 1, evil, 36.9, 41.5, precision=2, qualifier=bad)
+    report = Report(id=bad, text="...", source=bad)
+    m = render_map(Extraction([ReportResult(report=report, places=(location,))]))
+    (dot,) = place_dots(m)
+    text = popup_html_of(dot)
+    assert escape_text(bad) in text
+    assert "<script" not in text and "<img" not in text and "${" not in text and "`" not in text
+    page = saved_html(m, tmp_path)
+    assert "<script>window.__pwned" not in page and "<img src=x" not in page
+    assert "${window.__pwned" not in page and "\\`" not in page
+    assert page.count("</script>") == page.count("<script")
+
+
+def test_area_scale_circle_is_outline_and_fitted_by_centre(tmp_path: Path) -> None:
+    kurdistan = Place("iq-kurdistan-region", "Kurdistan Region", "region", "IQ", 35.96, 44.50, 200.0)
+    convoy = Convoy(
+        vehicles_min=30, actor="X", cargo=(), date=None,
+        origin=loc(kurdistan, precision=3, unc=200.0), via=None, destination=loc(QAMISHLI),
+    )
+    m = render_map(Extraction([result(convoys=(convoy,))]))
+    (circle,) = [c for c in children_of(m, "Uncertainty") if isinstance(c, folium.Circle)]
+    assert circle.options["radius"] == 200_000.0 and circle.options["fill"] is False
+    (south, west), (north, east) = fit_bounds(saved_html(m, tmp_path))
+    # the bounds hold both ends of the route, not the 200 km disc around Kurdistan
+    assert east < 44.6 and south > 35.9
