@@ -201,13 +201,17 @@ def _decode(data: bytes, path: Path, errors: Errors, line: int | None = None) ->
 # --------------------------------------------------------------------------- formats
 
 
-def _read_text_file(path: Path, errors: Errors, published: _dt.date | None) -> Iterator[Report | _Bad]:
+def _read_whole_text(path: Path, errors: Errors) -> str:
+    """A whole file as text: binary files rejected, BOM dropped."""
     data = path.read_bytes()
     if b"\x00" in data:
         raise InputError(f"{path}: binary file (contains NUL bytes), not a report")
     text = _decode(data, path, errors)
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _read_text_file(path: Path, errors: Errors, published: _dt.date | None) -> Iterator[Report | _Bad]:
+    text = _read_whole_text(path, errors)
     meta, body = _split_front_matter(text)
     body = body.strip()
     if not body:
@@ -296,12 +300,7 @@ def _read_jsonl(path: Path, errors: Errors, published: _dt.date | None) -> Itera
 
 
 def _read_json(path: Path, errors: Errors, published: _dt.date | None) -> Iterator[Report | _Bad]:
-    data = path.read_bytes()
-    if b"\x00" in data:
-        raise InputError(f"{path}: binary file (contains NUL bytes), not a report")
-    text = _decode(data, path, errors)
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = _read_whole_text(path, errors)
     if not text.strip():
         raise InputError(f"{path}: empty file")
     try:
