@@ -2,7 +2,7 @@
 
 Data flows one way::
 
-    Report -> Mention (recognise) -> Location (resolve) -> Convoy / Site (events)
+    Report -> Match (recognise) -> Location (resolve) -> Convoy / Site (events)
            -> ReportResult -> Extraction (store, export, map)
 
 Every object here is an immutable dataclass with no behaviour beyond
@@ -73,16 +73,6 @@ class Place:
     def point(self) -> tuple[float, float]:
         """``(lon, lat)``, the axis order of GeoJSON and shapely."""
         return (self.lon, self.lat)
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A span of report text that names a place. ``text[start:end] == surface``."""
-
-    surface: str
-    start: int
-    end: int
-    candidates: tuple[Place, ...] = ()
 
 
 @dataclass(frozen=True)

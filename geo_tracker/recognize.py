@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .gazetteer import Gazetteer
 from .normalize import ARTICLES, FoldedText, core_name, fold, is_arabic, strip_articles
@@ -214,11 +213,6 @@ def _with_articles(text: str, matches: list[Match]) -> list[Match]:
             m = Match(start, m.end, text[start : m.end], m.key, m.hits)
         out.append(m)
     return out
-
-
-@lru_cache(maxsize=1)
-def _capitalised() -> re.Pattern[str]:
-    return re.compile(r"[A-Z]")
 
 
 def _fuzzy_spans(gaz, text, ft, tokens, starts, found: list[Match]) -> list[Match]:
