@@ -76,10 +76,10 @@ def _widen(gaz: Gazetteer, key: str, surface: str, hits: tuple[tuple[int, str], 
             if i not in seen:
                 seen.add(i)
                 extra.append((i, "bare"))
-    for i, how in gaz.matches(surface):
-        if i not in seen and how == "skeleton":
+    for i in gaz.skeleton_matches(surface):
+        if i not in seen:
             seen.add(i)
-            extra.append((i, how))
+            extra.append((i, "skeleton"))
     return hits + tuple(extra)
 
 
@@ -91,10 +91,6 @@ def _looks_like_name(surface: str) -> bool:
 def _sentence_initial(text: str, start: int) -> bool:
     before = text[max(0, start - 3) : start].rstrip(" \"'‘“(")
     return start == 0 or not before or before[-1] in ".!?\n:;"
-
-
-SMALL_PLACE_KINDS = frozenset({"village", "town"})
-"""World-layer kinds too small to be taken on weak evidence (one ambiguous token)."""
 
 
 def _well_known(index, hits) -> bool:
@@ -240,8 +236,7 @@ def _fuzzy_spans(gaz, text, ft, tokens, starts, found: list[Match]) -> list[Matc
                 continue
             f_end = starts[i + k - 1] + len(tokens[i + k - 1])
             s, e = ft.span(starts[i], f_end)
-            candidates = gaz.matches(text[s:e])
-            confirmed = tuple((j, "skeleton") for j, how in candidates if how == "skeleton" and _close(gaz, j, text[s:e]))
+            confirmed = tuple((j, "skeleton") for j in gaz.skeleton_matches(text[s:e]) if _close(gaz, j, text[s:e]))
             if confirmed:
                 hit = (Match(s, e, text[s:e], " ".join(window), confirmed), k)
                 break

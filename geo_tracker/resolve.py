@@ -37,6 +37,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .gazetteer import MATCH_WEIGHT, Gazetteer
+from .geodesy import haversine_km
 from .models import Location
 from .normalize import fold
 from .recognize import Match, recognize
@@ -108,13 +109,6 @@ def demonym_countries(text: str) -> Counter:
     return found
 
 
-def haversine_km(lat1, lon1, lat2, lon2):
-    """Great-circle distance in km; vectorised over NumPy arrays."""
-    lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 6371.0088 * 2 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
-
 def _context_tokens(text: str, m: Match) -> list[str]:
     before = fold(text[max(0, m.start - 60) : m.start]).split()[-CUE_WINDOW_TOKENS:]
     after = fold(text[m.end : m.end + 60]).split()[:CUE_WINDOW_TOKENS]
@@ -176,7 +170,7 @@ def resolve(text: str, gaz: Gazetteer, matches: Sequence[Match] | None = None) -
         total = np.fromiter(scores.values(), dtype=np.float64)
         if len(cands) > 1:
             others = [(i, w) for j, (i, w) in enumerate(provisional) if matches[j].key != m.key]
-            own = Counter({c: w for c, w in countries.items()})
+            own = countries.copy()
             for j, (i, w) in enumerate(provisional):
                 if matches[j].key == m.key and index.countries[i]:
                     own[index.countries[i]] -= w

@@ -32,7 +32,10 @@ from .index import IndexBuilder, NameIndex, fingerprint, load_cached, store_cach
 __all__ = ["Candidate", "Gazetteer", "KIND_WEIGHT"]
 
 _HERE = Path(__file__).resolve().parent
-_INDEX_CODE = (_HERE.parent / "normalize.py", _HERE / "index.py", _HERE / "world.py", _HERE / "curated.py")
+_INDEX_CODE = (
+    _HERE.parent / "normalize.py", _HERE.parent / "geodesy.py",
+    _HERE / "index.py", _HERE / "world.py", _HERE / "curated.py",
+)
 """Source files whose changes invalidate a cached index."""
 
 KIND_WEIGHT: dict[str, float] = {
@@ -166,11 +169,14 @@ class Gazetteer:
         if bare_of_query != key:
             for i in self.index.exact.get(bare_of_query, ()) + self.index.bare.get(bare_of_query, ()):
                 found.setdefault(i, "bare")
-        sk = skeleton(name)
-        if len(sk) >= 3:
-            for i in self.index.skeletons.get(sk, ()):
-                found.setdefault(i, "skeleton")
+        for i in self.skeleton_matches(name):
+            found.setdefault(i, "skeleton")
         return list(found.items())
+
+    def skeleton_matches(self, name: str) -> tuple[int, ...]:
+        """Curated/user places whose transliteration skeleton equals ``name``'s."""
+        sk = skeleton(name)
+        return self.index.skeletons.get(sk, ()) if len(sk) >= 3 else ()
 
     @cached_property
     def _skeleton_keys(self) -> list[str]:

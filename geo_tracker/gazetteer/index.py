@@ -21,7 +21,6 @@ second start loads it instead of rebuilding.
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import pickle
 import tempfile
@@ -32,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..geodesy import haversine_km
 from ..models import Place
 from ..normalize import core_name, fold, skeleton
 from .world import WorldRow
@@ -197,7 +197,7 @@ class IndexBuilder:
                 keep = []
                 for j in members:
                     if ranks[j] == 0 and any(
-                        _approx_km(lat[i], lon[i], lat[j], lon[j]) <= max(unc[i], SHADOW_KM) for i in upper
+                        haversine_km(lat[i], lon[i], lat[j], lon[j]) <= max(unc[i], SHADOW_KM) for i in upper
                     ):
                         continue
                     keep.append(j)
@@ -205,13 +205,6 @@ class IndexBuilder:
 
 
 SHADOW_KM = 15.0
-
-
-def _approx_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Equirectangular distance; accurate to a few percent at these ranges."""
-    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
-    y = math.radians(lat2 - lat1)
-    return 6371.0 * math.hypot(x, y)
 
 
 def cache_dir() -> Path:
