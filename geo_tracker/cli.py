@@ -13,6 +13,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -134,18 +135,55 @@ def extract_command(inputs, fmt, output, published, errors, skip_bad):
     _run(run)
 
 
+def _geocode_options(f: Callable) -> Callable:
+    f = click.option(
+        "--geocode-url", metavar="URL",
+        help="Base URL of the geocoding service (default: the provider's public server), e.g. a self-hosted Nominatim.",
+    )(f)
+    f = click.option(
+        "--geocode", type=click.Choice(["nominatim"]),
+        help="Opt in to online geocoding (rate-limited, cached) for names the offline gazetteer lacks. "
+        "Sends those names to the service.",
+    )(f)
+    return f
+
+
+@contextmanager
+def _geocoder(provider: str | None, url: str | None):
+    """An :class:`OnlineGeocoder` when the user opted in, else ``None``."""
+    if provider is None:
+        if url:
+            raise click.UsageError("--geocode-url needs --geocode")
+        yield None
+        return
+    from urllib.parse import urlsplit
+
+    from .gazetteer.online import OnlineGeocoder
+
+    options: dict[str, str] = {}
+    if url:
+        parts = urlsplit(url if "://" in url else f"https://{url}")
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="--geocode-url")
+        options = {"domain": parts.netloc + parts.path.rstrip("/"), "scheme": parts.scheme}
+    with OnlineGeocoder(provider, **options) as geocoder:
+        yield geocoder
+
+
 @main.command("lookup")
 @click.argument("name")
 @click.option("--country", metavar="CC", help="Only candidates in this country (ISO 3166-1 alpha-2).")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def lookup_command(name, country, limit, as_json):
+@_geocode_options
+def lookup_command(name, country, limit, as_json, geocode, geocode_url):
     """Ranked gazetteer candidates for NAME."""
 
     def run() -> None:
         from .gazetteer import Gazetteer
 
-        candidates = Gazetteer.default().lookup(name, country=country, limit=limit)
+        with _geocoder(geocode, geocode_url) as geocoder:
+            candidates = Gazetteer.default().lookup(name, country=country, limit=limit, geocoder=geocoder)
         if as_json:
             rows = [
                 {
@@ -153,6 +191,7 @@ def lookup_command(name, country, limit, as_json):
                     "admin1": c.place.admin1, "lat": c.place.lat, "lon": c.place.lon,
                     "uncertainty_km": c.place.uncertainty_km, "score": round(c.score, 3), "match": c.match,
                     "layer": c.place.layer, "source": c.place.source, "note": c.place.note,
+                    **({"bbox": list(c.place.bbox)} if c.place.bbox else {}),
                 }
                 for c in candidates
             ]
@@ -167,6 +206,142 @@ def lookup_command(name, country, limit, as_json):
                 f"{c.score:5.2f}  {p.name}  [{p.kind}, {p.country or '--'}]  "
                 f"{p.lat:.5f}, {p.lon:.5f}  ±{p.uncertainty_km:g} km  {p.id}  ({c.match})"
             )
+
+    _run(run)
+
+
+@main.group("gazetteer")
+def gazetteer_group() -> None:
+    """Import, list, describe and remove gazetteer layers.
+
+    Imported layers live in the user data directory ($GEO_TRACKER_DATA
+    overrides) and stack over the bundled ones: user layers > curated > world.
+    """
+
+
+_MAPPING_FIELDS = ("name", "alt_names", "lat", "lon", "id", "kind", "country", "admin1",
+                   "uncertainty_km", "population", "source")
+
+
+def _mapping(pairs: Sequence[str]):
+    from .gazetteer.importers import ColumnMapping
+
+    if not pairs:
+        return None
+    fields: dict[str, object] = {}
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        if not sep or field not in _MAPPING_FIELDS or not column:
+            raise click.BadParameter(
+                f"{pair!r}: expected FIELD=COLUMN with FIELD one of {', '.join(_MAPPING_FIELDS)}", param_hint="--column"
+            )
+        fields[field] = tuple(c.strip() for c in column.split(",") if c.strip()) if field == "alt_names" else column
+    return ColumnMapping(**fields)
+
+
+@gazetteer_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", help="Layer name (default: from the file name).")
+@click.option("--format", "fmt", type=click.Choice(["geonames", "geojson", "csv"]), help="Default: detected.")
+@click.option("--alternate-names", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="GeoNames alternateNamesV2.txt to join by geonameid.")
+@click.option("--column", "columns", multiple=True, metavar="FIELD=COLUMN",
+              help="Map a field to a CSV column / GeoJSON property (repeatable; alt_names takes a comma list).")
+@click.option("--kind", "default_kind", default="place", show_default=True, help="Kind of rows that state none.")
+@click.option("--country", "default_country", metavar="CC", help="Country of rows that state none.")
+@click.option("--uncertainty-km", "default_uncertainty_km", type=click.FloatRange(min=0, min_open=True),
+              help="Radius of point rows that state none.")
+@click.option("--source", help="Citation stored with every row (default: from the file).")
+@click.option("--licence", help="Licence of the data, shown by 'gazetteer stats'.")
+@click.option("--on-error", type=click.Choice(["skip", "reject"]), default="skip", show_default=True,
+              help="Malformed rows: report and skip them, or reject the whole file.")
+@click.option("--errors", "encoding_errors", type=click.Choice(["strict", "replace"]), default="strict",
+              show_default=True, help="Undecodable bytes: a malformed row, or replaced with U+FFFD.")
+@click.option("--replace", is_flag=True, help="Replace an existing layer of the same name.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+def gazetteer_import_command(file, name, fmt, alternate_names, columns, default_kind, default_country,
+                             default_uncertainty_km, source, licence, on_error, encoding_errors, replace, quiet):
+    """Import FILE (GeoNames dump, GeoJSON or CSV) as a gazetteer layer."""
+
+    def run() -> None:
+        import time
+
+        from .gazetteer import Gazetteer
+        from .gazetteer.userlayers import import_layer
+
+        t0 = time.perf_counter()
+        problems: list[str] = []
+        info = import_layer(
+            file, name=name, replace=replace, licence=licence, on_problem=problems.append,
+            fmt=fmt, mapping=_mapping(columns), alternate_names=alternate_names, default_kind=default_kind,
+            default_country=default_country.upper() if default_country else None,
+            default_uncertainty_km=default_uncertainty_km, source=source, on_error=on_error,
+            encoding_errors=encoding_errors,
+        )
+        for message in problems:
+            click.echo(f"skipped: {message}", err=True)
+        Gazetteer.reset_default()
+        Gazetteer.default()  # compile the user index now, so the next start is warm
+        if not quiet:
+            click.echo(
+                f"imported {info.rows:,} places into layer {info.name!r} ({info.skipped:,} rows skipped) "
+                f"in {time.perf_counter() - t0:.1f} s"
+            )
+
+    _run(run)
+
+
+@gazetteer_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def gazetteer_list_command(as_json):
+    """Imported layers, in stacking order (later ones win ties)."""
+
+    def run() -> None:
+        from dataclasses import asdict
+
+        from .gazetteer.userlayers import list_layers
+
+        layers = list_layers()
+        if as_json:
+            click.echo(json.dumps([asdict(i) for i in layers], ensure_ascii=False, indent=2))
+            return
+        if not layers:
+            click.echo("no imported layers (see: geo-tracker gazetteer import --help)")
+        for i in layers:
+            click.echo(f"{i.name}  {i.rows:,} rows ({i.skipped:,} skipped)  {i.format}  {i.imported_at}  {i.source_file}")
+
+    _run(run)
+
+
+@gazetteer_group.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def gazetteer_stats_command(as_json):
+    """Layers of the gazetteer in use: rows, sources and licences."""
+
+    def run() -> None:
+        from .gazetteer import Gazetteer
+
+        rows = Gazetteer.default().stats()
+        if as_json:
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        for r in rows:
+            click.echo(f"{r['layer']}: {r['rows']:,} rows\n  source:  {r['source']}\n  licence: {r['licence']}")
+        click.echo(f"total: {sum(r['rows'] for r in rows):,} places")
+
+    _run(run)
+
+
+@gazetteer_group.command("remove")
+@click.argument("name")
+def gazetteer_remove_command(name):
+    """Remove the imported layer NAME."""
+
+    def run() -> None:
+        from .gazetteer.userlayers import remove_layer
+
+        info = remove_layer(name)
+        click.echo(f"removed layer {info.name!r} ({info.rows:,} rows)")
 
     _run(run)
 

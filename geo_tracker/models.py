@@ -68,6 +68,8 @@ class Place:
     source: str | None = None
     note: str | None = None
     layer: str = "curated"
+    bbox: tuple[float, float, float, float] | None = None
+    """``(west, south, east, north)`` in degrees, for countries; ``None`` otherwise."""
 
     @property
     def point(self) -> tuple[float, float]:

@@ -7,6 +7,13 @@ Layers, from lowest to highest precedence:
 2. ``curated`` — the bundled regional table in ``data/gazetteer/*.csv``:
    north-east Syria, northern Iraq and the Turkish border strip, each row
    with a cited source and an uncertainty.
+3. user layers — files imported with ``geo-tracker gazetteer import``
+   (:mod:`~geo_tracker.gazetteer.userlayers`), stacked in import order.
+
+The world and curated layers are compiled into one index cached on disk;
+user layers into a second, small one stacked over it at load time
+(:func:`~geo_tracker.gazetteer.index.stack`), so an import never forces a
+rebuild of the world layer.
 
 Example:
     >>> from geo_tracker import Gazetteer
@@ -23,18 +30,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..models import Place
 from ..normalize import ARTICLES as _ARTICLE_TOKENS, fold, skeleton
 from .curated import bundled_curated_paths, read_curated_csv
-from .index import IndexBuilder, NameIndex, fingerprint, load_cached, store_cached
+from .index import USER_LAYER_RANK, IndexBuilder, NameIndex, fingerprint, load_cached, stack, store_cached
+
+if TYPE_CHECKING:
+    from .online import OnlineGeocoder
 
 __all__ = ["Candidate", "Gazetteer", "KIND_WEIGHT"]
 
 _HERE = Path(__file__).resolve().parent
 _INDEX_CODE = (
     _HERE.parent / "normalize.py", _HERE.parent / "geodesy.py",
-    _HERE / "index.py", _HERE / "world.py", _HERE / "curated.py",
+    _HERE / "index.py", _HERE / "keys.py", _HERE / "world.py", _HERE / "curated.py",
 )
 """Source files whose changes invalidate a cached index."""
 
@@ -60,17 +71,32 @@ KIND_WEIGHT: dict[str, float] = {
 }
 """How likely a bare mention of a name means a place of this kind, all else equal."""
 
-MATCH_WEIGHT = {"exact": 1.0, "bare": 0.9, "skeleton": 0.75, "fuzzy": 0.6}
+MATCH_WEIGHT = {"exact": 1.0, "bare": 0.9, "skeleton": 0.75, "fuzzy": 0.6, "online": 0.5}
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A place a name may refer to, with the lookup's score and how the name matched."""
+    """A place a name may refer to, with the lookup's score and how the name matched.
+
+    ``index`` is the place's number in the gazetteer, or -1 for a place found
+    online (``match == "online"``), which is not part of the index.
+    """
 
     place: Place
     score: float
     match: str
     index: int
+
+
+def _cached(key: str, kind: str, make, use_cache: bool) -> NameIndex:
+    if use_cache:
+        cached = load_cached(key, kind)
+        if cached is not None:
+            return cached
+    index = make()
+    if use_cache:
+        store_cached(key, index, kind)
+    return index
 
 
 def prior(index: NameIndex, i: int) -> float:
@@ -98,11 +124,21 @@ class Gazetteer:
 
     @classmethod
     def default(cls, *, use_cache: bool = True) -> "Gazetteer":
-        """The process-wide default gazetteer: world layer plus bundled curated tables."""
+        """The process-wide default gazetteer: world, bundled curated tables, imported user layers."""
+        from .userlayers import layer_csv_paths
+
         with cls._default_lock:
             if cls._default is None:
-                cls._default = cls.build(bundled_curated_paths(), include_world=True, use_cache=use_cache)
+                cls._default = cls.build(
+                    bundled_curated_paths(), include_world=True, user_layers=layer_csv_paths(), use_cache=use_cache
+                )
             return cls._default
+
+    @classmethod
+    def reset_default(cls) -> None:
+        """Forget the process-wide default (after importing or removing a layer)."""
+        with cls._default_lock:
+            cls._default = None
 
     @classmethod
     def build(
@@ -110,27 +146,42 @@ class Gazetteer:
         curated: Sequence[Path] = (),
         *,
         include_world: bool = True,
+        user_layers: Sequence[Path] = (),
         use_cache: bool = True,
     ) -> "Gazetteer":
-        """Compile (or load from the on-disk cache) an index of the given layers."""
+        """Compile (or load from the on-disk cache) an index of the given layers.
+
+        ``user_layers`` are stored layer files (see
+        :mod:`~geo_tracker.gazetteer.userlayers`), compiled and cached apart
+        from the rest and stacked over it.
+        """
         from .world import iter_world, package_versions
 
+        code = [p.read_bytes() for p in _INDEX_CODE]
         parts: list[bytes | str] = [f"world={include_world}", package_versions() if include_world else ""]
-        parts += [p.read_bytes() for p in _INDEX_CODE]
-        parts += [Path(p).read_bytes() for p in curated]
-        key = fingerprint(parts)
-        if use_cache:
-            cached = load_cached(key)
-            if cached is not None:
-                return cls(cached)
-        builder = IndexBuilder()
-        if include_world:
-            builder.add_world(iter_world())
-        for path in curated:
-            builder.add_places(read_curated_csv(Path(path)))
-        index = builder.build()
-        if use_cache:
-            store_cached(key, index)
+        parts += code + [Path(p).read_bytes() for p in curated]
+
+        def make_base() -> NameIndex:
+            builder = IndexBuilder()
+            if include_world:
+                builder.add_world(iter_world())
+            for path in curated:
+                builder.add_places(read_curated_csv(Path(path)))
+            return builder.build()
+
+        index = _cached(fingerprint(parts), "base", make_base, use_cache)
+        if user_layers:
+
+            def make_user() -> NameIndex:
+                from .userlayers import read_layer
+
+                builder = IndexBuilder()
+                for path in user_layers:
+                    builder.add_places(read_layer(Path(path)), layer=Path(path).stem, rank=USER_LAYER_RANK)
+                return builder.build()
+
+            user_parts = [*code, *(f"{Path(p).stem}\0".encode() + Path(p).read_bytes() for p in user_layers)]
+            index = stack(index, _cached(fingerprint(user_parts), "user", make_user, use_cache))
         return cls(index)
 
     @classmethod
@@ -199,8 +250,12 @@ class Gazetteer:
         country: str | None = None,
         kind: str | None = None,
         limit: int = 10,
+        geocoder: "OnlineGeocoder | None" = None,
     ) -> list[Candidate]:
         """Ranked candidates for a place name.
+
+        With a ``geocoder`` (see :mod:`~geo_tracker.gazetteer.online`), a name
+        the offline layers do not know is looked up online as a last resort.
 
         Example:
             >>> gaz = Gazetteer.from_places([Place("sy-derik", "Al-Malikiyah", "town", "SY",
@@ -218,14 +273,45 @@ class Gazetteer:
                 continue
             out.append(Candidate(self.place(i), MATCH_WEIGHT[how] + self.prior(i), how, i))
         out.sort(key=lambda c: -c.score)
+        if not out and geocoder is not None:
+            found = geocoder.geocode(name, country=country)
+            if found is not None and (not kind or found.kind == kind):
+                out.append(Candidate(found, MATCH_WEIGHT["online"] + KIND_WEIGHT.get(found.kind, 0.3), "online", -1))
         return out[:limit]
 
     def stats(self) -> list[dict[str, object]]:
-        """Rows per layer with their sources, for ``geo-tracker gazetteer stats``."""
+        """One row per layer: name, rows, source and licence (``geo-tracker gazetteer stats``).
+
+        Example:
+            >>> gaz = Gazetteer.from_places([Place("x", "X", "town", "SY", 36.0, 40.0, 1.0)])
+            >>> gaz.stats()[0]["rows"]
+            1
+        """
+        from .userlayers import list_layers
+        from .world import CSC_LICENCE, CSC_SOURCE, GEONAMES_LICENCE, GEONAMES_SOURCE
+
         counts: dict[str, int] = {}
-        for layer in self.index.layers:
+        for layer, kind in zip(self.index.layers, self.index.kinds):
+            if layer == "world":
+                layer = {"country": "world: countries", "admin1": "world: first-level regions"}.get(
+                    kind, "world: populated places"
+                )
             counts[layer] = counts.get(layer, 0) + 1
-        return [{"layer": layer, "rows": n} for layer, n in counts.items()]
-
-
-
+        described = {
+            "world: countries": (f"{GEONAMES_SOURCE}; points {CSC_SOURCE}", f"{GEONAMES_LICENCE}; {CSC_LICENCE}"),
+            "world: first-level regions": (CSC_SOURCE, CSC_LICENCE),
+            "world: populated places": (f"{GEONAMES_SOURCE} (cities500)", GEONAMES_LICENCE),
+            "curated": (
+                "geo_tracker regional table (data/gazetteer/), a cited source per row",
+                "rows cite OCHA COD-AB (CC BY-IGO), Open-Syria, GeoNames (CC BY 4.0), Wikipedia; "
+                "see data/gazetteer/README.md",
+            ),
+        }
+        for info in list_layers():
+            described[info.name] = (f"{info.source} (imported {info.imported_at} from {info.source_file})",
+                                    info.licence or "as stated by the source")
+        return [
+            {"layer": layer, "rows": n, "source": described.get(layer, ("", ""))[0],
+             "licence": described.get(layer, ("", ""))[1]}
+            for layer, n in counts.items()
+        ]

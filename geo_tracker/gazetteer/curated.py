@@ -62,6 +62,9 @@ def _parse_row(row: dict[str, str], where: str, layer: str) -> Place:
         raise GazetteerError(f"{where}: coordinates out of range (lat {lat}, lon {lon})")
     if unc <= 0:
         raise GazetteerError(f"{where}: uncertainty_km must be positive, got {unc}")
+    population = _float(row.get("population") or "0", "population", where)
+    if population < 0:
+        raise GazetteerError(f"{where}: population must not be negative, got {population:g}")
     alt = tuple(a.strip() for a in (row.get("alt_names") or "").split("|") if a.strip())
     return Place(
         id=row["id"].strip(),
@@ -73,6 +76,7 @@ def _parse_row(row: dict[str, str], where: str, layer: str) -> Place:
         uncertainty_km=unc,
         alt_names=alt,
         admin1=(row.get("admin1") or "").strip() or None,
+        population=int(population),
         source=row["source"].strip(),
         note=(row.get("note") or "").strip() or None,
         layer=layer,

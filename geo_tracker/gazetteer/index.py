@@ -20,12 +20,14 @@ second start loads it instead of rebuilding.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,9 +36,10 @@ import numpy as np
 from ..geodesy import haversine_km
 from ..models import Place
 from ..normalize import core_name, fold, skeleton
+from .keys import KeyInts, KeyStack, KeyTable
 from .world import WorldRow
 
-INDEX_FORMAT = 6
+INDEX_FORMAT = 7
 MIN_KEY_LENGTH = 3
 
 LAYER_RANK = {"world": 0, "curated": 2}
@@ -46,6 +49,8 @@ USER_LAYER_RANK = 3
 
 def _bare_key(key: str) -> str | None:
     """The key without articles and kind words ("al waleed crossing" → "waleed")."""
+    if " " not in key and not key.startswith("ال"):
+        return None  # one token, no article: nothing to strip
     bare = core_name(key)
     return bare if bare != key and len(bare) >= MIN_KEY_LENGTH else None
 
@@ -67,11 +72,12 @@ class NameIndex:
     population: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     layer_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
     extras: dict[int, tuple[tuple[str, ...], str | None]] = field(default_factory=dict)
-    exact: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    bare: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    skeletons: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    by_id: dict[str, int] = field(default_factory=dict)
-    first_tokens: dict[str, int] = field(default_factory=dict)
+    bboxes: dict[int, tuple[float, float, float, float]] = field(default_factory=dict)
+    exact: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    bare: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    skeletons: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    by_id: Mapping[str, int] = field(default_factory=dict)
+    first_tokens: Mapping[str, int] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -93,6 +99,7 @@ class NameIndex:
             source=self.sources[i],
             note=note,
             layer=self.layers[i],
+            bbox=self.bboxes.get(i),
         )
 
 
@@ -155,7 +162,7 @@ class IndexBuilder:
     def build(self) -> NameIndex:
         self._shadow_world_duplicates()
         c = self._cols
-        freeze = lambda d: {k: tuple(dict.fromkeys(v)) for k, v in d.items()}  # noqa: E731
+        freeze = lambda d: KeyTable.build({k: tuple(dict.fromkeys(v)) for k, v in d.items()})  # noqa: E731
         idx = NameIndex(
             ids=c["ids"], names=c["names"], kinds=c["kinds"], countries=c["countries"],
             admin1=c["admin1"], layers=c["layers"], sources=c["sources"],
@@ -165,19 +172,52 @@ class IndexBuilder:
             population=np.asarray(c["pop"], dtype=np.int64),
             layer_rank=np.asarray(self._ranks, dtype=np.int8),
             extras=self._extras,
+            bboxes=self._country_bboxes(),
             exact=freeze(self._exact),
             bare=freeze(self._bare),
             skeletons=freeze(self._skel),
         )
-        idx.by_id = {pid: i for i, pid in enumerate(idx.ids)}
+        idx.by_id = KeyInts.build({pid: i for i, pid in enumerate(idx.ids)})
         first: dict[str, int] = {}
-        for key in idx.exact.keys() | idx.bare.keys():
-            tokens = key.split(" ")
-            if first.get(tokens[0], 0) < len(tokens):
-                first[tokens[0]] = len(tokens)
-        idx.first_tokens = first
+        for table in (self._exact, self._bare):
+            for key, members in table.items():
+                if not members:
+                    continue
+                tokens = key.split(" ")
+                if first.get(tokens[0], 0) < len(tokens):
+                    first[tokens[0]] = len(tokens)
+        idx.first_tokens = KeyInts.build(first, dtype=np.int8)
         return idx
 
+
+    def _country_bboxes(self) -> dict[int, tuple[float, float, float, float]]:
+        """Bounding box of each world country row: the extent of the country's places.
+
+        The registry packages carry no country outlines, so the box is the
+        extent of the country's populated places and first-level region
+        points in the world layer, padded by their uncertainty radii (and
+        always containing the country's representative point). It is an
+        inner approximation: uninhabited margins may fall outside.
+        """
+        c = self._cols
+        ext: dict[str, list[float]] = {}
+        for kind, cc, lat, lon, unc, rank in zip(c["kinds"], c["countries"], c["lat"], c["lon"], c["unc"], self._ranks):
+            if rank or not cc or kind == "country":
+                continue
+            pad = min(float(unc), 50.0) / 111.0
+            box = ext.get(cc)
+            if box is None:
+                ext[cc] = [lon - pad, lat - pad, lon + pad, lat + pad]
+            else:
+                box[0], box[1] = min(box[0], lon - pad), min(box[1], lat - pad)
+                box[2], box[3] = max(box[2], lon + pad), max(box[3], lat + pad)
+        out = {}
+        for i, (kind, cc, rank) in enumerate(zip(c["kinds"], c["countries"], self._ranks)):
+            if kind == "country" and cc:
+                lat, lon = c["lat"][i], c["lon"][i]
+                w, s, e, n = ext.get(cc, [lon, lat, lon, lat])
+                out[i] = tuple(round(v, 4) for v in (min(w, lon), max(min(s, lat), -90.0), max(e, lon), min(max(n, lat), 90.0)))
+        return out
 
     def _shadow_world_duplicates(self) -> None:
         """Hide world rows that a curated or user row of the same name already covers.
@@ -207,6 +247,56 @@ class IndexBuilder:
 SHADOW_KM = 15.0
 
 
+def stack(base: NameIndex, top: NameIndex) -> NameIndex:
+    """One index of ``base``'s places followed by ``top``'s, without rebuilding either.
+
+    User layers are compiled into their own small index and stacked over the
+    cached default one at load time, so importing a layer costs seconds, not
+    a rebuild of the 240,000-place world layer. Place numbers of ``top`` are
+    shifted by ``len(base)``. A world row of ``base`` is hidden under a key
+    when a ``top`` row of the same key lies within ``max(its uncertainty,
+    SHADOW_KM)`` of it, as :meth:`IndexBuilder.build` does within one index.
+    """
+    n = len(base)
+    idx = NameIndex(
+        ids=base.ids + top.ids, names=base.names + top.names, kinds=base.kinds + top.kinds,
+        countries=base.countries + top.countries, admin1=base.admin1 + top.admin1,
+        layers=base.layers + top.layers, sources=base.sources + top.sources,
+        lat=np.concatenate([base.lat, top.lat]), lon=np.concatenate([base.lon, top.lon]),
+        uncertainty_km=np.concatenate([base.uncertainty_km, top.uncertainty_km]),
+        population=np.concatenate([base.population, top.population]),
+        layer_rank=np.concatenate([base.layer_rank, top.layer_rank]),
+        extras={**base.extras, **{i + n: v for i, v in top.extras.items()}},
+        bboxes={**base.bboxes, **{i + n: v for i, v in top.bboxes.items()}},
+    )
+
+    def shadow(found: list[tuple[int, ...]]) -> tuple[int, ...]:
+        upper = [i for part in found for i in part if i >= n]
+        kept = [
+            j for part in found for j in part
+            if j >= n or idx.layer_rank[j] > 0 or not any(
+                haversine_km(idx.lat[i], idx.lon[i], idx.lat[j], idx.lon[j]) <= max(float(idx.uncertainty_km[i]), SHADOW_KM)
+                for i in upper
+            )
+        ]
+        return tuple(kept)
+
+    idx.exact = KeyStack([base.exact, _shift(top.exact, n)], refine=shadow)
+    idx.bare = KeyStack([base.bare, _shift(top.bare, n)], refine=shadow)
+    idx.skeletons = KeyStack([base.skeletons, _shift(top.skeletons, n)])
+    idx.by_id = KeyStack([_shift(top.by_id, n), base.by_id], combine=lambda first, _other: first)
+    idx.first_tokens = KeyStack([base.first_tokens, top.first_tokens], combine=max)
+    return idx
+
+
+def _shift(table: Mapping, offset: int) -> Mapping:
+    if isinstance(table, (KeyTable, KeyInts)):
+        return table.shifted(offset)
+    if isinstance(table, dict):  # an empty index built by NameIndex()
+        return {k: (tuple(i + offset for i in v) if isinstance(v, tuple) else v + offset) for k, v in table.items()}
+    raise TypeError(f"cannot shift {type(table).__name__}")
+
+
 def cache_dir() -> Path:
     """Where compiled indexes are cached (``GEO_TRACKER_CACHE`` overrides)."""
     env = os.environ.get("GEO_TRACKER_CACHE")
@@ -226,10 +316,23 @@ def fingerprint(parts: Sequence[bytes | str]) -> str:
     return h.hexdigest()[:20]
 
 
-def load_cached(key: str) -> NameIndex | None:
-    path = cache_dir() / f"index-{key}.pkl"
+@contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector: unpickling creates many objects and no cycles."""
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        with open(path, "rb") as fh:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def load_cached(key: str, kind: str = "base") -> NameIndex | None:
+    """The cached index of this kind ("base" or "user") and key, or ``None``."""
+    path = cache_dir() / f"index-{kind}-{key}.pkl"
+    try:
+        with open(path, "rb") as fh, _gc_paused():
             return pickle.load(fh)
     except FileNotFoundError:
         return None
@@ -237,16 +340,18 @@ def load_cached(key: str) -> NameIndex | None:
         return None
 
 
-def store_cached(key: str, index: NameIndex) -> None:
+def store_cached(key: str, index: NameIndex, kind: str = "base") -> None:
+    """Cache ``index`` atomically and delete stale caches of the same kind."""
     directory = cache_dir()
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".index-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, directory / f"index-{key}.pkl")
-        for stale in directory.glob("index-*.pkl"):
-            if stale.name != f"index-{key}.pkl":
+        name = f"index-{kind}-{key}.pkl"
+        os.replace(tmp, directory / name)
+        for stale in [*directory.glob(f"index-{kind}-*.pkl"), *directory.glob("index-" + "?" * 20 + ".pkl")]:
+            if stale.name != name:
                 stale.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only cache directory only costs start-up time

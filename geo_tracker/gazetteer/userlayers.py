@@ -1,0 +1,209 @@
+"""User gazetteer layers: imported once, kept in the user's data directory.
+
+``geo-tracker gazetteer import FILE`` converts a GeoNames dump, a GeoJSON
+file or a CSV (see :mod:`geo_tracker.gazetteer.importers`) into a layer
+stored as two files in ``<data dir>/gazetteers/``:
+
+* ``NAME.csv`` — the places in the curated schema (``id,name,alt_names,kind,
+  country,admin1,lat,lon,uncertainty_km,source,note``) plus ``population``
+  and ``geometry`` (WKT of a polygon or line; empty for points);
+* ``NAME.json`` — the manifest: where the layer came from, its format,
+  licence/attribution, when it was imported, rows kept and rows skipped.
+
+The data directory is ``platformdirs.user_data_dir("geo-tracker")``, or
+``$GEO_TRACKER_DATA`` when set. Both files are written to temporary names
+and renamed, so an interrupted import leaves the previous state intact.
+
+Precedence (documented in the README): user layers > curated > world. A
+user row hides a world row of the same name within its radius; curated rows
+stay candidates and the user row wins ties by its higher layer rank.
+
+Example:
+    >>> layer_name_for(Path("downloads/syr_admin4_point.geojson"))
+    'syr_admin4_point'
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..errors import GazetteerError
+from .curated import iter_curated_csv
+from ..models import Place
+
+__all__ = ["LayerInfo", "data_dir", "import_layer", "layer_csv_paths", "list_layers", "read_layer", "remove_layer"]
+
+LAYER_COLUMNS = (
+    "id", "name", "alt_names", "kind", "country", "admin1", "lat", "lon",
+    "uncertainty_km", "source", "note", "population", "geometry",
+)
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+RESERVED = {"world", "curated", "online"}
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """The manifest of one imported layer."""
+
+    name: str
+    format: str
+    source_file: str
+    source: str
+    rows: int
+    skipped: int
+    imported_at: str
+    licence: str | None = None
+
+    @property
+    def csv_path(self) -> Path:
+        return layers_dir() / f"{self.name}.csv"
+
+
+def data_dir() -> Path:
+    """The user data directory (``$GEO_TRACKER_DATA`` overrides)."""
+    env = os.environ.get("GEO_TRACKER_DATA")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("geo-tracker"))
+
+
+def layers_dir() -> Path:
+    return data_dir() / "gazetteers"
+
+
+def layer_name_for(path: Path) -> str:
+    """A default layer name from a file name: ``syr_admin4_point.geojson`` → ``syr_admin4_point``."""
+    stem = Path(path).name.split(".")[0].lower()
+    slug = re.sub(r"[^a-z0-9_-]+", "-", stem).strip("-_") or "layer"
+    return slug[:64]
+
+
+def check_layer_name(name: str) -> str:
+    if not _NAME.match(name) or name in RESERVED:
+        raise GazetteerError(
+            f"invalid layer name {name!r}: use lower-case letters, digits, '-' and '_' "
+            f"(not {', '.join(sorted(RESERVED))})"
+        )
+    return name
+
+
+def list_layers() -> list[LayerInfo]:
+    """Imported layers, oldest first (the order they are stacked in)."""
+    out = []
+    for manifest in layers_dir().glob("*.json"):
+        try:
+            info = LayerInfo(**json.loads(manifest.read_text("utf-8")))
+        except (OSError, ValueError, TypeError) as exc:
+            raise GazetteerError(f"{manifest}: unreadable layer manifest ({exc})") from None
+        if info.csv_path.is_file():
+            out.append(info)
+    return sorted(out, key=lambda i: (i.imported_at, i.name))
+
+
+def layer_csv_paths() -> list[Path]:
+    """The CSV files of every imported layer, in stacking order."""
+    return [info.csv_path for info in list_layers()]
+
+
+def read_layer(path: Path) -> Iterator[Place]:
+    """The places of a stored layer file (strict: a damaged file raises)."""
+    return iter_curated_csv(path, layer=Path(path).stem)
+
+
+def _atomic_writer(target: Path):
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    return os.fdopen(fd, "w", encoding="utf-8", newline=""), Path(tmp)
+
+
+def import_layer(
+    path: Path,
+    *,
+    name: str | None = None,
+    replace: bool = False,
+    licence: str | None = None,
+    on_problem: Callable[[str], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+    **options,
+) -> LayerInfo:
+    """Import a gazetteer file as a user layer and return its manifest.
+
+    ``options`` go to :func:`geo_tracker.gazetteer.importers.iter_import`
+    (``fmt``, ``mapping``, ``alternate_names``, ``on_error``,
+    ``encoding_errors``, ``default_kind``…). Problems are passed to
+    ``on_problem`` one line each; with ``on_error="reject"`` the first one
+    raises and nothing is stored.
+    """
+    from .importers import detect_format, iter_import
+
+    path = Path(path)
+    if not path.is_file():
+        raise GazetteerError(f"{path}: no such file")
+    name = check_layer_name(name or layer_name_for(path))
+    target = layers_dir() / f"{name}.csv"
+    if (layers_dir() / f"{name}.json").exists() and not replace:
+        raise GazetteerError(f"layer {name!r} already exists: remove it first or pass --replace")
+    fmt = options.pop("fmt", None) or detect_format(path)
+    skipped = 0
+
+    def problem(message: str) -> None:
+        nonlocal skipped
+        skipped += 1
+        if on_problem is not None:
+            on_problem(message)
+
+    rows = 0
+    source = options.get("source")
+    fh, tmp = _atomic_writer(target)
+    try:
+        with fh:
+            writer = csv.writer(fh)
+            writer.writerow(LAYER_COLUMNS)
+            for item in iter_import(path, layer=name, fmt=fmt, on_problem=problem, **options):
+                p = item.place
+                source = source or p.source
+                writer.writerow([
+                    p.id, p.name, "|".join(a.replace("|", "/") for a in p.alt_names), p.kind, p.country or "",
+                    p.admin1 or "", repr(p.lat), repr(p.lon), repr(p.uncertainty_km), p.source or "",
+                    p.note or "", p.population or "", item.geometry_wkt or "",
+                ])
+                rows += 1
+                if progress is not None:
+                    progress(rows)
+        if rows == 0:
+            raise GazetteerError(f"{path}: no usable rows ({skipped} skipped); nothing imported")
+        info = LayerInfo(
+            name=name, format=fmt, source_file=str(path.resolve()),
+            source=source or f"user import: {path.name}", rows=rows, skipped=skipped,
+            imported_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            licence=licence,
+        )
+        mfh, mtmp = _atomic_writer(layers_dir() / f"{name}.json")
+        with mfh:
+            json.dump(asdict(info), mfh, ensure_ascii=False, indent=2)
+        os.replace(tmp, target)
+        os.replace(mtmp, layers_dir() / f"{name}.json")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return info
+
+
+def remove_layer(name: str) -> LayerInfo:
+    """Delete an imported layer; raises if there is none of that name."""
+    for info in list_layers():
+        if info.name == name:
+            info.csv_path.unlink(missing_ok=True)
+            (layers_dir() / f"{name}.json").unlink(missing_ok=True)
+            return info
+    raise GazetteerError(f"no imported layer named {name!r} (see: geo-tracker gazetteer list)")
