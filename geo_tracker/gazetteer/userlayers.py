@@ -149,7 +149,7 @@ def import_layer(
     path = Path(path)
     if not path.is_file():
         raise GazetteerError(f"{path}: no such file")
-    name = check_layer_name(name or layer_name_for(path))
+    name = check_layer_name(layer_name_for(path) if name is None else name)
     target = layers_dir() / f"{name}.csv"
     if (layers_dir() / f"{name}.json").exists() and not replace:
         raise GazetteerError(f"layer {name!r} already exists: remove it first or pass --replace")
@@ -164,6 +164,7 @@ def import_layer(
 
     rows = 0
     source = options.get("source")
+    from_geonames = False
     fh, tmp = _atomic_writer(target)
     try:
         with fh:
@@ -171,7 +172,7 @@ def import_layer(
             writer.writerow(LAYER_COLUMNS)
             for item in iter_import(path, layer=name, fmt=fmt, on_problem=problem, **options):
                 p = item.place
-                source = source or p.source
+                from_geonames = from_geonames or fmt == "geonames"
                 writer.writerow([
                     p.id, p.name, "|".join(a.replace("|", "/") for a in p.alt_names), p.kind, p.country or "",
                     p.admin1 or "", repr(p.lat), repr(p.lon), repr(p.uncertainty_km), p.source or "",
@@ -184,7 +185,7 @@ def import_layer(
             raise GazetteerError(f"{path}: no usable rows ({skipped} skipped); nothing imported")
         info = LayerInfo(
             name=name, format=fmt, source_file=str(path.resolve()),
-            source=source or f"user import: {path.name}", rows=rows, skipped=skipped,
+            source=source or ("GeoNames (CC BY 4.0)" if from_geonames else f"user import: {path.name}"), rows=rows, skipped=skipped,
             imported_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             licence=licence,
         )
