@@ -10,11 +10,22 @@ Two levels of key:
     and harakat removed), Arabic-Indic digits → ASCII.
 
 ``skeleton(name)``
-    A transliteration-tolerant key for romanised Arabic and Kurdish: the
-    article is dropped, ``q``/``k``, ``kh``/``h``/``k``, ``sh``/``s``,
-    ``dh``/``z``/``d`` and doubled letters are merged and inner vowels and
-    semivowels are removed, so that ``Rumeilan`` and ``Rmelan``,
-    ``Hassakeh`` and ``Hasakah``, ``Ayn Diwar`` and ``Ain Dewar`` share a key.
+    A transliteration-tolerant key for romanised Arabic and Kurdish and for
+    Arabic script. Latin: the article is dropped whether hyphenated, spaced,
+    joined or assimilated (``al-``, ``el ``, ``Alqamishli``, ``Ezzor``,
+    ``esh-``); doubled letters are merged; ``q``/``k``, ``kh``/``h``/``x``,
+    ``sh``/``s``, ``dh``/``z``, ``ch``/``c``/``ç``/``j`` are merged; a final
+    taa marbuta ``h`` is dropped; the nisba endings ``-iyah``/``-iya``/
+    ``-iyeh``/``-ieh``/``-iye``/``-iyye`` become one mark (so ``Amuda`` and
+    ``Amadiya`` stay apart); inner vowels and ``y`` are removed, and ``w``
+    unless a vowel follows (``Suwaydiyah``/``Sweidiya`` keep theirs,
+    ``Hawler``/``Hewlêr`` drop it); a leading vowel or ``w`` becomes ``V``
+    (``Ain``/``Ayn``/``Ein``), a leading ``y`` stays. So ``Rumeilan`` and
+    ``Rmelan``, ``Hassakeh`` and ``Hasakah``, ``Ayn Diwar`` and ``Ain Dewar``
+    share a key. Arabic script: a proclitic before the article is peeled
+    (``بالقامشلي``), Kurdish/Persian letters become Arabic ones (``چ`` → ``ج``,
+    ``ێ`` → ``ي``), and ``و``/``ي`` after the first letter are dropped.
+    Short all-capitals codes (``ORER``) have no skeleton.
 
 :class:`FoldedText` folds a whole report once and maps every folded offset
 back to the original, so matches found on the folded text have exact
@@ -164,29 +175,73 @@ class FoldedText:
 # --- skeleton keys -----------------------------------------------------------
 
 ARTICLES = frozenset(
-    {"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ed", "er", "es", "et", "ez", "ul", "il"}
+    {
+        "al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ed", "er", "es", "et", "ez", "ul", "il",
+        "esh", "ath", "eth", "adh", "edh",
+    }
 )
 """Romanised forms of the Arabic article, as separate tokens after folding."""
 
+_JOINED_ARTICLE = re.compile(r"^[ae]l(?=[bcdfghjkmnpqrstvxz])")
 _SUN_ASSIMILATED = re.compile(r"^[ae](?:([tdrzsnl])(?=\1[a-z])|sh(?=sh))")
 _TAA_MARBUTA = re.compile(r"(?<=[aeiouy])h$")
-_DIGRAPHS = [("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "c"), ("dh", "z"), ("th", "t"), ("zh", "z"), ("ph", "f")]
-_VOWELS = re.compile(r"[aeiouyw]")
+_NISBA = re.compile(r"(?<=[^aeiouy])(?:[ei]?y|i)[ae]$")
+_OU_GLIDE = re.compile(r"ou(?=[aei])")
+_DIGRAPHS = [
+    ("q", "k"), ("kh", "h"), ("gh", "g"), ("sh", "s"), ("dj", "j"), ("ch", "j"), ("dh", "z"),
+    ("th", "t"), ("zh", "z"), ("ph", "f"), ("c", "j"), ("x", "h"),
+]
+_VOWELS = re.compile(r"[aeiouy]|w(?![aeiou])")
 _DOUBLES = re.compile(r"(.)\1+")
+_NISBA_MARK = "Y"
+_CODE = re.compile(r"[A-Z][A-Z0-9]{1,3}")
+"""A short all-capitals code (ICAO ``ORER``, IATA ``KAC``): matched exactly, never by skeleton."""
 
 
 def _skeleton_token(tok: str) -> str:
-    if not tok.isascii():
-        return tok
-    tok = _SUN_ASSIMILATED.sub("", tok) if len(tok) > 4 else tok
-    tok = _TAA_MARBUTA.sub("", tok)
-    tok = tok.replace("q", "k")
+    """Skeleton of one folded Latin-script token (see :func:`skeleton`)."""
+    if len(tok) > 5:
+        tok = _JOINED_ARTICLE.sub("", tok)  # alqamishli → qamishli
+    if len(tok) > 4:
+        tok = _SUN_ASSIMILATED.sub("", tok)  # ezzor → zor, ashshaddadi → shaddadi
+    tok = _DOUBLES.sub(r"\1", tok)  # hassakah → hasakah
+    tok = _TAA_MARBUTA.sub("", tok)  # hasakah → hasaka
+    tok = _NISBA.sub(_NISBA_MARK, tok)  # malikiyah/-iya/-iyeh/-ieh/-iye → malikY
+    tok = _OU_GLIDE.sub("w", tok)  # souaida → swaida
     for a, b in _DIGRAPHS:
         tok = tok.replace(a, b)
     head, rest = tok[:1], tok[1:]
-    if head in "aeiouyw":
+    if head in "aeiouw":
         head = "V"
-    return _DOUBLES.sub(r"\1", head + _VOWELS.sub("", rest))
+    return head + _VOWELS.sub("", rest)
+
+
+_AR_PROCLITIC_ARTICLE = re.compile(r"^(?:[وف]?[بكل]?ال|[وف]?لل)(?=...)")
+_AR_VARIANT_LETTERS = str.maketrans(
+    {"چ": "ج", "گ": "ك", "پ": "ب", "ڤ": "ف", "ژ": "ز", "ڕ": "ر", "ڵ": "ل", "ێ": "ي", "ۆ": "و", "ء": None}
+)
+_AR_LONG_VOWELS = re.compile("[وي]")
+
+
+def _skeleton_arabic(tok: str) -> tuple[str, str]:
+    """Arabic-script skeleton of one folded token, without and with its long vowels.
+
+    A proclitic before the article is peeled (``بالقامشلي``, ``والحسكة``);
+    Kurdish and Persian letters become the Arabic ones reporters write
+    (``چ`` → ``ج``, ``ێ`` → ``ي``, ``ڕ`` → ``ر``); ``ە`` (Sorani e) is a vowel; a
+    final ``ا``/``ە`` is read like taa marbuta ``ه``; the nisba ending
+    (``ية``, Kurdish ``یێ``) becomes a mark. The first form also drops the
+    vowel letters ``و ي`` after the first letter (``هەولێر`` and ``هولير`` →
+    ``هلر``; ``ديريك`` and ``ديرك`` → ``درك``).
+    """
+    tok = _AR_PROCLITIC_ARTICLE.sub("", tok).translate(_AR_VARIANT_LETTERS)
+    if tok.endswith("ە") or (tok.endswith("ا") and len(tok) > 2):
+        tok = tok[:-1] + "ه"
+    tok = tok.replace("ە", "")
+    if len(tok) > 3 and tok[-2:] in ("يه", "يي"):
+        tok = tok[:-2] + _NISBA_MARK
+    tok = _DOUBLES.sub(r"\1", tok)
+    return tok[:1] + _AR_LONG_VOWELS.sub("", tok[1:]), tok
 
 
 def strip_articles(tokens: list[str]) -> list[str]:
@@ -246,9 +301,26 @@ def skeleton(name: str) -> str:
         True
         >>> skeleton("Hassakeh") == skeleton("Al-Hasakah") == skeleton("Hesekê")
         True
+        >>> skeleton("Malikieh") == skeleton("al-Malikiyah"), skeleton("Amuda") == skeleton("Al-Amadiya")
+        (True, False)
+        >>> skeleton("هەولێر") == skeleton("هولير"), skeleton("بالقامشلي") == skeleton("القامشلي")
+        (True, True)
     """
+    if _CODE.fullmatch(name.strip()):
+        return ""
     tokens = strip_articles(fold(name).split())
-    return "".join(_skeleton_token(t) for t in tokens)
+    if len(tokens) == 1 and is_arabic(tokens[0]):
+        short, full = _skeleton_arabic(tokens[0])
+        return short if len(short) >= 3 else full  # a short name keeps its vowels: الهول → هول
+    out = []
+    for tok in tokens:
+        if tok.isascii():
+            out.append(_skeleton_token(tok))
+        elif is_arabic(tok):
+            out.append(_skeleton_arabic(tok)[0])
+        else:
+            out.append(tok)
+    return "".join(out)
 
 
 def is_arabic(s: str) -> bool:

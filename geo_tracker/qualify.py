@@ -63,7 +63,6 @@ Example:
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass, replace

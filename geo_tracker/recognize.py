@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from .gazetteer import Gazetteer
-from .normalize import ARTICLES, FoldedText, core_name, fold, is_arabic, strip_articles
+from .normalize import ARTICLES, FoldedText, core_name, is_arabic
 from .stopwords import COMMON_WORDS
 
 MAX_FUZZY_TOKENS = 3
@@ -236,7 +236,7 @@ def _fuzzy_spans(gaz, text, ft, tokens, starts, found: list[Match]) -> list[Matc
                 continue
             f_end = starts[i + k - 1] + len(tokens[i + k - 1])
             s, e = ft.span(starts[i], f_end)
-            confirmed = tuple((j, "skeleton") for j in gaz.skeleton_matches(text[s:e]) if _close(gaz, j, text[s:e]))
+            confirmed = tuple((j, "skeleton") for j in gaz.skeleton_matches(text[s:e]) if gaz.spelled_like(j, text[s:e], min_ratio=FUZZY_MIN_RATIO))
             if confirmed:
                 hit = (Match(s, e, text[s:e], " ".join(window), confirmed), k)
                 break
@@ -246,18 +246,6 @@ def _fuzzy_spans(gaz, text, ft, tokens, starts, found: list[Match]) -> list[Matc
         else:
             i += 1
     return out
-
-
-def _close(gaz: Gazetteer, i: int, surface: str) -> bool:
-    from rapidfuzz import fuzz
-
-    place = gaz.place(i)
-    target = " ".join(strip_articles(fold(surface).split()))
-    for name in (place.name, *place.alt_names):
-        cand = " ".join(strip_articles(fold(name).split()))
-        if fuzz.ratio(target, cand) >= FUZZY_MIN_RATIO:
-            return True
-    return False
 
 
 def _merge(a: list[Match], b: list[Match]) -> list[Match]:

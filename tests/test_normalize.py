@@ -41,6 +41,62 @@ def test_skeleton_keeps_different_places_apart():
     assert skeleton("Raqqa") != skeleton("Rmelan")
 
 
+def test_skeleton_article_forms():
+    # hyphenated, spaced, joined, assimilated (sun letters) or absent
+    for group in (
+        ["Al-Qamishli", "el Qamishli", "Alqamishli", "Qamishli"],
+        ["Ash-Shaddadi", "as-Shaddadi", "esh-Shaddadi", "Ashshaddadi", "Shaddadi"],
+        ["Ar-Raqqa", "er-Raqqa", "Arraqqa", "Alraqqa", "Raqqa"],
+        ["Ath-Thawrah", "al-Thawrah"],
+    ):
+        assert len({skeleton(n) for n in group}) == 1, group
+    assert skeleton("Aleppo") != skeleton("eppo")  # "al" before a vowel is part of the name
+
+
+def test_skeleton_consonant_variants():
+    for group in (
+        ["Khasham", "Hasham"],  # kh/h
+        ["Khmeimim", "Hmeymeem"],
+        ["Zakho", "Zaxo"],  # Kurdish x = kh
+        ["Dhiban", "Ziban"],  # dh/z
+        ["Tal Kocher", "Tal Koçer", "Tel Kojer"],  # ch/ç/j
+        ["Jarablus", "Cerablus"],  # Turkish c = j
+        ["Shaddadi", "Shadadi", "Şedadî"],  # doubled letters
+    ):
+        assert len({skeleton(n) for n in group}) == 1, group
+    assert len(skeleton("Shaddadi")) >= 3  # vowels between like letters keep them apart
+
+
+def test_skeleton_nisba_suffixes():
+    forms = ["Malikiyah", "Malikiya", "Malikiyeh", "Malikieh", "Malikiye", "Malikiyye", "Al-Malikeyyeh"]
+    assert len({skeleton(n) for n in forms}) == 1
+    assert skeleton("Amuda") != skeleton("Amadiya")
+    assert skeleton("As-Suwayda") != skeleton("Al-Suwaydiyah")
+
+
+def test_skeleton_glides_and_leading_letters():
+    assert skeleton("Sweidiya") == skeleton("Suwaydiyah") == skeleton("Souaidiya")
+    assert skeleton("Hawler") == skeleton("Hewlêr")  # w before a consonant is a vowel
+    assert skeleton("Ain Issa") == skeleton("Ayn Isa") == skeleton("Ein Eissa")
+    assert skeleton("Yarubiyah") != skeleton("Arab")  # a leading y is a consonant
+
+
+def test_skeleton_arabic_script():
+    assert skeleton("بالقامشلي") == skeleton("والقامشلي") == skeleton("القامشلي")
+    assert skeleton("للحسكة") == skeleton("الحسكة")
+    assert skeleton("هەولێر") == skeleton("هولير")  # Sorani letters, long vowel omitted
+    assert skeleton("تل كوچر") == skeleton("تل كوجر")
+    assert skeleton("ديرك") == skeleton("ديريك")
+    assert skeleton("عامودا") == skeleton("عامودة")  # final alef / taa marbuta
+    assert skeleton("الهول") == "هول"  # a short name keeps its vowels
+    assert skeleton("الكرامة") != skeleton("الكرمة")
+
+
+def test_skeleton_codes_are_not_names():
+    assert skeleton("ORER") == "" and skeleton("KAC") == ""
+    assert skeleton("Order") != ""
+
+
 def test_core_name_drops_kind_words():
     assert core_name(fold("Al-Waleed border crossing")) == "waleed"
     assert core_name(fold("معبر الوليد الحدودي")) == "وليد"

@@ -244,7 +244,7 @@ _AR_PLANNED = tuple(f"{m} {p}{n}" for m in _AR_MODALS for p in ("", "ل") for n 
 SITE_STATUS: Vocabulary = {
     "planned": (rf"(?:plans?|planning|planned|intends?|intending|intention|aims?|aiming|seeks?|seeking|prepar(?:es?|ing)|"
                 rf"is set|are set|is expected|are expected|is about|decided|proposed|considering)(?: \w+)? to {_BUILD}?",
-                rf"will {_BUILD}", rf"plans? for", r"proposed", r"planned",
+                rf"will {_BUILD}", r"plans? for", r"proposed", r"planned",
                 *_AR_PLANNED, "تعتزم", "يعتزم", "تنوي", "ينوي", "تخطط", "يخطط", "تسعى", "يسعى", "تستعد", "يستعد", "نية", "خطة", "مخطط"),
     "under_construction": (rf"(?:began|begun|begins?|started|starts?|starting|beginning|continu(?:es?|ed|ing)) (?:to )?{_BUILD}",
                            rf"(?:is|are|was|were|has been|have been) {_BUILDING}", r"(?:began|started|begun) (?:the )?construction", r"(?:is|are|was|were) being (?:built|established|constructed|set up)",

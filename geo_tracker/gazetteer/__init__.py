@@ -32,10 +32,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..geodesy import haversine_km
 from ..models import Place
-from ..normalize import ARTICLES as _ARTICLE_TOKENS, fold, skeleton
+from ..normalize import ARTICLES as _ARTICLE_TOKENS, fold, skeleton, strip_articles
 from .curated import bundled_curated_paths, read_curated_csv
-from .index import USER_LAYER_RANK, IndexBuilder, NameIndex, fingerprint, load_cached, stack, store_cached
+from .index import SHADOW_KM, USER_LAYER_RANK, IndexBuilder, NameIndex, fingerprint, load_cached, stack, store_cached
 
 if TYPE_CHECKING:
     from .online import OnlineGeocoder
@@ -231,17 +232,45 @@ class Gazetteer:
 
     @cached_property
     def _skeleton_keys(self) -> list[str]:
-        return list(self.index.skeletons)
+        return [key for key in self.index.skeletons if len(key) >= 4]
 
     def fuzzy(self, name: str, *, cutoff: float = 85.0, limit: int = 5) -> list[tuple[int, str]]:
-        """Curated/user places whose skeleton is close to ``name``'s (rapidfuzz)."""
+        """Curated/user places whose skeleton is close to ``name``'s (rapidfuzz).
+
+        Only skeletons of four letters or more take part: shorter ones are
+        too close to too many words. A three-letter query skeleton is tried
+        only for a name of two words or more ("Dei ez-Zor").
+        """
         from rapidfuzz import fuzz, process
 
         sk = skeleton(name)
-        if len(sk) < 4:
+        words = [t for t in fold(name).split() if t not in _ARTICLE_TOKENS]
+        if len(sk) < 3 or (len(sk) == 3 and len(words) < 2):
             return []
         hits = process.extract(sk, self._skeleton_keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
-        return [(i, "fuzzy") for key, _score, _ in hits for i in self.index.skeletons[key]]
+        return [(i, "fuzzy") for key, _score, _ in hits for i in self.index.skeletons[key] if self.spelled_like(i, name)]
+
+    def spelled_like(self, i: int, name: str, *, min_ratio: float = 80.0) -> bool:
+        """Whether ``name`` is close in spelling to one of place ``i``'s names.
+
+        Skeletons drop vowels, so two words can share or nearly share one
+        while looking nothing alike ("Ambush" and "Omar base"); a candidate
+        found through a skeleton is kept only when the folded names without
+        articles are also close (rapidfuzz ratio).
+
+        Example:
+            >>> gaz = Gazetteer.from_places([Place("sy-rmelan", "Rmelan", "town", "SY", 37.0, 42.0, 4.0)])
+            >>> gaz.spelled_like(0, "Rumeilan"), gaz.spelled_like(0, "Ramblin")
+            (True, False)
+        """
+        from rapidfuzz import fuzz
+
+        place = self.place(i)
+        target = " ".join(strip_articles(fold(name).split()))
+        return any(
+            fuzz.ratio(target, " ".join(strip_articles(fold(n).split()))) >= min_ratio
+            for n in (place.name, *place.alt_names)
+        )
 
     def lookup(
         self,
@@ -272,12 +301,30 @@ class Gazetteer:
             if kind and self.index.kinds[i] != kind:
                 continue
             out.append(Candidate(self.place(i), MATCH_WEIGHT[how] + self.prior(i), how, i))
+        out = self._without_world_duplicates(out)
         out.sort(key=lambda c: -c.score)
         if not out and geocoder is not None:
             found = geocoder.geocode(name, country=country)
             if found is not None and (not kind or found.kind == kind):
                 out.append(Candidate(found, MATCH_WEIGHT["online"] + KIND_WEIGHT.get(found.kind, 0.3), "online", -1))
         return out[:limit]
+
+    def _without_world_duplicates(self, candidates: list[Candidate]) -> list[Candidate]:
+        """Drop world rows lying within the radius of a curated or user candidate of the same lookup.
+
+        The index hides a world row under the keys a curated row shares with
+        it; a spelling only GeoNames lists ("Qamişlî") still reaches the world
+        row, which is the same place as the curated one and must not outrank it.
+        """
+        upper = [c.place for c in candidates if c.place.layer != "world"]
+        if not upper:
+            return candidates
+        return [
+            c for c in candidates
+            if c.place.layer != "world" or not any(
+                haversine_km(u.lat, u.lon, c.place.lat, c.place.lon) <= max(u.uncertainty_km, SHADOW_KM) for u in upper
+            )
+        ]
 
     def stats(self) -> list[dict[str, object]]:
         """One row per layer: name, rows, source and licence (``geo-tracker gazetteer stats``).
