@@ -37,6 +37,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .gazetteer import MATCH_WEIGHT, Gazetteer
+from .gazetteer.kinds import CUE_BONUS, cue_kinds
 from .geodesy import haversine_km
 from .models import Location
 from .normalize import fold
@@ -45,41 +46,7 @@ from .recognize import Match, recognize
 AREA_KINDS = frozenset({"country", "governorate", "admin1", "region", "district"})
 PART_KINDS = frozenset({"subdistrict", "oil_field", "gas_field"})
 
-# Cue words (folded) and the kinds they point to.
-CUES: dict[str, frozenset[str]] = {
-    "crossing": frozenset({"crossing", "border_point"}),
-    "border": frozenset({"crossing", "border_point", "region"}),
-    "معبر": frozenset({"crossing"}),
-    "oil": frozenset({"oil_field"}),
-    "oilfield": frozenset({"oil_field"}),
-    "gas": frozenset({"gas_field"}),
-    "field": frozenset({"oil_field", "gas_field"}),
-    "حقل": frozenset({"oil_field", "gas_field"}),
-    "base": frozenset({"base", "airfield"}),
-    "قاعده": frozenset({"base", "airfield"}),
-    "airport": frozenset({"airport", "airfield", "base"}),
-    "airbase": frozenset({"airfield", "base", "airport"}),
-    "airfield": frozenset({"airfield", "base", "airport"}),
-    "مطار": frozenset({"airport", "airfield"}),
-    "governorate": frozenset({"governorate", "admin1"}),
-    "province": frozenset({"governorate", "admin1"}),
-    "state": frozenset({"admin1"}),
-    "محافظه": frozenset({"governorate", "admin1"}),
-    "district": frozenset({"district", "subdistrict"}),
-    "countryside": frozenset({"city", "town", "district", "governorate", "admin1"}),
-    "ريف": frozenset({"city", "town", "district", "governorate", "admin1"}),
-    "city": frozenset({"city", "town"}),
-    "مدينه": frozenset({"city", "town"}),
-    "town": frozenset({"town", "village", "city"}),
-    "village": frozenset({"village", "town"}),
-    "قريه": frozenset({"village", "town"}),
-    "region": frozenset({"region", "district", "governorate", "admin1"}),
-    "country": frozenset({"country"}),
-    "dam": frozenset({"dam"}),
-    "سد": frozenset({"dam"}),
-}
 CUE_WINDOW_TOKENS = 3
-CUE_BONUS = 0.9
 COUNTRY_BONUS = 0.45
 PROXIMITY_BONUS = 0.8
 PROXIMITY_SCALE_KM = 250.0
@@ -116,10 +83,7 @@ def _context_tokens(text: str, m: Match) -> list[str]:
 
 
 def _cue_kinds(text: str, m: Match) -> set[str]:
-    kinds: set[str] = set()
-    for tok in _context_tokens(text, m) + m.key.split():
-        kinds |= CUES.get(tok, frozenset())
-    return kinds
+    return cue_kinds(_context_tokens(text, m) + m.key.split())
 
 
 def _base_scores(gaz: Gazetteer, text: str, m: Match) -> dict[int, float]:

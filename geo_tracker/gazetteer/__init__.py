@@ -34,8 +34,9 @@ from typing import TYPE_CHECKING
 
 from ..geodesy import haversine_km
 from ..models import Place
-from ..normalize import ARTICLES as _ARTICLE_TOKENS, fold, skeleton, strip_articles
+from ..normalize import ARTICLES as _ARTICLE_TOKENS, core_name, fold, skeleton, strip_articles
 from .curated import bundled_curated_paths, read_curated_csv
+from .kinds import CUE_BONUS, cue_kinds
 from .index import SHADOW_KM, USER_LAYER_RANK, IndexBuilder, NameIndex, fingerprint, load_cached, stack, store_cached
 
 if TYPE_CHECKING:
@@ -217,10 +218,10 @@ class Gazetteer:
             found.setdefault(i, "exact")
         for i in self.index.bare.get(key, ()):
             found.setdefault(i, "bare")
-        bare_of_query = " ".join(t for t in key.split() if t not in _ARTICLE_TOKENS)
-        if bare_of_query != key:
-            for i in self.index.exact.get(bare_of_query, ()) + self.index.bare.get(bare_of_query, ()):
-                found.setdefault(i, "bare")
+        for shorter in dict.fromkeys((" ".join(t for t in key.split() if t not in _ARTICLE_TOKENS), core_name(key))):
+            if shorter and shorter != key:
+                for i in self.index.exact.get(shorter, ()) + self.index.bare.get(shorter, ()):
+                    found.setdefault(i, "bare")
         for i in self.skeleton_matches(name):
             found.setdefault(i, "skeleton")
         return list(found.items())
@@ -286,6 +287,9 @@ class Gazetteer:
         With a ``geocoder`` (see :mod:`~geo_tracker.gazetteer.online`), a name
         the offline layers do not know is looked up online as a last resort.
 
+        A kind word in the name ("base", "crossing", "oil field", "مطار")
+        favours candidates of that kind, and the name without it is tried too.
+
         Example:
             >>> gaz = Gazetteer.from_places([Place("sy-derik", "Al-Malikiyah", "town", "SY",
             ...     37.0833, 42.1333, 2.0, alt_names=("Derik", "Dêrik", "المالكية"))])
@@ -294,13 +298,15 @@ class Gazetteer:
         """
         hits = self.matches(name) or self.fuzzy(name)
         country = country.upper() if country else None
+        cues = cue_kinds(fold(name).split())
         out = []
         for i, how in hits:
             if country and self.index.countries[i] != country:
                 continue
             if kind and self.index.kinds[i] != kind:
                 continue
-            out.append(Candidate(self.place(i), MATCH_WEIGHT[how] + self.prior(i), how, i))
+            cue = CUE_BONUS if self.index.kinds[i] in cues else 0.0
+            out.append(Candidate(self.place(i), MATCH_WEIGHT[how] + self.prior(i) + cue, how, i))
         out = self._without_world_duplicates(out)
         out.sort(key=lambda c: -c.score)
         if not out and geocoder is not None:

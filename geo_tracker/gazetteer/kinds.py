@@ -1,0 +1,59 @@
+"""Kinds of places, and the words that point to them.
+
+Both lookup (``geo-tracker lookup "Rmelan base"``) and resolution in
+running text ("the Al-Omar oil field") prefer candidates of the kind a cue
+word names.
+
+Example:
+    >>> sorted(cue_kinds(["al", "omar", "oil", "field"]))
+    ['gas_field', 'oil_field']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+CUES: dict[str, frozenset[str]] = {
+    "crossing": frozenset({"crossing", "border_point"}),
+    "border": frozenset({"crossing", "border_point", "region"}),
+    "معبر": frozenset({"crossing"}),
+    "oil": frozenset({"oil_field"}),
+    "oilfield": frozenset({"oil_field"}),
+    "gas": frozenset({"gas_field"}),
+    "field": frozenset({"oil_field", "gas_field"}),
+    "حقل": frozenset({"oil_field", "gas_field"}),
+    "base": frozenset({"base", "airfield"}),
+    "قاعده": frozenset({"base", "airfield"}),
+    "airport": frozenset({"airport", "airfield", "base"}),
+    "airbase": frozenset({"airfield", "base", "airport"}),
+    "airfield": frozenset({"airfield", "base", "airport"}),
+    "مطار": frozenset({"airport", "airfield"}),
+    "governorate": frozenset({"governorate", "admin1"}),
+    "province": frozenset({"governorate", "admin1"}),
+    "state": frozenset({"admin1"}),
+    "محافظه": frozenset({"governorate", "admin1"}),
+    "district": frozenset({"district", "subdistrict"}),
+    "countryside": frozenset({"city", "town", "district", "governorate", "admin1"}),
+    "ريف": frozenset({"city", "town", "district", "governorate", "admin1"}),
+    "city": frozenset({"city", "town"}),
+    "مدينه": frozenset({"city", "town"}),
+    "town": frozenset({"town", "village", "city"}),
+    "village": frozenset({"village", "town"}),
+    "قريه": frozenset({"village", "town"}),
+    "region": frozenset({"region", "district", "governorate", "admin1"}),
+    "country": frozenset({"country"}),
+    "dam": frozenset({"dam"}),
+    "سد": frozenset({"dam"}),
+}
+"""Folded cue words and the kinds of place they point to."""
+
+CUE_BONUS = 0.9
+"""Score added to a candidate whose kind a nearby cue word names."""
+
+
+def cue_kinds(tokens: Iterable[str]) -> set[str]:
+    """The kinds named by any of these folded tokens."""
+    kinds: set[str] = set()
+    for tok in tokens:
+        kinds |= CUES.get(tok, frozenset())
+    return kinds
