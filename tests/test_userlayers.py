@@ -157,3 +157,25 @@ def test_country_rows_carry_a_bounding_box(gaz: Gazetteer) -> None:
     # Every curated Syrian town lies inside the country box.
     qamishli = gaz.get("sy-qamishli")
     assert west <= qamishli.lon <= east and south <= qamishli.lat <= north
+
+
+def test_points_outside_their_country_are_reported(data_dir: Path, tmp_path: Path) -> None:
+    rows = tmp_path / "villages.csv"
+    rows.write_text(
+        "name,lat,lon,country\n"
+        "Tuffahiyeh,36.8765002,41.2038434,SY\n"
+        "Shamasiyeh,41.1936244,36.9026421,SY\n"  # lat and lon swapped
+        # A Syrian village stated as Iraqi still passes: it lies inside Iraq's
+        # bounding box (the check is a box, not an outline).
+        "Hatemiyeh,37.0468869,41.0764103,IQ\n",
+        encoding="utf-8",
+    )
+    problems: list[str] = []
+    info = import_layer(rows, on_problem=problems.append)
+    assert info.rows == 2 and info.skipped == 1
+    [swapped] = problems
+    assert swapped.startswith(f"{rows}:3: lat/lon look swapped")
+    far = tmp_path / "far.csv"
+    far.write_text("name,lat,lon,country\nTuffahiyeh,36.8765002,41.2038434,SY\nFaraway,-33.9,151.2,SY\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match=r"far\.csv:3: point \(-33\.9, 151\.2\) lies outside its stated country SY"):
+        import_layer(far, on_error="reject")

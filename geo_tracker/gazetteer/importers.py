@@ -115,6 +115,8 @@ class ImportedPlace:
 
     place: Place
     geometry_wkt: str | None = None
+    where: str = ""
+    """``file:line`` the place was read from, for messages about it."""
 
 
 @dataclass(frozen=True)
@@ -561,7 +563,7 @@ def _iter_geonames(
             except _Problem as problem:
                 report(f"{path}:{lineno}", str(problem))
                 continue
-            yield ImportedPlace(place)
+            yield ImportedPlace(place, where=f"{path}:{lineno}")
 
 
 # --------------------------------------------------------------------------- #
@@ -961,7 +963,7 @@ def _iter_geojson(path: Path, opts: _Options, report: _Reporter) -> Iterator[Imp
             report(where, str(problem))
             continue
         seen.add(source_id)
-        yield ImportedPlace(place, wkt)
+        yield ImportedPlace(place, wkt, where=where)
 
 
 # --------------------------------------------------------------------------- #
@@ -1031,7 +1033,7 @@ def _iter_csv(path: Path, opts: _Options, report: _Reporter) -> Iterator[Importe
                 report(where, str(problem))
                 continue
             seen.add(source_id)
-            yield ImportedPlace(place)
+            yield ImportedPlace(place, where=where)
 
 
 # --------------------------------------------------------------------------- #
@@ -1053,6 +1055,7 @@ def iter_import(
     on_error: OnError = "skip",
     encoding_errors: EncodingErrors = "strict",
     on_problem: ProblemHandler | None = None,
+    country_boxes: Mapping[str, tuple[float, float, float, float]] | None = None,
 ) -> Iterator[ImportedPlace]:
     """Yield the places of a user gazetteer file, one by one.
 
@@ -1079,6 +1082,10 @@ def iter_import(
         encoding_errors: ``"strict"``: a row with invalid UTF-8 is a bad row;
             ``"replace"``: decode it with U+FFFD and accept it.
         on_problem: receives ``"file:line: what is wrong; row skipped"``.
+        country_boxes: ``(west, south, east, north)`` per ISO-2 country (the
+            gazetteer's country rows carry them). A place whose point lies
+            outside its stated country's box, beyond a margin, is a bad row:
+            "lat/lon look swapped" when swapping them would put it inside.
 
     The file is checked (readable, format, CRS, header) when the returned
     iterator is first advanced, except for argument and format errors, which
@@ -1114,8 +1121,39 @@ def iter_import(
         source=source if fmt == "geonames" else (source or f"user import: {path.name}"),
         encoding_errors=encoding_errors,
     )
+    report = _Reporter(on_error, on_problem, "feature" if fmt == "geojson" else "row")
     if fmt == "geonames":
-        return _iter_geonames(path, opts, alternate_names, _Reporter(on_error, on_problem, "row"))
-    if fmt == "geojson":
-        return _iter_geojson(path, opts, _Reporter(on_error, on_problem, "feature"))
-    return _iter_csv(path, opts, _Reporter(on_error, on_problem, "row"))
+        places = _iter_geonames(path, opts, alternate_names, report)
+    elif fmt == "geojson":
+        places = _iter_geojson(path, opts, report)
+    else:
+        places = _iter_csv(path, opts, report)
+    return _in_stated_country(places, country_boxes, report) if country_boxes else places
+
+
+BOX_MARGIN_DEG = 0.5
+"""Slack around a country's box before a point counts as outside it (~50 km)."""
+
+
+def _inside(box: tuple[float, float, float, float], lat: float, lon: float) -> bool:
+    west, south, east, north = box
+    m = BOX_MARGIN_DEG
+    return south - m <= lat <= north + m and west - m <= lon <= east + m
+
+
+def _in_stated_country(
+    places: Iterator[ImportedPlace],
+    boxes: Mapping[str, tuple[float, float, float, float]],
+    report: _Reporter,
+) -> Iterator[ImportedPlace]:
+    """Pass on the places whose point lies in their stated country's box; report the others."""
+    for item in places:
+        p = item.place
+        box = boxes.get(p.country or "")
+        if box is None or _inside(box, p.lat, p.lon):
+            yield item
+        elif -90.0 <= p.lon <= 90.0 and _inside(box, p.lon, p.lat):
+            report(item.where, f"lat/lon look swapped: ({p.lat}, {p.lon}) is outside {p.country}, "
+                               f"({p.lon}, {p.lat}) is inside")
+        else:
+            report(item.where, f"point ({p.lat}, {p.lon}) lies outside its stated country {p.country}")

@@ -170,7 +170,10 @@ def import_layer(
         with fh:
             writer = csv.writer(fh)
             writer.writerow(LAYER_COLUMNS)
-            for item in iter_import(path, layer=name, fmt=fmt, on_problem=problem, **options):
+            boxes = options.pop("country_boxes", None)
+            if boxes is None:
+                boxes = _country_boxes()
+            for item in iter_import(path, layer=name, fmt=fmt, on_problem=problem, country_boxes=boxes, **options):
                 p = item.place
                 from_geonames = from_geonames or fmt == "geonames"
                 writer.writerow([
@@ -198,6 +201,15 @@ def import_layer(
         tmp.unlink(missing_ok=True)
         raise
     return info
+
+
+def _country_boxes() -> dict[str, tuple[float, float, float, float]]:
+    """Country bounding boxes from the default world layer (its cached index)."""
+    from . import Gazetteer
+    from .curated import bundled_curated_paths
+
+    index = Gazetteer.build(bundled_curated_paths(), include_world=True).index
+    return {index.countries[i]: box for i, box in index.bboxes.items() if index.countries[i]}
 
 
 def remove_layer(name: str) -> LayerInfo:
