@@ -34,7 +34,23 @@ def _trie(keys: Iterable[str]) -> marisa_trie.Trie:
     return marisa_trie.Trie(list(keys))
 
 
-class KeyTable(Mapping[str, tuple[int, ...]]):
+class _TrieKeys:
+    """Membership, iteration and size of a map whose keys live in ``self._trie``."""
+
+    __slots__ = ()
+    _trie: marisa_trie.Trie
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key in self._trie
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._trie.keys())
+
+    def __len__(self) -> int:
+        return len(self._trie)
+
+
+class KeyTable(_TrieKeys, Mapping[str, tuple[int, ...]]):
     """Key → tuple of place numbers, stored as a trie plus CSR arrays."""
 
     __slots__ = ("_members", "_offsets", "_trie")
@@ -71,21 +87,12 @@ class KeyTable(Mapping[str, tuple[int, ...]]):
             raise KeyError(key)
         return found
 
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key in self._trie
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._trie.keys())
-
-    def __len__(self) -> int:
-        return len(self._trie)
-
     def shifted(self, offset: int) -> "KeyTable":
         """The same table with every place number increased by ``offset``."""
         return KeyTable(self._trie, self._offsets, self._members + np.int32(offset))
 
 
-class KeyInts(Mapping[str, int]):
+class KeyInts(_TrieKeys, Mapping[str, int]):
     """Key → one integer (token widths, place ids → place numbers)."""
 
     __slots__ = ("_trie", "_values")
@@ -111,15 +118,6 @@ class KeyInts(Mapping[str, int]):
         if kid is None:
             raise KeyError(key)
         return int(self._values[kid])
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key in self._trie
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._trie.keys())
-
-    def __len__(self) -> int:
-        return len(self._trie)
 
     def shifted(self, offset: int) -> "KeyInts":
         """The same map with every value increased by ``offset``."""
