@@ -210,6 +210,24 @@ def lookup_command(name, country, limit, as_json, geocode, geocode_url):
     _run(run)
 
 
+@main.command("eval")
+@click.option("--corpus", "corpus", required=True, metavar="FILE",
+              help="Annotated corpus: LGL/TR-News or GeoWebNews XML (layout detected).")
+@click.option("--gold-spans", is_flag=True, help="Resolve the gold toponym spans only (the standard geocoder comparison).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Evaluate the first N articles only.")
+def eval_command(corpus, gold_spans, as_json, limit):
+    """Score recognition and resolution against an annotated corpus."""
+
+    def run() -> None:
+        from .evaluate import evaluate, format_scores, read_corpus
+
+        scores = evaluate(read_corpus(corpus), gold_spans=gold_spans, limit=limit)
+        click.echo(json.dumps(scores.to_dict(), indent=2) if as_json else format_scores(scores))
+
+    _run(run)
+
+
 @main.group("gazetteer")
 def gazetteer_group() -> None:
     """Import, list, describe and remove gazetteer layers.
