@@ -54,7 +54,7 @@ _INDEX_CODE = (
 KIND_WEIGHT: dict[str, float] = {
     "country": 1.0,
     "governorate": 0.65,
-    "admin1": 0.65,
+    "admin1": 0.95,
     "region": 0.75,
     "city": 0.7,
     "district": 0.6,

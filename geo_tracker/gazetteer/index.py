@@ -35,7 +35,7 @@ import numpy as np
 
 from ..geodesy import haversine_km
 from ..models import Place
-from ..normalize import core_name, fold, skeleton
+from ..normalize import ARTICLES, core_name, fold, skeleton, strip_articles
 from .keys import KeyInts, KeyStack, KeyTable
 from .world import WorldRow
 
@@ -47,11 +47,17 @@ LAYER_RANK = {"world": 0, "curated": 2}
 USER_LAYER_RANK = 3
 
 
-def _bare_key(key: str) -> str | None:
-    """The key without articles and kind words ("al waleed crossing" → "waleed")."""
+def _bare_key(key: str, *, kind_words: bool) -> str | None:
+    """The key without articles and, with ``kind_words``, kind words ("al waleed crossing" → "waleed").
+
+    Kind words are stripped only from curated and user rows, whose names
+    describe a feature ("Al-Omar oil field"). In the world layer they are
+    part of the name: "Texas City" and "Mexico City" must not answer to
+    "Texas" and "Mexico".
+    """
     if " " not in key and not key.startswith("ال"):
         return None  # one token, no article: nothing to strip
-    bare = core_name(key)
+    bare = core_name(key) if kind_words else " ".join(strip_articles([t for t in key.split() if t not in ARTICLES]))
     return bare if bare != key and len(bare) >= MIN_KEY_LENGTH else None
 
 
@@ -134,7 +140,7 @@ class IndexBuilder:
             if len(key) < MIN_KEY_LENGTH:
                 continue
             self._exact[key].append(i)
-            bare = _bare_key(key)
+            bare = _bare_key(key, kind_words=with_skeletons)
             if bare:
                 self._bare[bare].append(i)
         if with_skeletons:
