@@ -162,8 +162,12 @@ def _geocoder(provider: str | None, url: str | None):
 
     options: dict[str, str] = {}
     if url:
-        parts = urlsplit(url if "://" in url else f"https://{url}")
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        try:
+            parts = urlsplit(url if "://" in url else f"https://{url}")
+            parts.port  # noqa: B018 - validates the port
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
             raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="--geocode-url")
         options = {"domain": parts.netloc + parts.path.rstrip("/"), "scheme": parts.scheme}
     with OnlineGeocoder(provider, **options) as geocoder:
@@ -288,17 +292,14 @@ def gazetteer_import_command(file, name, fmt, alternate_names, columns, default_
         from .gazetteer.userlayers import import_layer
 
         t0 = time.perf_counter()
-        problems: list[str] = []
         info = import_layer(
-            file, name=name, replace=replace, licence=licence, on_problem=problems.append,
+            file, name=name, replace=replace, licence=licence,
+            on_problem=lambda message: click.echo(f"skipped: {message}", err=True),
             fmt=fmt, mapping=_mapping(columns), alternate_names=alternate_names, default_kind=default_kind,
             default_country=default_country.upper() if default_country else None,
             default_uncertainty_km=default_uncertainty_km, source=source, on_error=on_error,
             encoding_errors=encoding_errors,
         )
-        for message in problems:
-            click.echo(f"skipped: {message}", err=True)
-        Gazetteer.reset_default()
         Gazetteer.default()  # compile the user index now, so the next start is warm
         if not quiet:
             click.echo(

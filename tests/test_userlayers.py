@@ -74,9 +74,13 @@ def test_recognition_finds_imported_villages_in_reports(data_dir: Path, communit
 
 
 def test_layers_are_listed_in_order_and_removed(data_dir: Path, communities: Path) -> None:
+    import_layer(communities, name="zeta")
     import_layer(communities, name="first")
     import_layer(communities, name="second")
-    assert [i.name for i in list_layers()] == ["first", "second"]
+    assert [i.name for i in list_layers()] == ["zeta", "first", "second"]
+    # On a tie the later import wins.
+    assert Gazetteer.default().lookup("Tuffahiyeh")[0].place.layer == "second"
+    remove_layer("zeta")
     with pytest.raises(GazetteerError, match="already exists"):
         import_layer(communities, name="first")
     import_layer(communities, name="first", replace=True)
@@ -99,7 +103,7 @@ def test_a_failed_import_leaves_nothing_behind(data_dir: Path, tmp_path: Path) -
     assert len(problems) == 1 and "bad.csv:3" in problems[0]
 
 
-@pytest.mark.parametrize("name", ["World", "curated", "../evil", "a b", ""])
+@pytest.mark.parametrize("name", ["World", "curated", "../evil", "a b", "", "evil\n"])
 def test_layer_names_are_checked(data_dir: Path, communities: Path, name: str) -> None:
     with pytest.raises(GazetteerError, match="invalid layer name"):
         import_layer(communities, name=name)
@@ -128,7 +132,6 @@ def test_cli_import_list_stats_remove(data_dir: Path, communities: Path, tmp_pat
 
     removed = runner.invoke(main, ["gazetteer", "remove", "hasakah"])
     assert removed.exit_code == 0 and "removed layer 'hasakah'" in removed.output
-    Gazetteer.reset_default()
     assert json.loads(runner.invoke(main, ["lookup", "Shamasiyeh", "--json"]).output) == []
 
 
@@ -179,3 +182,27 @@ def test_points_outside_their_country_are_reported(data_dir: Path, tmp_path: Pat
     far.write_text("name,lat,lon,country\nTuffahiyeh,36.8765002,41.2038434,SY\nFaraway,-33.9,151.2,SY\n", encoding="utf-8")
     with pytest.raises(GazetteerError, match=r"far\.csv:3: point \(-33\.9, 151\.2\) lies outside its stated country SY"):
         import_layer(far, on_error="reject")
+
+
+def test_orphan_and_broken_manifests_do_not_lock_the_user_out(data_dir: Path, communities: Path) -> None:
+    import_layer(communities, name="orph")
+    (data_dir / "gazetteers" / "orph.csv").unlink()
+    assert list_layers() == []
+    assert import_layer(communities, name="orph").rows == 3  # the orphan manifest does not block the name
+    (data_dir / "gazetteers" / "zz.json").write_text('{"name": "zz"}', encoding="utf-8")
+    with pytest.warns(UserWarning, match="zz.json: unreadable layer manifest"):
+        assert [i.name for i in list_layers()] == ["orph"]
+
+
+def test_cli_prints_skip_reasons_even_when_nothing_is_imported(data_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "allbad.csv"
+    bad.write_text("name,lat,lon\nFoo,abc,1\nBar,1,xyz\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["gazetteer", "import", str(bad)])
+    assert result.exit_code == 1
+    assert "allbad.csv:2" in result.output and "allbad.csv:3" in result.output
+    assert "no usable rows (2 skipped)" in result.output
+
+
+def test_cli_rejects_a_malformed_geocoding_url(data_dir: Path) -> None:
+    result = CliRunner().invoke(main, ["lookup", "Zzzzqqx", "--geocode", "nominatim", "--geocode-url", "http://[::1"])
+    assert result.exit_code == 2 and "is not an http(s) URL" in result.output

@@ -232,6 +232,14 @@ class Gazetteer:
         return self.index.skeletons.get(sk, ()) if len(sk) >= 3 else ()
 
     @cached_property
+    def _layer_start(self) -> dict[str, int]:
+        """The first place number of each layer; layers are stored one block after another."""
+        start: dict[str, int] = {}
+        for i, layer in enumerate(self.index.layers):
+            start.setdefault(layer, i)
+        return start
+
+    @cached_property
     def _skeleton_keys(self) -> list[str]:
         return [key for key in self.index.skeletons if len(key) >= 4]
 
@@ -308,7 +316,9 @@ class Gazetteer:
             cue = CUE_BONUS if self.index.kinds[i] in cues else 0.0
             out.append(Candidate(self.place(i), MATCH_WEIGHT[how] + self.prior(i) + cue, how, i))
         out = self._without_world_duplicates(out)
-        out.sort(key=lambda c: -c.score)
+        # Ties: the higher layer first (curated over world, a later import over
+        # an earlier one), then the table's own order.
+        out.sort(key=lambda c: (-c.score, -self._layer_start[self.index.layers[c.index]], c.index))
         if not out and geocoder is not None:
             found = geocoder.geocode(name, country=country)
             if found is not None and (not kind or found.kind == kind):

@@ -206,6 +206,8 @@ class IndexBuilder:
         inner approximation: uninhabited margins may fall outside.
         """
         c = self._cols
+        if 0 not in self._ranks:
+            return {}  # no world rows (a user-only index): no extent to measure
         ext: dict[str, list[float]] = {}
         for kind, cc, lat, lon, unc, rank in zip(c["kinds"], c["countries"], c["lat"], c["lon"], c["unc"], self._ranks):
             if rank or not cc or kind == "country":

@@ -31,6 +31,7 @@ import json
 import os
 import re
 import tempfile
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -89,7 +90,7 @@ def layer_name_for(path: Path) -> str:
 
 
 def check_layer_name(name: str) -> str:
-    if not _NAME.match(name) or name in RESERVED:
+    if not _NAME.fullmatch(name) or name in RESERVED:
         raise GazetteerError(
             f"invalid layer name {name!r}: use lower-case letters, digits, '-' and '_' "
             f"(not {', '.join(sorted(RESERVED))})"
@@ -103,8 +104,12 @@ def list_layers() -> list[LayerInfo]:
     for manifest in layers_dir().glob("*.json"):
         try:
             info = LayerInfo(**json.loads(manifest.read_text("utf-8")))
-        except (OSError, ValueError, TypeError) as exc:
-            raise GazetteerError(f"{manifest}: unreadable layer manifest ({exc})") from None
+            if info.name != manifest.stem:
+                raise ValueError(f"names layer {info.name!r}")
+            check_layer_name(info.name)
+        except (OSError, ValueError, TypeError, GazetteerError) as exc:
+            warnings.warn(f"{manifest}: unreadable layer manifest ({exc}); layer ignored", stacklevel=2)
+            continue
         if info.csv_path.is_file():
             out.append(info)
     return sorted(out, key=lambda i: (i.imported_at, i.name))
@@ -151,7 +156,7 @@ def import_layer(
         raise GazetteerError(f"{path}: no such file")
     name = check_layer_name(layer_name_for(path) if name is None else name)
     target = layers_dir() / f"{name}.csv"
-    if (layers_dir() / f"{name}.json").exists() and not replace:
+    if any(info.name == name for info in list_layers()) and not replace:
         raise GazetteerError(f"layer {name!r} already exists: remove it first or pass --replace")
     fmt = options.pop("fmt", None) or detect_format(path)
     skipped = 0
@@ -189,17 +194,21 @@ def import_layer(
         info = LayerInfo(
             name=name, format=fmt, source_file=str(path.resolve()),
             source=source or ("GeoNames (CC BY 4.0)" if from_geonames else f"user import: {path.name}"), rows=rows, skipped=skipped,
-            imported_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            imported_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="microseconds"),
             licence=licence,
         )
         mfh, mtmp = _atomic_writer(layers_dir() / f"{name}.json")
-        with mfh:
-            json.dump(asdict(info), mfh, ensure_ascii=False, indent=2)
-        os.replace(tmp, target)
-        os.replace(mtmp, layers_dir() / f"{name}.json")
+        try:
+            with mfh:
+                json.dump(asdict(info), mfh, ensure_ascii=False, indent=2)
+            os.replace(tmp, target)
+            os.replace(mtmp, layers_dir() / f"{name}.json")
+        finally:
+            mtmp.unlink(missing_ok=True)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    _forget_default()
     return info
 
 
@@ -213,10 +222,23 @@ def _country_boxes() -> dict[str, tuple[float, float, float, float]]:
 
 
 def remove_layer(name: str) -> LayerInfo:
-    """Delete an imported layer; raises if there is none of that name."""
+    """Delete an imported layer; raises if there is none of that name.
+
+    The manifest goes first, so an interruption leaves at worst an orphan
+    CSV, which is invisible and overwritten by the next import of that name.
+    """
+    check_layer_name(name)
     for info in list_layers():
         if info.name == name:
-            info.csv_path.unlink(missing_ok=True)
             (layers_dir() / f"{name}.json").unlink(missing_ok=True)
+            info.csv_path.unlink(missing_ok=True)
+            _forget_default()
             return info
     raise GazetteerError(f"no imported layer named {name!r} (see: geo-tracker gazetteer list)")
+
+
+def _forget_default() -> None:
+    """Make the process-wide default gazetteer pick up the changed layers."""
+    from . import Gazetteer
+
+    Gazetteer.reset_default()
