@@ -32,12 +32,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..geodesy import haversine_km
 from ..models import Place
 from ..normalize import ARTICLES as _ARTICLE_TOKENS, core_name, fold, skeleton, strip_articles
 from .curated import bundled_curated_paths, read_curated_csv
 from .kinds import CUE_BONUS, cue_kinds
-from .index import SHADOW_KM, USER_LAYER_RANK, IndexBuilder, NameIndex, fingerprint, load_cached, stack, store_cached
+from .index import USER_LAYER_RANK, covers, IndexBuilder, NameIndex, fingerprint, load_cached, stack, store_cached
 
 if TYPE_CHECKING:
     from .online import OnlineGeocoder
@@ -338,7 +337,7 @@ class Gazetteer:
         return [
             c for c in candidates
             if c.place.layer != "world" or not any(
-                haversine_km(u.lat, u.lon, c.place.lat, c.place.lon) <= max(u.uncertainty_km, SHADOW_KM) for u in upper
+                covers(u.lat, u.lon, u.uncertainty_km, c.place.lat, c.place.lon) for u in upper
             )
         ]
 

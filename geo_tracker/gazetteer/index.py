@@ -245,7 +245,7 @@ class IndexBuilder:
                 keep = []
                 for j in members:
                     if ranks[j] == 0 and any(
-                        haversine_km(lat[i], lon[i], lat[j], lon[j]) <= max(unc[i], SHADOW_KM) for i in upper
+                        covers(lat[i], lon[i], unc[i], lat[j], lon[j]) for i in upper
                     ):
                         continue
                     keep.append(j)
@@ -253,6 +253,15 @@ class IndexBuilder:
 
 
 SHADOW_KM = 15.0
+
+
+def covers(lat: float, lon: float, uncertainty_km: float, other_lat: float, other_lon: float) -> bool:
+    """Whether a higher-layer place at (lat, lon) stands for a world place at the other point.
+
+    True within ``max(uncertainty_km, SHADOW_KM)``: the rule by which a curated
+    or user row hides a world row of the same name, at build, stack and lookup time.
+    """
+    return haversine_km(lat, lon, other_lat, other_lon) <= max(uncertainty_km, SHADOW_KM)
 
 
 def stack(base: NameIndex, top: NameIndex) -> NameIndex:
@@ -283,7 +292,7 @@ def stack(base: NameIndex, top: NameIndex) -> NameIndex:
         kept = [
             j for part in found for j in part
             if j >= n or idx.layer_rank[j] > 0 or not any(
-                haversine_km(idx.lat[i], idx.lon[i], idx.lat[j], idx.lon[j]) <= max(float(idx.uncertainty_km[i]), SHADOW_KM)
+                covers(idx.lat[i], idx.lon[i], float(idx.uncertainty_km[i]), idx.lat[j], idx.lon[j])
                 for i in upper
             )
         ]
