@@ -127,6 +127,17 @@ class Evidence:
     published: _dt.date | None = None
 
 
+def corroboration(evidence: tuple[Evidence, ...]) -> int:
+    """Distinct outlets among ``evidence``; a report without an outlet counts on its own.
+
+    Example:
+        >>> corroboration((Evidence("r1", "s", source="SOHR"), Evidence("r2", "s", source="SOHR"),
+        ...                Evidence("r3", "s")))
+        2
+    """
+    return len({(ev.source or "").strip().casefold() or "report:" + ev.report_id for ev in evidence})
+
+
 @dataclass(frozen=True)
 class Convoy:
     """A movement of vehicles: who moved how many of what, from where, through where, to where."""
@@ -141,6 +152,14 @@ class Convoy:
     direction: Literal["entering", "leaving"] | None = None
     vehicles_note: str | None = None
     evidence: tuple[Evidence, ...] = ()
+    conflicts: tuple[str, ...] = ()
+    """Statements that disagree across merged reports, kept as plain sentences
+    ("vehicles: 45 (SOHR); 50 (Asharq Al-Awsat)") rather than overwritten."""
+
+    @property
+    def corroboration(self) -> int:
+        """How many distinct outlets (or reports, when the outlet is unknown) stated this event."""
+        return corroboration(self.evidence)
 
     @property
     def waypoints(self) -> tuple[Location, ...]:
@@ -163,6 +182,13 @@ class Site:
     actor: str | None = None
     features: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    conflicts: tuple[str, ...] = ()
+    """Statements that disagree across merged reports (e.g. two statuses), kept as plain sentences."""
+
+    @property
+    def corroboration(self) -> int:
+        """How many distinct outlets (or reports, when the outlet is unknown) stated this event."""
+        return corroboration(self.evidence)
 
 
 @dataclass(frozen=True)
