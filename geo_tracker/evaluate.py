@@ -73,8 +73,7 @@ import numpy as np
 from .errors import InputError
 from .gazetteer import Gazetteer
 from .geodesy import haversine_km
-from .normalize import fold
-from .recognize import Match
+from .recognize import Match, match_span
 from .resolve import resolve
 
 __all__ = [
@@ -509,12 +508,10 @@ def read_corpus(path: str | Path) -> Corpus:
 
 def _gold_matches(gaz: Gazetteer, article: GoldArticle) -> list[tuple[GoldToponym, Match | None]]:
     """Each gold toponym with a :class:`Match` of its gazetteer candidates (``None`` if none)."""
-    out = []
-    for t in sorted(article.toponyms, key=lambda t: (t.start, t.end)):
-        surface = article.text[t.start : t.end]
-        hits = tuple(gaz.matches(surface) or gaz.fuzzy(surface))
-        out.append((t, Match(t.start, t.end, surface, fold(surface), hits) if hits else None))
-    return out
+    return [
+        (t, match_span(gaz, article.text, t.start, t.end))
+        for t in sorted(article.toponyms, key=lambda t: (t.start, t.end))
+    ]
 
 
 def _resolved(article_id: str, t: GoldToponym, loc) -> Resolved:
@@ -533,11 +530,10 @@ def evaluate_article(article: GoldArticle, gazetteer: Gazetteer, *, gold_spans: 
         pairs = _gold_matches(gaz, article)
         matches = [m for _, m in pairs if m is not None]
         locations = iter(resolve(article.text, gaz, matches))
-        resolved = tuple(
-            _resolved(article.id, t, next(locations) if m is not None else None)
-            for t, m in pairs
-            if t.geocodable
-        )
+        # One location per match, in order; every match consumes its location
+        # whether or not its toponym has gold coordinates.
+        aligned = [(t, next(locations) if m is not None else None) for t, m in pairs]
+        resolved = tuple(_resolved(article.id, t, loc) for t, loc in aligned if t.geocodable)
         return ArticleResult(article.id, len(article.toponyms), None, None, resolved)
 
     predicted = [

@@ -26,7 +26,8 @@ import re
 from dataclasses import dataclass
 
 from .gazetteer import Gazetteer
-from .normalize import ARTICLES, FoldedText, core_name, is_arabic
+from .gazetteer.aliases import alias_hits, alias_spans
+from .normalize import ARTICLES, FoldedText, core_name, fold, is_arabic
 from .stopwords import COMMON_WORDS
 
 MAX_FUZZY_TOKENS = 3
@@ -180,8 +181,43 @@ def recognize(text: str, gaz: Gazetteer) -> list[Match]:
             i += match[1]
             continue
         i += 1
-    found = _with_articles(text, found)
+    found = _without_overlaps(_alias_matches(gaz, text) + _with_articles(text, found))
     return _merge(found, _fuzzy_spans(gaz, text, ft, tokens, starts, found))
+
+
+def match_span(gaz: Gazetteer, text: str, start: int, end: int) -> Match | None:
+    """The candidates of a given span (e.g. a gold annotation), by the same rules as :func:`recognize`.
+
+    Example:
+        >>> from geo_tracker.models import Place
+        >>> gaz = Gazetteer.from_places([Place("sy", "Syria", "country", "SY", 34.8, 38.6, 300.0)])
+        >>> match_span(gaz, "The Syrian side", 4, 10).hits
+        ((0, 'alias'),)
+    """
+    surface = text[start:end]
+    hits = alias_hits(gaz, surface) or tuple(gaz.matches(surface) or gaz.fuzzy(surface))
+    return Match(start, end, surface, fold(surface), hits) if hits else None
+
+
+def _alias_matches(gaz: Gazetteer, text: str) -> list[Match]:
+    """Nationality words and news-style abbreviations ("Syrian", "U.S.", "W.Va.") as place mentions."""
+    out = []
+    for start, end in alias_spans(text):
+        hits = alias_hits(gaz, text[start:end])
+        if hits:
+            out.append(Match(start, end, text[start:end], fold(text[start:end]), hits))
+    return out
+
+
+def _without_overlaps(matches: list[Match]) -> list[Match]:
+    """Left to right, the longest of overlapping matches; on a tie the first listed."""
+    order = sorted(range(len(matches)), key=lambda k: (matches[k].start, matches[k].start - matches[k].end, k))
+    out: list[Match] = []
+    for k in order:
+        m = matches[k]
+        if not out or m.start >= out[-1].end:
+            out.append(m)
+    return out
 
 
 def _longest_at(gaz, ft, tokens, starts, i, width, head, offset):

@@ -37,6 +37,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .gazetteer import MATCH_WEIGHT, Gazetteer
+from .gazetteer.aliases import alias_spans, alias_target
 from .gazetteer.kinds import CUE_BONUS, cue_kinds
 from .geodesy import haversine_km
 from .models import Location
@@ -47,32 +48,38 @@ AREA_KINDS = frozenset({"country", "governorate", "admin1", "region", "district"
 PART_KINDS = frozenset({"subdistrict", "oil_field", "gas_field"})
 
 CUE_WINDOW_TOKENS = 3
-COUNTRY_BONUS = 0.45
+TOP_CANDIDATES = 25
+"""Candidates per mention kept for context (the best by base score)."""
+SOFTMAX_TEMPERATURE = 0.15
+"""How sharply a mention's base scores turn into beliefs about its candidates."""
+ITERATIONS = 3
+COUNTRY_BONUS = 0.5
+ADMIN1_BONUS = 0.45
 PROXIMITY_BONUS = 0.8
 PROXIMITY_SCALE_KM = 250.0
 CONTAINER_BONUS = 0.8
-ANCHOR_MARGIN = 0.35
 ANCHOR_MAX_UNCERTAINTY_KM = 150.0
 REGION_ANCHOR_MAX_UNCERTAINTY_KM = 400.0
-
-# Adjectives of nationality are evidence of a document's country
-# ("entered Syrian territory", "the Iraqi side"), weaker than a named place.
-DEMONYMS: dict[str, str] = {
-    "syrian": "SY", "سوري": "SY", "سوريه": "SY", "iraqi": "IQ", "عراقي": "IQ", "عراقيه": "IQ",
-    "turkish": "TR", "تركي": "TR", "تركيه": "TR", "jordanian": "JO", "lebanese": "LB", "iranian": "IR",
-    "israeli": "IL", "russian": "RU", "american": "US", "ukrainian": "UA", "egyptian": "EG",
-    "saudi": "SA", "yemeni": "YE", "libyan": "LY", "afghan": "AF", "pakistani": "PK",
-}
+MIN_BELIEF = 0.02
+"""Candidates believed less than this lend no context."""
 DEMONYM_WEIGHT = 0.5
+"""A nationality word's weight as evidence of a document's country, against 1 for a named place."""
+
+_ADMIN1_KINDS = frozenset({"admin1", "governorate"})
 
 
 def demonym_countries(text: str) -> Counter:
-    """Countries named by adjectives of nationality in ``text`` (weighted)."""
+    """Countries named by adjectives of nationality in ``text`` (weighted).
+
+    Example:
+        >>> demonym_countries("Iraqi and Syrian officials met the Iraqis.")["IQ"]
+        1.0
+    """
     found: Counter = Counter()
-    for tok in fold(text).split():
-        cc = DEMONYMS.get(tok) or (DEMONYMS.get(tok[2:]) if tok.startswith("ال") else None)
-        if cc:
-            found[cc] += DEMONYM_WEIGHT
+    for start, end in alias_spans(text):
+        target = alias_target(text[start:end])
+        if target and target[1] == "country" and not text[start:end].isupper() and "." not in text[start:end]:
+            found[target[2]] += DEMONYM_WEIGHT
     return found
 
 
@@ -108,70 +115,152 @@ def _containers(gaz: Gazetteer, text: str, matches: Sequence[Match], k: int) -> 
     return [i for i, _ in matches[k + 1].hits]
 
 
+def admin1_key(gaz: Gazetteer, i: int) -> tuple[str, str] | None:
+    """``(country, code)`` of the first-level region place ``i`` lies in, or is.
+
+    World places carry GeoNames' admin1 code; a world first-level region's id
+    ends in its ISO 3166-2 code, which for the US (and several other
+    countries) is the same code. Curated rows name their governorate.
+    """
+    index = gaz.index
+    country = index.countries[i]
+    if not country:
+        return None
+    if index.kinds[i] in _ADMIN1_KINDS:
+        pid = index.ids[i]
+        code = pid.rsplit("-", 1)[-1] if pid.startswith("admin1:") else fold(index.names[i])
+        return (country, code.upper())
+    a1 = index.admin1[i]
+    return (country, fold(a1).upper() if index.layers[i] != "world" else a1.upper()) if a1 else None
+
+
+class _Mention:
+    """One mention's candidates (best first, at most :data:`TOP_CANDIDATES`) and their base scores."""
+
+    def __init__(self, m: Match, scores: dict[int, float]) -> None:
+        ranked = sorted(scores, key=scores.__getitem__, reverse=True)[:TOP_CANDIDATES]
+        self.match = m
+        self.ids = np.asarray(ranked, dtype=np.int64)
+        self.base = np.asarray([scores[i] for i in ranked], dtype=np.float64)
+
+
+def _beliefs(total: np.ndarray) -> np.ndarray:
+    z = np.exp((total - total.max()) / SOFTMAX_TEMPERATURE)
+    return z / z.sum()
+
+
+class _Document:
+    """Every mention's candidates stacked into flat arrays, so that each mention's
+    context — what the *other* mentions probably are — is a few array operations.
+
+    Mentions of the same name form a group; a group lends no context to itself.
+    """
+
+    def __init__(self, gaz: Gazetteer, mentions: list[_Mention], demonyms: Counter) -> None:
+        index = gaz.index
+        self.mentions = mentions
+        self.offsets = np.cumsum([0] + [len(m.ids) for m in mentions])
+        ids = np.concatenate([m.ids for m in mentions]) if mentions else np.zeros(0, np.int64)
+        keys = {m.match.key: g for g, m in enumerate(dict((m.match.key, m) for m in mentions).values())}
+        self.n_groups = len(keys)
+        self.group = np.repeat([keys[m.match.key] for m in mentions], [len(m.ids) for m in mentions])
+        kinds = [index.kinds[i] for i in ids]
+        unc = index.uncertainty_km[ids].astype(np.float64)
+        is_country = np.array([k == "country" for k in kinds], dtype=bool)
+        self.is_admin1 = np.array([k in _ADMIN1_KINDS for k in kinds], dtype=bool)
+        # A place lends its country to the document when it locates it: a
+        # country, or a place small enough not to straddle a border.
+        self.votes_country = is_country | (unc <= ANCHOR_MAX_UNCERTAINTY_KM)
+        # Points locate the document best; a region's centroid only roughly,
+        # and a country's not at all.
+        self.anchor = np.where(
+            is_country | (unc > REGION_ANCHOR_MAX_UNCERTAINTY_KM), 0.0,
+            np.minimum(1.0, ANCHOR_MAX_UNCERTAINTY_KM / np.maximum(unc, 1.0)),
+        )
+        codes: dict[str, int] = {}
+        self.country = np.array([codes.setdefault(c, len(codes)) if c else -1 for c in (index.countries[i] for i in ids)])
+        regions: dict[tuple[str, str], int] = {}
+        self.region = np.array(
+            [regions.setdefault(k, len(regions)) if k else -1 for k in (admin1_key(gaz, int(i)) for i in ids)]
+        )
+        self.n_countries, self.n_regions = len(codes), len(regions)
+        self.demonyms = np.zeros(len(codes))
+        for code, weight in demonyms.items():
+            if code in codes:
+                self.demonyms[codes[code]] += weight
+        self.has_demonyms = bool(demonyms)
+        self.lat, self.lon = index.lat[ids], index.lon[ids]
+        self._closeness: np.ndarray | None = None
+        self._anchor_cols: np.ndarray | None = None
+
+    def split(self, flat: np.ndarray) -> list[np.ndarray]:
+        return [flat[a:b] for a, b in zip(self.offsets[:-1], self.offsets[1:])]
+
+    def _mass(self, labels: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
+        """``(groups, n)``: each group's total weight per label, from the other groups only."""
+        ok = labels >= 0
+        per_group = np.zeros((self.n_groups, max(n, 1)))
+        np.add.at(per_group, (self.group[ok], labels[ok]), weights[ok])
+        return per_group.sum(axis=0)[None, :] - per_group
+
+    def context(self, beliefs: np.ndarray) -> np.ndarray:
+        """The context bonus of every candidate, given beliefs about all of them."""
+        b = np.where(beliefs >= MIN_BELIEF, beliefs, 0.0)
+        bonus = np.zeros(len(b))
+        if self.n_groups > 1 or self.has_demonyms:
+            mass = self._mass(self.country, b * self.votes_country, self.n_countries)[:, : self.n_countries]
+            mass = mass + self.demonyms[None, :]
+            totals = mass.sum(axis=1)
+            share = np.divide(mass, totals[:, None], out=np.zeros_like(mass), where=totals[:, None] > 0)
+            has = self.country >= 0
+            bonus[has] += COUNTRY_BONUS * share[self.group[has], self.country[has]]
+        if self.n_groups > 1:
+            if self.n_regions:
+                mass = self._mass(self.region, b * self.is_admin1, self.n_regions)
+                has = (self.region >= 0) & ~self.is_admin1
+                bonus[has] += ADMIN1_BONUS * np.minimum(1.0, mass[self.group[has], self.region[has]])
+            bonus += PROXIMITY_BONUS * self._proximity(b)
+        return bonus
+
+    def _proximity(self, b: np.ndarray) -> np.ndarray:
+        if self._anchor_cols is None:
+            # Candidates believed at the start are the only anchors (bounded work).
+            self._anchor_cols = np.flatnonzero((self.anchor > 0) & (b > 0))
+            cols = self._anchor_cols
+            d = haversine_km(self.lat[:, None], self.lon[:, None], self.lat[None, cols], self.lon[None, cols])
+            self._closeness = np.exp(-d / PROXIMITY_SCALE_KM)
+        cols = self._anchor_cols
+        if not len(cols):
+            return np.zeros(len(b))
+        w = b[cols] * self.anchor[cols]
+        others = w[None, :] * (self.group[None, cols] != np.arange(self.n_groups)[:, None])  # (groups, anchors)
+        support = self._closeness @ others.T  # (candidates, groups)
+        norm = others.sum(axis=1)
+        rows = np.arange(len(b))
+        return np.divide(support[rows, self.group], norm[self.group], out=np.zeros(len(b)), where=norm[self.group] > 0)
+
+
 def resolve(text: str, gaz: Gazetteer, matches: Sequence[Match] | None = None) -> list[Location]:
     """Resolve every place mention of ``text`` to a :class:`Location` (see module doc)."""
     if matches is None:
         matches = recognize(text, gaz)
-    index = gaz.index
-    base = [_base_scores(gaz, text, m) for m in matches]
-
-    # Pass 1: every mention's provisional best candidate, weighted by how clear
-    # its lead is, gives the document's geography.
-    provisional: list[tuple[int, float]] = []
-    for scores in base:
-        ranked = sorted(scores.values(), reverse=True)
-        lead = ranked[0] - ranked[1] if len(ranked) > 1 else ANCHOR_MARGIN
-        provisional.append((max(scores, key=scores.__getitem__), min(1.0, 0.3 + lead / ANCHOR_MARGIN)))
-    countries: Counter = demonym_countries(text)
-    for i, weight in provisional:
-        if index.countries[i] and (index.kinds[i] == "country" or index.uncertainty_km[i] <= ANCHOR_MAX_UNCERTAINTY_KM):
-            countries[index.countries[i]] += weight
-
-    # Pass 2: add coherence with the other mentions and "X, Y" containment.
+    mentions = [_Mention(m, _base_scores(gaz, text, m)) for m in matches]
+    if not mentions:
+        return []
+    doc = _Document(gaz, mentions, demonym_countries(text))
+    fixed = np.concatenate([
+        mention.base + _containment(gaz, mention.ids, _containers(gaz, text, matches, k))
+        for k, mention in enumerate(mentions)
+    ])
+    total = fixed
+    for _ in range(ITERATIONS if doc.n_groups > 1 or doc.has_demonyms else 0):
+        beliefs = np.concatenate([_beliefs(t) for t in doc.split(total)])
+        total = fixed + doc.context(beliefs)
     locations = []
-    for k, (m, scores) in enumerate(zip(matches, base)):
-        cands = np.fromiter(scores.keys(), dtype=np.int64)
-        total = np.fromiter(scores.values(), dtype=np.float64)
-        if len(cands) > 1:
-            others = [(i, w) for j, (i, w) in enumerate(provisional) if matches[j].key != m.key]
-            own = countries.copy()
-            for j, (i, w) in enumerate(provisional):
-                if matches[j].key == m.key and index.countries[i]:
-                    own[index.countries[i]] -= w
-            total = total + _coherence(gaz, cands, others, +own)
-            containers = _containers(gaz, text, matches, k)
-            if containers:
-                total = total + _containment(gaz, cands, containers)
-        best = int(cands[int(np.argmax(total))])
-        locations.append(_location(gaz, m, best, float(total.max())))
+    for mention, t in zip(mentions, doc.split(total)):
+        j = int(np.argmax(t))
+        locations.append(_location(gaz, mention.match, int(mention.ids[j]), float(t[j])))
     return locations
-
-
-def _coherence(
-    gaz: Gazetteer, cands: np.ndarray, others: list[tuple[int, float]], countries: Counter
-) -> np.ndarray:
-    """Bonus for candidates in the document's countries and near its other places."""
-    index = gaz.index
-    bonus = np.zeros(len(cands))
-    if countries:
-        top = sum(countries.values())
-        bonus += COUNTRY_BONUS * np.array([countries.get(index.countries[i], 0) / top for i in cands])
-    # Points locate the document best; a region's centroid only roughly, and
-    # a country's not at all.
-    anchors = [
-        (i, w * min(1.0, ANCHOR_MAX_UNCERTAINTY_KM / max(float(index.uncertainty_km[i]), 1.0)))
-        for i, w in others
-        if index.kinds[i] != "country" and index.uncertainty_km[i] <= REGION_ANCHOR_MAX_UNCERTAINTY_KM
-    ]
-    if anchors:
-        ids = np.array([i for i, _ in anchors])
-        weights = np.array([w for _, w in anchors])
-        d = haversine_km(
-            index.lat[cands][:, None], index.lon[cands][:, None], index.lat[ids][None, :], index.lon[ids][None, :]
-        )
-        closeness = np.exp(-d / PROXIMITY_SCALE_KM) * weights[None, :]
-        bonus += PROXIMITY_BONUS * closeness.sum(axis=1) / weights.sum()
-    return bonus
 
 
 def _containment(gaz: Gazetteer, cands: np.ndarray, containers: list[int]) -> np.ndarray:
@@ -180,10 +269,12 @@ def _containment(gaz: Gazetteer, cands: np.ndarray, containers: list[int]) -> np
     for c in containers:
         kind = index.kinds[c]
         if kind == "country":
-            out += CONTAINER_BONUS * np.array([index.countries[i] == index.countries[c] for i in cands])
+            out = np.maximum(out, CONTAINER_BONUS * np.array([index.countries[i] == index.countries[c] for i in cands]))
         elif kind in AREA_KINDS:
+            key = admin1_key(gaz, c) if kind in _ADMIN1_KINDS else None
+            same = np.array([key is not None and admin1_key(gaz, int(i)) == key for i in cands])
             d = haversine_km(index.lat[cands], index.lon[cands], index.lat[c], index.lon[c])
-            out += CONTAINER_BONUS * (d <= float(index.uncertainty_km[c]) * 1.5)
+            out = np.maximum(out, CONTAINER_BONUS * (same | (d <= float(index.uncertainty_km[c]) * 1.5)))
     return out
 
 

@@ -72,7 +72,10 @@ KIND_WEIGHT: dict[str, float] = {
 }
 """How likely a bare mention of a name means a place of this kind, all else equal."""
 
-MATCH_WEIGHT = {"exact": 1.0, "bare": 0.9, "skeleton": 0.75, "fuzzy": 0.6, "online": 0.5}
+AREA_SIZE: dict[str, float] = {"country": 0.85, "admin1": 0.8}
+"""The size term of the prior for areas (a populated place's is log10(population) / 7)."""
+
+MATCH_WEIGHT = {"exact": 1.0, "bare": 0.9, "skeleton": 0.75, "fuzzy": 0.6, "online": 0.5, "alias": 0.9}
 
 
 @dataclass(frozen=True)
@@ -103,8 +106,14 @@ def _cached(key: str, kind: str, make, use_cache: bool) -> NameIndex:
 def prior(index: NameIndex, i: int) -> float:
     """Importance of place ``i`` before any context: kind, size, layer."""
     kind = KIND_WEIGHT.get(index.kinds[i], 0.3)
-    pop = float(index.population[i])
-    size = min(math.log10(pop + 1.0) / 7.0, 1.0) if pop > 0 else 0.0
+    if index.kinds[i] in AREA_SIZE:
+        # Areas are compared by kind, not head count: the world layer has the
+        # population of countries but not of regions, and a state is no less
+        # likely a reading of "Georgia" for lacking a figure.
+        size = AREA_SIZE[index.kinds[i]]
+    else:
+        pop = float(index.population[i])
+        size = min(math.log10(pop + 1.0) / 7.0, 1.0) if pop > 0 else 0.0
     return kind + 0.6 * size + 0.25 * float(index.layer_rank[i])
 
 
