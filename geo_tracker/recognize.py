@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from .gazetteer import Gazetteer
 from .gazetteer.aliases import alias_hits, alias_spans
+from .persons import PersonNames
 from .normalize import ARTICLES, FoldedText, core_name, fold, is_arabic
 from .stopwords import COMMON_WORDS
 
@@ -110,7 +111,21 @@ def _in_capitalised_run(text: str, start: int, end: int) -> bool:
     return touching_after or touching_before
 
 
-def _accept(gaz: Gazetteer, text: str, m: Match) -> bool:
+def _dateline(text: str, start: int, end: int) -> bool:
+    """A capitalised place opening a sentence or line, followed by a comma or a dash."""
+    return _sentence_initial(text, start) and bool(re.match(r"\s*(,|[-–—]|\()", text[end : end + 3]))
+
+
+def _inside_compound(text: str, start: int, end: int) -> bool:
+    """True for a piece of a hyphenated word ("Wal" of "Wal-Mart", "Tri" of "Tri-County");
+    an Arabic article before the hyphen ("al-Bab") does not count."""
+    if text[end : end + 1] in "-‑" and text[end + 1 : end + 2].isalpha():
+        return True
+    art = re.search(r"(\w+)[-‑]$", text[max(0, start - 12) : start])
+    return bool(art) and art.group(1).lower() not in ARTICLES
+
+
+def _accept(gaz: Gazetteer, text: str, m: Match, people: PersonNames) -> bool:
     """Whether a span is a place mention rather than an ordinary word or a name."""
     index = gaz.index
     surface = m.surface
@@ -126,10 +141,19 @@ def _accept(gaz: Gazetteer, text: str, m: Match) -> bool:
         return False
     if curated:
         return True
+    area = any(index.kinds[i] in ("country", "admin1") for i, _ in m.hits)
+    if people.is_person(text, m.start, m.end, well_known=area):
+        return False
+    if _inside_compound(text, m.start, m.end) and not _well_known(index, m.hits):
+        return False
     if surface.isupper() and single:
         # Headlines in capitals name countries and regions; short capitalised
         # words are mostly acronyms (SANA, SDF, NATO).
-        return any(index.kinds[i] in ("country", "admin1") for i, _ in m.hits) and len(surface) > 3
+        # A dateline ("CHARLESTON, W.Va. —") names a known place.
+        return len(surface) > 3 and (
+            any(index.kinds[i] in ("country", "admin1") for i, _ in m.hits)
+            or (_dateline(text, m.start, m.end) and _well_known(index, m.hits))
+        )
     if single and _sentence_initial(text, m.start):
         # A capital at the start of a sentence proves nothing.
         return _well_known(index, m.hits)
@@ -161,6 +185,7 @@ def recognize(text: str, gaz: Gazetteer) -> list[Match]:
     index = gaz.index
     first = index.first_tokens
     found: list[Match] = []
+    people = PersonNames.of(text)
     i = 0
     n_tokens = len(tokens)
     while i < n_tokens:
@@ -176,13 +201,13 @@ def recognize(text: str, gaz: Gazetteer) -> list[Match]:
                     match = _longest_at(gaz, ft, tokens, starts, i, w, rest, offset)
                     if match:
                         break
-        if match is not None and _accept(gaz, text, match[0]):
+        if match is not None and _accept(gaz, text, match[0], people):
             found.append(match[0])
             i += match[1]
             continue
         i += 1
     found = _without_overlaps(_alias_matches(gaz, text) + _with_articles(text, found))
-    return _merge(found, _fuzzy_spans(gaz, text, ft, tokens, starts, found))
+    return _merge(found, _fuzzy_spans(gaz, text, ft, tokens, starts, found, people))
 
 
 def match_span(gaz: Gazetteer, text: str, start: int, end: int) -> Match | None:
@@ -247,7 +272,7 @@ def _with_articles(text: str, matches: list[Match]) -> list[Match]:
     return out
 
 
-def _fuzzy_spans(gaz, text, ft, tokens, starts, found: list[Match]) -> list[Match]:
+def _fuzzy_spans(gaz, text, ft, tokens, starts, found: list[Match], people: PersonNames) -> list[Match]:
     """Capitalised spans not already matched, tried against curated skeletons."""
     if not gaz.index.skeletons:
         return []
@@ -273,7 +298,7 @@ def _fuzzy_spans(gaz, text, ft, tokens, starts, found: list[Match]) -> list[Matc
             f_end = starts[i + k - 1] + len(tokens[i + k - 1])
             s, e = ft.span(starts[i], f_end)
             confirmed = tuple((j, "skeleton") for j in gaz.skeleton_matches(text[s:e]) if gaz.spelled_like(j, text[s:e], min_ratio=FUZZY_MIN_RATIO))
-            if confirmed:
+            if confirmed and not people.is_person(text, s, e):
                 hit = (Match(s, e, text[s:e], " ".join(window), confirmed), k)
                 break
         if hit:

@@ -49,7 +49,13 @@ early late summer winter spring autumn fall
 temple mission providence eden paradise eureka
 human rights observatory watch network agency committee institute foundation organization organisation
 reuters associated
+jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr sen rep gov sgt lt gen col capt
+inc corp ltd co llc public act business leader section commerce olympic metro waste pack law drug clean
+chamber battle lot god jesus christmas passover easter congress labor liberal democrat republican
+jewish christian muslim catholic
 """
+
+_PHRASES = ("the city", "white house")
 
 _ARABIC = """
 في من الى إلى على عبر قرب بين التي الذي هذه هذا بعد قبل حيث امس أمس اليوم قوات قاعده قاعدة معبر قافله قافلة
@@ -58,4 +64,4 @@ _ARABIC = """
 وقد كما وذلك ذلك حتى عند عن مع او أو ثم كان كانت يوم شهر عام تحالف التحالف دخلت خرجت متجهه متجهة محمله محملة
 """
 
-COMMON_WORDS: frozenset[str] = frozenset(fold(w) for w in (_ENGLISH + _ARABIC).split())
+COMMON_WORDS: frozenset[str] = frozenset(fold(w) for w in [*(_ENGLISH + _ARABIC).split(), *_PHRASES])

@@ -1,0 +1,114 @@
+"""Recognition and resolution rules that generalise across news: nationality words,
+news-style abbreviations, people who share their names with places, and document context."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from geo_tracker.gazetteer import Gazetteer
+from geo_tracker.gazetteer.aliases import alias_spans, alias_target, demonyms
+from geo_tracker.models import Place
+from geo_tracker.persons import PersonNames
+from geo_tracker.recognize import match_span, recognize
+from geo_tracker.resolve import resolve
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    # World-layer rows, with the world layer's conventions: first-level regions
+    # are "admin1:<ISO 3166-2>", places carry their region's code.
+    return Gazetteer.from_places([dataclasses.replace(p, layer="world") for p in [
+        Place("us", "United States", "country", "US", 39.8, -98.6, 1500.0),
+        Place("ge", "Georgia", "country", "GE", 42.0, 43.5, 200.0),
+        Place("admin1:US-GA", "Georgia", "admin1", "US", 32.7, -83.4, 300.0),
+        Place("admin1:US-WV", "West Virginia", "admin1", "US", 38.6, -80.6, 200.0),
+        Place("sy", "Syria", "country", "SY", 34.8, 38.6, 300.0),
+        Place("gainesville-ga", "Gainesville", "town", "US", 34.30, -83.82, 5.0, admin1="GA", population=40000),
+        Place("gainesville-fl", "Gainesville", "city", "US", 29.65, -82.32, 5.0, admin1="FL", population=140000),
+        Place("lincoln", "Lincoln", "city", "US", 40.8, -96.7, 5.0, admin1="NE", population=280000),
+        Place("baker", "Baker", "town", "US", 30.6, -91.2, 3.0, admin1="LA", population=13000),
+        Place("atlanta", "Atlanta", "city", "US", 33.75, -84.39, 5.0, admin1="GA", population=500000),
+    ]], layer="world")
+
+
+@pytest.mark.parametrize("word, code", [
+    ("Syrian", "SY"), ("Iraqis", "IQ"), ("American", "US"), ("Americans", "US"), ("Palestinian", "PS"),
+    ("Lebanese", "LB"), ("سوري", "SY"), ("السوريه", "SY"),
+])
+def test_nationality_words_name_their_country(word: str, code: str) -> None:
+    assert alias_target(word) == (code, "country", code)
+
+
+def test_shared_nationality_word_means_the_most_populous_country() -> None:
+    # "American" is also the Northern Mariana Islands' demonym in the source table.
+    assert demonyms()["american"] == "US"
+
+
+def test_abbreviations_and_where_they_are_read() -> None:
+    text = "CHARLESTON, W.Va. — A U.S. team met Ga. officials in Athens, Ga., and the UK envoy."
+    found = [text[s:e] for s, e in alias_spans(text)]
+    # "Ga." only after a comma (news style); the multi-dot and capital forms anywhere.
+    assert found == ["W.Va.", "U.S.", "Ga.", "UK"]
+    assert alias_target("W.Va.") == ("West Virginia", "admin1", "US")
+
+
+def test_lowercase_and_unknown_words_are_not_aliases() -> None:
+    assert alias_spans("the syrian side and a Martian") == []
+
+
+def test_nationality_word_is_a_mention_of_its_country(gaz: Gazetteer) -> None:
+    text = "Syrian troops moved north."
+    [m] = recognize(text, gaz)
+    assert (m.surface, gaz.place(m.hits[0][0]).id) == ("Syrian", "sy")
+    assert match_span(gaz, text, 0, 6).hits == m.hits
+
+
+def test_state_abbreviation_resolves_to_the_state(gaz: Gazetteer) -> None:
+    text = "Officials in Charleston, W.Va. said so."
+    locs = {loc.mention: loc.place.id for loc in resolve(text, gaz)}
+    assert locs["W.Va."] == "admin1:US-WV"
+
+
+def test_mentioned_state_decides_between_homonyms(gaz: Gazetteer) -> None:
+    # Alone, the larger Gainesville (Florida) wins; with Georgia in the document, Georgia's.
+    assert resolve("Rain fell on Gainesville.", gaz)[0].place.id == "gainesville-fl"
+    locs = resolve("Rain fell on Gainesville, and later on the rest of Georgia.", gaz)
+    assert [loc.place.id for loc in locs] == ["gainesville-ga", "admin1:US-GA"]
+
+
+def test_neighbouring_places_pull_each_other(gaz: Gazetteer) -> None:
+    locs = resolve("Storms hit Atlanta and Georgia overnight.", gaz)
+    assert locs[1].place.id == "admin1:US-GA"
+
+
+@pytest.mark.parametrize("text, name, person", [
+    ("Mayor Jim Baker visited the school.", "Baker", True),
+    ("Sen. Baker voted no.", "Baker", True),
+    ("Michael Baker opened a shop.", "Baker", True),
+    ("The court heard that Baker said nothing.", "Baker", True),
+    ("Trucks reached Baker on Monday.", "Baker", False),
+    ("Abraham Lincoln was born in Kentucky.", "Lincoln", True),
+    ("The fair moved to Lincoln this year.", "Lincoln", False),
+    ("It ended in the Army. Lincoln was quiet.", "Lincoln", False),
+])
+def test_people_named_like_places(text: str, name: str, person: bool) -> None:
+    start = text.index(name)
+    assert PersonNames.of(text).is_person(text, start, start + len(name)) is person
+
+
+def test_surname_introduced_earlier_is_a_person_later() -> None:
+    text = "Gov. Bill Haslam spoke. Later Haslam left."
+    start = text.rindex("Haslam")
+    assert PersonNames.of(text).is_person(text, start, start + 6)
+
+
+def test_person_names_are_not_place_mentions(gaz: Gazetteer) -> None:
+    text = "Michael Baker and Abraham Lincoln met in Lincoln."
+    assert [(m.surface, m.start) for m in recognize(text, gaz)] == [("Lincoln", text.rindex("Lincoln"))]
+
+
+def test_state_name_before_an_institution_is_still_a_place(gaz: Gazetteer) -> None:
+    text = "She studied at a Georgia Tech lab."
+    assert [m.surface for m in recognize(text, gaz)] == ["Georgia"]
