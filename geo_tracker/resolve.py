@@ -37,7 +37,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .gazetteer import MATCH_WEIGHT, Gazetteer
-from .gazetteer.aliases import alias_spans, alias_target
+from .gazetteer.aliases import alias_spans, alias_target, capitals
 from .gazetteer.kinds import CUE_BONUS, cue_kinds
 from .geodesy import haversine_km
 from .models import Location
@@ -53,11 +53,14 @@ TOP_CANDIDATES = 25
 SOFTMAX_TEMPERATURE = 0.15
 """How sharply a mention's base scores turn into beliefs about its candidates."""
 ITERATIONS = 3
+CAPITAL_BONUS = 0.3
+"""A national capital is the likelier reading of its name ("Washington", "Amman")."""
 COUNTRY_BONUS = 0.5
 ADMIN1_BONUS = 0.45
 PROXIMITY_BONUS = 0.8
 PROXIMITY_SCALE_KM = 250.0
 CONTAINER_BONUS = 0.8
+CONTAINER_MIN_REACH_KM = 25.0
 ANCHOR_MAX_UNCERTAINTY_KM = 150.0
 REGION_ANCHOR_MAX_UNCERTAINTY_KM = 400.0
 MIN_BELIEF = 0.02
@@ -96,9 +99,10 @@ def _cue_kinds(text: str, m: Match) -> set[str]:
 def _base_scores(gaz: Gazetteer, text: str, m: Match) -> dict[int, float]:
     index = gaz.index
     cues = _cue_kinds(text, m)
+    capital = capitals(gaz)
     scores: dict[int, float] = {}
     for i, how in m.hits:
-        s = MATCH_WEIGHT[how] + gaz.prior(i)
+        s = MATCH_WEIGHT[how] + gaz.prior(i) + (CAPITAL_BONUS if i in capital else 0.0)
         if cues and index.kinds[i] in cues:
             s += CUE_BONUS
         scores[i] = max(scores.get(i, -1e9), s)
@@ -249,7 +253,8 @@ def resolve(text: str, gaz: Gazetteer, matches: Sequence[Match] | None = None) -
         return []
     doc = _Document(gaz, mentions, demonym_countries(text))
     fixed = np.concatenate([
-        mention.base + _containment(gaz, mention.ids, _containers(gaz, text, matches, k))
+        mention.base
+        + _containment(gaz, mention.ids, _containers(gaz, text, matches, k))
         for k, mention in enumerate(mentions)
     ])
     total = fixed
@@ -270,11 +275,13 @@ def _containment(gaz: Gazetteer, cands: np.ndarray, containers: list[int]) -> np
         kind = index.kinds[c]
         if kind == "country":
             out = np.maximum(out, CONTAINER_BONUS * np.array([index.countries[i] == index.countries[c] for i in cands]))
-        elif kind in AREA_KINDS:
+        else:
+            # An area contains the place; a town named after it ("Washington, D.C.") is it.
             key = admin1_key(gaz, c) if kind in _ADMIN1_KINDS else None
             same = np.array([key is not None and admin1_key(gaz, int(i)) == key for i in cands])
+            reach = max(float(index.uncertainty_km[c]) * 1.5, CONTAINER_MIN_REACH_KM)
             d = haversine_km(index.lat[cands], index.lon[cands], index.lat[c], index.lon[c])
-            out = np.maximum(out, CONTAINER_BONUS * (same | (d <= float(index.uncertainty_km[c]) * 1.5)))
+            out = np.maximum(out, CONTAINER_BONUS * (same | (d <= reach)))
     return out
 
 

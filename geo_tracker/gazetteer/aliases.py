@@ -159,6 +159,57 @@ def _country_rows(gaz: "Gazetteer") -> dict[str, tuple[int, ...]]:
     return rows
 
 
+CAPITAL_MAX_KM = 40.0
+"""A gazetteer place is a country's capital when it bears the capital's name within this distance of
+the capital's point in ``countryinfo``."""
+
+_CAPITALS: dict[int, frozenset[int]] = {}
+
+
+def capitals(gaz: "Gazetteer") -> frozenset[int]:
+    """Rows of ``gaz`` that are national capitals (names and points from ``countryinfo``).
+
+    Example:
+        >>> from geo_tracker.gazetteer import Gazetteer
+        >>> from geo_tracker.models import Place
+        >>> gaz = Gazetteer.from_places([Place("dc", "Washington", "city", "US", 38.895, -77.036, 10.0),
+        ...                              Place("wa", "Washington", "town", "US", 40.7, -80.2, 3.0)])
+        >>> sorted(capitals(gaz))
+        [0]
+    """
+    from ..geodesy import haversine_km
+
+    index = gaz.index
+    found = _CAPITALS.get(id(index))
+    if found is None:
+        rows: set[int] = set()
+        try:
+            import countryinfo
+        except ImportError:  # pragma: no cover - a declared dependency
+            countries = []
+        else:
+            countries = countryinfo.all_countries()
+        for c in countries:
+            try:
+                names, code, (lat, lon) = c.capital(), c.iso(2), c.capital_latlng()
+            except Exception:  # noqa: BLE001 - an entry without a capital
+                continue
+            names = [names] if isinstance(names, str) else list(names or ())
+            # "Washington D.C." is the city GeoNames calls "Washington".
+            names += [re.sub(r"[\s,]+D\.?\s?C\.?$", "", n) for n in names if isinstance(n, str)]
+            hits = {i for n in names if isinstance(n, str) and n for i, _ in gaz.matches(n)}
+            for i in sorted(hits):
+                if (
+                    index.countries[i] == code
+                    and index.kinds[i] not in ("country", "admin1")
+                    and float(haversine_km(lat, lon, index.lat[i], index.lon[i])) <= CAPITAL_MAX_KM
+                ):
+                    rows.add(i)
+        found = _CAPITALS[id(index)] = frozenset(rows)
+        weakref.finalize(index, _CAPITALS.pop, id(index), None)
+    return found
+
+
 def alias_hits(gaz: "Gazetteer", surface: str) -> tuple[tuple[int, str], ...]:
     """The gazetteer rows ``surface`` stands for, as ``(row, "alias")`` pairs (empty if none).
 
