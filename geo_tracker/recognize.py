@@ -96,7 +96,7 @@ def _sentence_initial(text: str, start: int) -> bool:
 
 
 def _well_known(index, hits) -> bool:
-    return any(index.kinds[i] in ("country", "admin1", "city") for i, _ in hits)
+    return any(index.kinds[i] in ("continent", "country", "admin1", "admin2", "city") for i, _ in hits)
 
 
 def _in_capitalised_run(text: str, start: int, end: int) -> bool:

@@ -44,7 +44,7 @@ from .models import Location
 from .normalize import fold
 from .recognize import Match, recognize
 
-AREA_KINDS = frozenset({"country", "governorate", "admin1", "region", "district"})
+AREA_KINDS = frozenset({"continent", "country", "governorate", "admin1", "admin2", "region", "district"})
 PART_KINDS = frozenset({"subdistrict", "oil_field", "gas_field"})
 
 CUE_WINDOW_TOKENS = 3

@@ -52,7 +52,7 @@ reuters associated
 jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr sen rep gov sgt lt gen col capt
 inc corp ltd co llc public act business leader section commerce olympic metro waste pack law drug clean
 chamber battle lot god jesus christmas passover easter congress labor liberal democrat republican
-jewish christian muslim catholic
+jewish christian muslim catholic hamas hezbollah hizbollah taliban
 """
 
 _PHRASES = ("the city", "white house")

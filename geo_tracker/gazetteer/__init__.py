@@ -52,8 +52,10 @@ _INDEX_CODE = (
 
 KIND_WEIGHT: dict[str, float] = {
     "country": 1.0,
+    "continent": 0.9,
     "governorate": 0.65,
     "admin1": 0.95,
+    "admin2": 0.7,
     "region": 0.75,
     "city": 0.7,
     "district": 0.6,
@@ -359,18 +361,23 @@ class Gazetteer:
             1
         """
         from .userlayers import list_layers
-        from .world import CSC_LICENCE, CSC_SOURCE, GEONAMES_LICENCE, GEONAMES_SOURCE
+        from .world import ADMIN2_NOTE, CSC_LICENCE, CSC_SOURCE, GEONAMES_LICENCE, GEONAMES_SOURCE, RG_SOURCE
 
         counts: dict[str, int] = {}
         for layer, kind in zip(self.index.layers, self.index.kinds):
             if layer == "world":
-                layer = {"country": "world: countries", "admin1": "world: first-level regions"}.get(
-                    kind, "world: populated places"
-                )
+                layer = {
+                    "continent": "world: continents", "country": "world: countries",
+                    "admin1": "world: first-level regions", "admin2": "world: second-level regions",
+                }.get(kind, "world: populated places")
             counts[layer] = counts.get(layer, 0) + 1
         described = {
             "world: countries": (f"{GEONAMES_SOURCE}; points {CSC_SOURCE}", f"{GEONAMES_LICENCE}; {CSC_LICENCE}"),
+            "world: continents": (f"{GEONAMES_SOURCE} (continent records)", GEONAMES_LICENCE),
             "world: first-level regions": (CSC_SOURCE, CSC_LICENCE),
+            "world: second-level regions": (
+                f"derived from the towns of {RG_SOURCE}; {ADMIN2_NOTE}", GEONAMES_LICENCE,
+            ),
             "world: populated places": (f"{GEONAMES_SOURCE} (cities500)", GEONAMES_LICENCE),
             "curated": (
                 "geo_tracker regional table (data/gazetteer/), a cited source per row",

@@ -39,7 +39,7 @@ from ..normalize import ARTICLES, core_name, fold, skeleton, strip_articles
 from .keys import KeyInts, KeyStack, KeyTable
 from .world import WorldRow
 
-INDEX_FORMAT = 7
+INDEX_FORMAT = 8
 MIN_KEY_LENGTH = 3
 
 LAYER_RANK = {"world": 0, "curated": 2}
@@ -151,8 +151,16 @@ class IndexBuilder:
         return i
 
     def add_world(self, rows: Iterable[WorldRow]) -> None:
-        for row in rows:
-            self._add(row, "world", LAYER_RANK["world"], with_skeletons=False)
+        from ..progress import progress_bar  # a bar on a terminal: the first build takes seconds
+
+        with progress_bar(desc="Building the gazetteer index (first run only)", unit=" places") as bar:
+            for n, row in enumerate(rows, start=1):
+                i = self._add(row, "world", LAYER_RANK["world"], with_skeletons=False)
+                if row.note:
+                    self._extras[i] = ((), row.note)
+                if not n % 4096:
+                    bar.update_to(n)
+            bar.update_to(len(self._ranks))
 
     def add_places(self, places: Iterable[Place], *, layer: str = "curated", rank: int | None = None) -> None:
         rank = LAYER_RANK.get(layer, USER_LAYER_RANK) if rank is None else rank
@@ -204,13 +212,15 @@ class IndexBuilder:
         points in the world layer, padded by their uncertainty radii (and
         always containing the country's representative point). It is an
         inner approximation: uninhabited margins may fall outside.
+        Second-level regions take no part: their points are towns already
+        counted, and their wide radii would pad the box past the towns.
         """
         c = self._cols
         if 0 not in self._ranks:
             return {}  # no world rows (a user-only index): no extent to measure
         ext: dict[str, list[float]] = {}
         for kind, cc, lat, lon, unc, rank in zip(c["kinds"], c["countries"], c["lat"], c["lon"], c["unc"], self._ranks):
-            if rank or not cc or kind == "country":
+            if rank or not cc or kind in ("country", "admin2"):
                 continue
             pad = min(float(unc), 50.0) / 111.0
             box = ext.get(cc)

