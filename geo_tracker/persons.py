@@ -45,6 +45,9 @@ TITLE_ABBREVIATIONS = frozenset(
 SURNAME_MIN_PERCENT = 0.002
 """Surnames at least this frequent count as surnames ("Georgia O'Keeffe" yes, "Georgia Tech" no)."""
 
+MAX_NAME_WORDS = 3
+"""Capitalised words after a title or given name read as the rest of the name ("Barack Obama")."""
+
 SPEECH_VERBS = frozenset(
     "said says told added explained noted wrote asked replied stated argued recalled testified".split()
 )
@@ -114,22 +117,29 @@ class PersonNames:
 
     @classmethod
     def of(cls, text: str) -> "PersonNames":
-        """Scan ``text`` for "Title/Given-name Capitalised…" sequences and keep their later parts."""
+        """Scan ``text`` for "Title/Given-name Capitalised…" runs and keep the words after the trigger.
+
+        Example:
+            >>> sorted(PersonNames.of("President Barack Obama met Sen. Jo Ann Ernst.").introduced)
+            ['barack', 'ernst', 'obama']
+        """
         found: set[str] = set()
         given, title_words = given_names(), titles()
         words = list(_WORD.finditer(text))
-        for a, b in zip(words, words[1:]):
-            word = a.group(0)
+        k = 0
+        while k < len(words) - 1:
+            word = words[k].group(0)
             first = fold(word.rstrip("."))
-            gap = text[a.end() : b.start()]
-            if gap.strip() or "\n" in gap:
-                continue
-            if word.endswith("."):
-                # "Sen. Clinton", but not the end of a sentence ("…the President. Egypt").
-                if first in TITLE_ABBREVIATIONS:
-                    found.add(fold(b.group(0).rstrip(".")))
-            elif first in given or first in title_words:
-                found.add(fold(b.group(0).rstrip(".")))
+            # "Sen. Clinton", but not the end of a sentence ("…the President. Egypt").
+            trigger = first in TITLE_ABBREVIATIONS if word.endswith(".") else (first in given or first in title_words)
+            j = k
+            while trigger and j + 1 < len(words) and j - k < MAX_NAME_WORDS:
+                gap = text[words[j].end() : words[j + 1].start()]
+                if gap != " " or (words[j].group(0).endswith(".") and j > k):
+                    break
+                found.add(fold(words[j + 1].group(0).rstrip(".")))
+                j += 1
+            k = max(j, k + 1)
         return cls(frozenset(found - given - _MONTHS))
 
     def is_person(self, text: str, start: int, end: int, *, well_known: bool = False) -> bool:

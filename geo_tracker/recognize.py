@@ -32,6 +32,9 @@ from .normalize import ARTICLES, FoldedText, core_name, fold, is_arabic
 from .stopwords import COMMON_WORDS
 
 MAX_FUZZY_TOKENS = 3
+_APOSTROPHES = "'’‘ʼ"
+_CONTRACTION = re.compile(r"['’](?:ve|ll|re|d|m|t)$", re.IGNORECASE)
+"""A contraction ("I've", "I'll") folds to a word that names some village ("Ive")."""
 FUZZY_MIN_RATIO = 80.0
 
 _AR_PROCLITIC = re.compile(r"^(?:[وف]?[بكل]?(ال)|[وف]?ل(ل)|[وفبكل]{1,2})(?=..)")
@@ -194,6 +197,8 @@ def recognize(text: str, gaz: Gazetteer) -> list[Match]:
         width = first.get(tok)
         if width:
             match = _longest_at(gaz, ft, tokens, starts, i, width, tok, 0)
+        elif tok[:-1] in first and _possessive(ft, tokens, starts, i):
+            match = _longest_at(gaz, ft, tokens, starts, i, 1, tok, 0)
         if match is None and tok and is_arabic(tok[:1]):
             for offset, rest in _arabic_variants(tok):
                 w = first.get(rest)
@@ -207,6 +212,7 @@ def recognize(text: str, gaz: Gazetteer) -> list[Match]:
             continue
         i += 1
     found = _without_overlaps(_alias_matches(gaz, text) + _with_articles(text, found))
+    found = [m for m in found if not _CONTRACTION.search(m.surface)]
     return _merge(found, _fuzzy_spans(gaz, text, ft, tokens, starts, found, people))
 
 
@@ -245,15 +251,26 @@ def _without_overlaps(matches: list[Match]) -> list[Match]:
     return out
 
 
+def _possessive(ft: FoldedText, tokens: list[str], starts: list[int], j: int) -> bool:
+    """Whether token ``j`` is a possessive ("Ohio's", "Israel’s"), folded to "ohios"."""
+    if not tokens[j].endswith("s") or len(tokens[j]) < 3:
+        return False
+    _, end = ft.span(starts[j], starts[j] + len(tokens[j]))
+    return ft.original[end - 2 : end - 1] in _APOSTROPHES and ft.original[end - 1 : end] in "sS"
+
+
 def _longest_at(gaz, ft, tokens, starts, i, width, head, offset):
     index = gaz.index
     for k in range(min(width, len(tokens) - i), 0, -1):
         key = head if k == 1 else " ".join([head, *tokens[i + 1 : i + k]])
+        f_end = starts[i + k - 1] + len(tokens[i + k - 1])
         hits = _lookup(index, key)
+        if not hits and _possessive(ft, tokens, starts, i + k - 1):
+            key, f_end = key[:-1], f_end - 1
+            hits = _lookup(index, key)
         if hits:
-            f_start = starts[i] + offset
-            f_end = starts[i + k - 1] + len(tokens[i + k - 1])
-            start, end = ft.span(f_start, f_end)
+            start, end = ft.span(starts[i] + offset, f_end)
+            end = start + len(ft.original[start:end].rstrip(_APOSTROPHES))
             surface = ft.original[start:end]
             return Match(start, end, surface, key, _widen(gaz, key, surface, hits)), k
     return None

@@ -112,3 +112,16 @@ def test_person_names_are_not_place_mentions(gaz: Gazetteer) -> None:
 def test_state_name_before_an_institution_is_still_a_place(gaz: Gazetteer) -> None:
     text = "She studied at a Georgia Tech lab."
     assert [m.surface for m in recognize(text, gaz)] == ["Georgia"]
+
+
+def test_possessives_and_contractions(gaz: Gazetteer) -> None:
+    text = "Georgia's governor and Lincoln’s mayor said I've seen Atlanta's parks."
+    assert [m.surface for m in recognize(text, gaz)] == ["Georgia", "Lincoln", "Atlanta"]
+
+
+def test_every_capitalised_word_after_a_title_is_the_name() -> None:
+    text = "President Barack Lincoln spoke. Later Lincoln left for Baker."
+    people = PersonNames.of(text)
+    start = text.index("Lincoln", 20)
+    assert people.is_person(text, start, start + 7)
+    assert not people.is_person(text, text.index("Baker"), text.index("Baker") + 5)
