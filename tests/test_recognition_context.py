@@ -120,8 +120,8 @@ def test_possessives_and_contractions(gaz: Gazetteer) -> None:
 
 
 def test_every_capitalised_word_after_a_title_is_the_name() -> None:
-    text = "President Barack Lincoln spoke. Later Lincoln left for Baker."
+    text = "President Barack Obama spoke. Later Obama left for Baker."
     people = PersonNames.of(text)
-    start = text.index("Lincoln", 20)
-    assert people.is_person(text, start, start + 7)
+    start = text.rindex("Obama")
+    assert people.is_person(text, start, start + 5)
     assert not people.is_person(text, text.index("Baker"), text.index("Baker") + 5)
