@@ -3,10 +3,8 @@
 Thousands of small places share their names with people (Lincoln, Baker,
 Jackson, Michael). A world-layer match is read as a person when:
 
-* a title stands before it ("Sen. Clinton", "Mayor Baker", "Sgt. Ripley") — the
-  abbreviations of :data:`TITLE_ABBREVIATIONS` and
-  the titles of ``nameparser`` (LGPL), less those that also start place
-  names (Saint, Fort, Mount, Lake, Port…);
+* a title stands before it ("Sen. Clinton", "Mayor Baker", "Sgt. Ripley"), from
+  :data:`TITLES`;
 * a common given name stands before it ("Michael Baker") — the US Census
   given-name lists shipped with the ``names`` package (public-domain data);
 * it is itself a common given name followed by a capitalised word
@@ -48,12 +46,16 @@ SURNAME_MIN_PERCENT = 0.002
 MAX_NAME_WORDS = 3
 """Capitalised words after a title or given name read as the rest of the name ("Barack Obama")."""
 
+PLACE_MODIFIERS = frozenset(
+    "tech state university college power department senate house assembly legislature governor national "
+    "southern northern eastern western central supreme court general public highway police democrats "
+    "republicans republican democratic army guard avenue street road river valley lake county city airport "
+    "beach bay island islands mountains hospital school schools times post herald".split()
+)
+"""Words after a place name that make it a modifier ("Georgia Tech", "Jordan River"), not a given name."""
+
 SPEECH_VERBS = frozenset(
     "said says told added explained noted wrote asked replied stated argued recalled testified".split()
-)
-_PLACE_PREFIX_TITLES = frozenset(
-    "saint st ste sainte san santa sao mount mt fort ft lake port general air the king queen prince "
-    "princess duke bishop".split()
 )
 _MONTHS = frozenset(
     "january february march april may june july august september october november december".split()
@@ -61,14 +63,22 @@ _MONTHS = frozenset(
 _WORD = re.compile(r"[A-Z][\w'’-]*\.?")
 
 
-@lru_cache(maxsize=1)
+TITLES = frozenset(
+    """president vice senator representative congressman congresswoman governor mayor judge justice
+    sheriff deputy officer detective sergeant lieutenant captain colonel major admiral commissioner
+    councilman councilwoman councilor alderman chairman chairwoman superintendent principal coach
+    pastor reverend bishop rabbi imam sheikh doctor professor mr mrs ms miss minister secretary
+    ambassador spokesman spokeswoman attorney prosecutor trooper chief speaker premier chancellor
+    dean provost commander corporal private ayatollah cardinal pope""".split()
+) | TITLE_ABBREVIATIONS
+"""Words that introduce a person in news ("Mayor Baker", "Sheriff Art Forgey"). Written out
+rather than taken from a name parser's table, which lists every profession and words such as
+"first", "united" and "district" that begin the names of places and institutions."""
+
+
 def titles() -> frozenset[str]:
-    """Folded personal titles ("sen", "mayor", "sgt"…), without those that begin place names."""
-    try:
-        from nameparser.config import CONSTANTS
-    except ImportError:  # pragma: no cover - a declared dependency
-        return frozenset()
-    return frozenset(fold(t) for t in CONSTANTS.titles) - _PLACE_PREFIX_TITLES
+    """Folded personal titles (see :data:`TITLES`)."""
+    return TITLES
 
 
 def _census_names(*tables: str, min_percent: float) -> frozenset[str]:
@@ -158,14 +168,16 @@ class PersonNames:
         ):
             return True
         nxt = _next_word(text, end)
-        if nxt and fold(nxt) in SPEECH_VERBS:
+        if nxt and fold(nxt) in SPEECH_VERBS and not well_known:  # "Georgia says" is the state speaking
             return True
+        after = fold(nxt)
         if (
             key in given_names()
             and nxt[:1].isupper()
             and text[end : end + 1] == " "
-            and fold(nxt) not in KIND_WORDS
-            and (not well_known or fold(nxt) in surnames())
+            and after not in KIND_WORDS
+            and after not in PLACE_MODIFIERS
+            and (not well_known or after in surnames())
         ):
             return True
         return key in self.introduced

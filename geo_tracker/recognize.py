@@ -144,7 +144,8 @@ def _accept(gaz: Gazetteer, text: str, m: Match, people: PersonNames) -> bool:
         return False
     if curated:
         return True
-    area = any(index.kinds[i] in ("country", "admin1") for i, _ in m.hits)
+    # A country or state by its own name ("Georgia Tech"), not by an alternate one.
+    area = any(index.kinds[i] in ("country", "admin1") and fold(index.names[i]) == m.key for i, _ in m.hits)
     if people.is_person(text, m.start, m.end, well_known=area):
         return False
     if _inside_compound(text, m.start, m.end) and not _well_known(index, m.hits):

@@ -31,7 +31,7 @@ police man mobile hope enterprise union liberty independence progress victory un
 army navy force forces base camp fort post station point field oil gas town city village county state province
 region district council court church school college university hospital center centre park lake river road
 street avenue highway bridge airport port harbour harbor hill mount mountain valley island beach bay coast
-north south east west central middle upper lower old new great little big long high grand royal national
+north south east west northeast northwest southeast southwest central middle upper lower old new great little big long high grand royal national
 general president minister governor mayor king queen prince sheikh colonel captain major lieutenant sergeant
 commander officer officers soldier soldiers troops military defense defence security intelligence ministry
 government official officials spokesman source sources report reports reported media news press agency
