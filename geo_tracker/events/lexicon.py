@@ -50,6 +50,36 @@ def _compiled(items: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class _Matcher:
+    """A vocabulary compiled for scanning: per script, one locator regex (every label's cues in
+    one alternation, which the regex engine scans in one pass) and each label's own regex, tried
+    only where the locator stops."""
+
+    locators: tuple[re.Pattern[str] | None, re.Pattern[str] | None]
+    labels: tuple[tuple[str, re.Pattern[str] | None, re.Pattern[str] | None], ...]
+
+
+def _alternation(surfaces: list[str]) -> re.Pattern[str] | None:
+    if not surfaces:
+        return None
+    ordered = sorted(surfaces, key=len, reverse=True)
+    return re.compile("|".join(_pattern(s) for s in ordered), re.IGNORECASE)
+
+
+@lru_cache(maxsize=None)
+def _matcher(items: tuple[tuple[str, tuple[str, ...]], ...]) -> _Matcher:
+    labels = []
+    every: tuple[list[str], list[str]] = ([], [])
+    for label, surfaces in items:
+        latin = [s for s in surfaces if not _ARABIC.search(s)]
+        arabic = [s for s in surfaces if _ARABIC.search(s)]
+        every[0].extend(latin)
+        every[1].extend(arabic)
+        labels.append((label, _alternation(latin), _alternation(arabic)))
+    return _Matcher((_alternation(every[0]), _alternation(every[1])), tuple(labels))
+
+
 def compile_vocabulary(vocabulary: Vocabulary) -> tuple[tuple[str, re.Pattern[str]], ...]:
     """One compiled regex per label (cached).
 
@@ -71,23 +101,38 @@ class Term:
 
 
 def find_terms(vocabulary: Vocabulary, text: str, start: int = 0, end: int | None = None) -> list[Term]:
-    """Non-overlapping cues of ``vocabulary`` in ``text[start:end]``, longest first, in text order.
+    """Non-overlapping cues of ``vocabulary`` in ``text[start:end]``, in text order; where cues
+    start at the same place, the longest wins.
 
     Example:
         >>> [t.label for t in find_terms(SITE_STATUS, "plans to establish a base")]
         ['planned']
     """
     end = len(text) if end is None else end
-    hits = [
-        Term(label, m.start(), m.end(), m.group(0))
-        for label, regex in compile_vocabulary(vocabulary)
-        for m in regex.finditer(text, start, end)
-    ]
+    matcher = _matcher(tuple((k, tuple(v)) for k, v in vocabulary.items()))
+    found: list[Term] = []
+    for script, locator in enumerate(matcher.locators):
+        if locator is None or (script == 1 and not _ARABIC.search(text, start, end)):
+            continue
+        pos = start
+        while (hit := locator.search(text, pos, end)) is not None:
+            best: Term | None = None
+            for label, *regexes in matcher.labels:
+                regex = regexes[script]
+                m = regex.match(text, hit.start(), end) if regex is not None else None
+                if m and m.end() > m.start() and (best is None or m.end() > best.end):
+                    best = Term(label, m.start(), m.end(), m.group(0))
+            if best is None:  # pragma: no cover - the locator and the labels hold the same cues
+                pos = hit.end() if hit.end() > hit.start() else hit.start() + 1
+                continue
+            found.append(best)
+            pos = best.end
+    found.sort(key=lambda t: t.start)
     kept: list[Term] = []
-    for term in sorted(hits, key=lambda t: (t.start - t.end, t.start)):
-        if all(term.end <= k.start or term.start >= k.end for k in kept):
+    for term in found:  # Latin and Arabic cues never overlap in practice; keep the first if they do
+        if not kept or term.start >= kept[-1].end:
             kept.append(term)
-    return sorted(kept, key=lambda t: t.start)
+    return kept
 
 
 _ARM = r"armou?red"
