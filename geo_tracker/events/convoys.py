@@ -64,8 +64,6 @@ def _classify(text: str, span: Span, follows_convoy: bool, has_previous: bool) -
     """'new', 'continuation' or None for a sentence that reports no convoy."""
     start, end = span
     cues = find_terms(CONVOY_CUES, text, start, end)
-    moved = bool(find_terms(MOVEMENT_VERBS, text, start, end))
-    counted = bool(_COUNT.search(text, start, end)) or _vague_note(text, span) is not None
     sentence = text[start:end]
     if any(c.label == "convoy" for c in cues):
         cue = next(c for c in cues if c.label == "convoy")
@@ -74,7 +72,9 @@ def _classify(text: str, span: Span, follows_convoy: bool, has_previous: bool) -
         return "new"
     if follows_convoy and _ANAPHOR_START.search(sentence):
         return "continuation"
-    if moved and (cues or counted):
+    if not find_terms(MOVEMENT_VERBS, text, start, end):
+        return None
+    if cues or _COUNT.search(text, start, end) or _vague_note(text, span) is not None:
         return "continuation" if follows_convoy and not _ANOTHER.search(sentence) else "new"
     return None
 

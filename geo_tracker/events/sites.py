@@ -92,9 +92,8 @@ def _is_component(text: str, sentence_start: int, term: Term) -> bool:
     return bool(_COMPONENT_BEFORE.search(text[max(sentence_start, term.start - 30) : term.start]))
 
 
-def _site_terms(text: str, span: Span, status_found: bool) -> list[Term]:
-    """The site words of a sentence that name sites (not containers or airstrip features)."""
-    terms = find_terms(SITE_KINDS, text, *span)
+def _site_terms(text: str, span: Span, terms: list[Term], status_found: bool) -> list[Term]:
+    """The site words of a sentence (``terms``) that name sites (not containers or airstrip features)."""
     if not status_found:
         terms = [t for t in terms if not _PLURAL.search(t.text)]
     main = [t for t in terms if not _is_container(text, span[0], t) and not _is_component(text, span[0], t)]
@@ -176,14 +175,17 @@ def _features(features: list[Term], term: Term, kind: str) -> tuple[str, ...]:
 
 def _sentence_sites(report: Report, locations: Sequence[Location], spans: list[Span], index: int) -> list[Site]:
     text, span = report.text, spans[index]
+    locs = locations_in(locations, span)
+    site_words = find_terms(SITE_KINDS, text, *span) if locs else []
+    if not site_words and not any(loc.place is not None and loc.place.kind in SITE_PLACE_KINDS for loc in locs):
+        return []  # a site needs a site word or a place that is a site, and a location
     statuses = find_terms(SITE_STATUS, text, *span)
     features = find_terms(FEATURES, text, *span) + [
         Term("airstrip", t.start, t.end, t.text)
-        for t in find_terms(SITE_KINDS, text, *span)
+        for t in site_words
         if t.label == "airfield" and _is_component(text, span[0], t)
     ]
-    locs = locations_in(locations, span)
-    terms = _site_terms(text, span, bool(statuses))
+    terms = _site_terms(text, span, site_words, bool(statuses))
     pairs = [(t, t.label, _site_location(text, t, locs)) for t in terms]
     pairs += _place_sites(locs, terms, statuses)
     sites = []
