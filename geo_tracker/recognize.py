@@ -260,13 +260,34 @@ def _possessive(ft: FoldedText, tokens: list[str], starts: list[int], j: int) ->
     return ft.original[end - 2 : end - 1] in _APOSTROPHES and ft.original[end - 1 : end] in "sS"
 
 
+def _key_lengths(index, window: str) -> set[int] | None:
+    """Lengths of the keys that ``window`` starts with and that end at a token boundary,
+    from one trie walk per table (``None`` when the tables cannot walk prefixes)."""
+    try:
+        found = index.exact.prefixes(window) + index.bare.prefixes(window)
+    except AttributeError:
+        return None
+    n = len(window)
+    # A key may also end just before a possessive "s" ("ohio" in "ohios", from "Ohio's").
+    return {
+        len(k) for k in found
+        if len(k) == n or window[len(k)] == " " or (window[len(k)] == "s" and window[len(k) + 1 : len(k) + 2] in ("", " "))
+    }
+
+
 def _longest_at(gaz, ft, tokens, starts, i, width, head, offset):
     index = gaz.index
-    for k in range(min(width, len(tokens) - i), 0, -1):
+    last = min(width, len(tokens) - i)
+    window = " ".join([head, *tokens[i + 1 : i + last]])
+    lengths = _key_lengths(index, window)
+    for k in range(last, 0, -1):
         key = head if k == 1 else " ".join([head, *tokens[i + 1 : i + k]])
         f_end = starts[i + k - 1] + len(tokens[i + k - 1])
+        possessive = _possessive(ft, tokens, starts, i + k - 1)
+        if lengths is not None and len(key) not in lengths and not (possessive and len(key) - 1 in lengths):
+            continue
         hits = _lookup(index, key)
-        if not hits and _possessive(ft, tokens, starts, i + k - 1):
+        if not hits and possessive:
             key, f_end = key[:-1], f_end - 1
             hits = _lookup(index, key)
         if hits:

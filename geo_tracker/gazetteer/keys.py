@@ -49,6 +49,15 @@ class _TrieKeys:
     def __len__(self) -> int:
         return len(self._trie)
 
+    def prefixes(self, text: str) -> list[str]:
+        """The keys that ``text`` starts with (one walk down the trie).
+
+        Example:
+            >>> KeyInts.build({"al": 1, "al walid": 2, "walid": 3}).prefixes("al walid crossing")
+            ['al', 'al walid']
+        """
+        return self._trie.prefixes(text)
+
 
 class KeyTable(_TrieKeys, Mapping[str, tuple[int, ...]]):
     """Key → tuple of place numbers, stored as a trie plus CSR arrays."""
@@ -181,3 +190,7 @@ class KeyStack(Mapping):
 
     def __bool__(self) -> bool:
         return any(len(part) for part in self._parts)
+
+    def prefixes(self, text: str) -> list[str]:
+        """The keys of any part that ``text`` starts with."""
+        return sorted({key for part in self._parts for key in part.prefixes(text)}, key=len)
