@@ -42,6 +42,11 @@ _LAZY = {
     "GeoTrackerError": "geo_tracker.errors",
     "InputError": "geo_tracker.errors",
     "GazetteerError": "geo_tracker.errors",
+    "StoreError": "geo_tracker.errors",
+    "Tracker": "geo_tracker.tracker",
+    "IngestSummary": "geo_tracker.tracker",
+    "merge_convoys": "geo_tracker.merge",
+    "merge_sites": "geo_tracker.merge",
 }
 
 __all__ = sorted(_LAZY)
@@ -54,6 +59,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .maps import render_map, save_map
     from .models import Convoy, Extraction, Location, Place, Report, ReportResult, Site
     from .pipeline import extract, extract_report, extract_reports, make_report
+    from .errors import StoreError
+    from .merge import merge_convoys, merge_sites
+    from .tracker import IngestSummary, Tracker
 
 
 def __getattr__(name: str) -> Any:

@@ -23,3 +23,7 @@ class GazetteerError(GeoTrackerError):
 
 class RenderError(GeoTrackerError):
     """A map or export could not be written."""
+
+
+class StoreError(GeoTrackerError):
+    """A tracker store could not be opened, read or written (not a store, locked, newer schema)."""
