@@ -77,6 +77,11 @@ class Place:
         return (self.lon, self.lat)
 
 
+NATIONALITY = "nationality"
+"""The :attr:`Location.qualifier` of a mention that names a country only as an attribute
+("Syrian territory", "US forces"): a toponym, but not a place where an event happened."""
+
+
 @dataclass(frozen=True)
 class Location:
     """A mention resolved to a position, with how precise that position is.

@@ -37,10 +37,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from .gazetteer import MATCH_WEIGHT, Gazetteer
-from .gazetteer.aliases import alias_spans, alias_target, capitals
+from .gazetteer.aliases import alias_spans, alias_target, capitals, is_attributive
 from .gazetteer.kinds import CUE_BONUS, cue_kinds
 from .geodesy import haversine_km
-from .models import Location
+from .models import NATIONALITY, Location
 from .normalize import fold
 from .recognize import Match, recognize
 
@@ -264,7 +264,7 @@ def resolve(text: str, gaz: Gazetteer, matches: Sequence[Match] | None = None) -
     locations = []
     for mention, t in zip(mentions, doc.split(total)):
         j = int(np.argmax(t))
-        locations.append(_location(gaz, mention.match, int(mention.ids[j]), float(t[j])))
+        locations.append(_location(gaz, mention.match, int(mention.ids[j]), float(t[j]), text))
     return locations
 
 
@@ -294,8 +294,9 @@ def precision_of(kind: str) -> int:
     return 1
 
 
-def _location(gaz: Gazetteer, m: Match, i: int, score: float) -> Location:
+def _location(gaz: Gazetteer, m: Match, i: int, score: float, text: str) -> Location:
     place = gaz.place(i)
+    attributive = all(how == "alias" for _, how in m.hits) and is_attributive(text, m.start, m.end)
     return Location(
         mention=m.surface,
         start=m.start,
@@ -305,5 +306,6 @@ def _location(gaz: Gazetteer, m: Match, i: int, score: float) -> Location:
         lon=place.lon,
         precision=precision_of(place.kind),  # type: ignore[arg-type]
         uncertainty_km=place.uncertainty_km,
+        qualifier=NATIONALITY if attributive else None,
         score=round(score, 3),
     )

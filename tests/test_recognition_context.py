@@ -125,3 +125,15 @@ def test_every_capitalised_word_after_a_title_is_the_name() -> None:
     start = text.rindex("Obama")
     assert people.is_person(text, start, start + 5)
     assert not people.is_person(text, text.index("Baker"), text.index("Baker") + 5)
+
+
+def test_nationality_words_are_attributes_not_event_places() -> None:
+    from geo_tracker.pipeline import extract
+
+    r = extract("A US convoy of 30 trucks left the Syrian town of Al-Qamishli for Iraqi territory "
+                "through the Al-Walid border crossing.", published="2021-11-07")
+    quals = {loc.mention: loc.qualifier for loc in r.places}
+    assert quals["US"] == quals["Syrian"] == "nationality"
+    [convoy] = r.convoys
+    assert convoy.via is not None and convoy.via.place.id == "sy-al-walid-crossing"
+    assert all(loc.qualifier != "nationality" for loc in convoy.waypoints)

@@ -23,7 +23,7 @@ import datetime as _dt
 from collections.abc import Sequence
 
 from ..dates import resolve_date
-from ..models import DateValue, Evidence, Location, Report
+from ..models import NATIONALITY, DateValue, Evidence, Location, Report
 from ..text import sentence_spans
 from .lexicon import ACTORS, find_terms
 
@@ -40,7 +40,8 @@ def spans_for(report: Report, sentences: list[Span] | None) -> list[Span]:
 
 
 def locations_in(locations: Sequence[Location], span: Span) -> list[Location]:
-    """Locations whose mention lies inside ``span``, in text order.
+    """Locations whose mention lies inside ``span``, in text order; nationality words
+    ("Syrian territory", "US forces") are attributes, not event locations.
 
     Example:
         >>> loc = Location("Homs", 10, 14, None, None, None)
@@ -48,7 +49,10 @@ def locations_in(locations: Sequence[Location], span: Span) -> list[Location]:
         (True, [])
     """
     start, end = span
-    return sorted((loc for loc in locations if start <= loc.start and loc.end <= end), key=lambda l: l.start)
+    return sorted(
+        (loc for loc in locations if start <= loc.start and loc.end <= end and loc.qualifier != NATIONALITY),
+        key=lambda l: l.start,
+    )
 
 
 def _same_paragraph(text: str, earlier: Span, later: Span) -> bool:

@@ -72,6 +72,12 @@ _STATE_ABBREVIATIONS: dict[str, str] = {
     "Wis.": "Wisconsin", "Wyo.": "Wyoming",
 }
 
+_FUNCTION_WORDS = frozenset(
+    "and or but for nor in on at to from with by of as into onto over under after before since than that "
+    "which who is was are were has had have will would said says".split()
+)
+"""Words after an abbreviation that show it is a noun ("the US for", "the U.S. and")."""
+
 _PLURAL_STOP = ("s", "sh", "ch", "ese", "ss", "x", "z")
 
 
@@ -115,6 +121,23 @@ def demonyms() -> dict[str, str]:
         if plural:
             out.setdefault(fold(plural), code)
     return out
+
+
+def is_attributive(text: str, start: int, end: int) -> bool:
+    """Whether the alias ``text[start:end]`` stands for a nationality rather than a place:
+    a nationality word ("Syrian", "Iraqis"), or an abbreviation used as an adjective ("US base",
+    "U.S. troops").
+
+    Example:
+        >>> t = "US forces left the US for Syrian territory."
+        >>> [is_attributive(t, s, e) for s, e in alias_spans(t)]
+        [True, False, True]
+    """
+    surface = text[start:end]
+    if surface not in _COUNTRY_ABBREVIATIONS and surface not in _STATE_ABBREVIATIONS:
+        return alias_target(surface) is not None
+    following = re.match(r" ([a-z]+)\b", text[end : end + 20])
+    return bool(following) and following.group(1) not in _FUNCTION_WORDS
 
 
 def alias_target(surface: str) -> tuple[str, str, str] | None:
