@@ -13,6 +13,9 @@ Every reader yields :class:`geo_tracker.models.Report` objects. Supported inputs
     A list of objects, or ``{"reports": [...]}``.
 ``.csv``
     A header row, then one record per row. Streamed.
+``.parquet``
+    A table with a ``text`` column (and optionally the other fields), read a
+    row batch at a time. Needs pyarrow (the ``batch`` extra).
 a directory
     Every supported file below it, recursively, in sorted order (hidden files
     and directories are ignored).
@@ -20,7 +23,7 @@ a directory
 Records carry ``text`` (required) and optionally ``id``, ``published``
 (ISO ``YYYY-MM-DD``, full ISO datetimes accepted), ``source`` and ``url``.
 A record without an id gets ``<file stem>:<line>`` (JSONL, CSV) or
-``<file stem>:<n>`` (the n-th item, from 1, of a JSON list).
+``<file stem>:<n>`` (the n-th item or row, from 1, of a JSON list or Parquet table).
 
 Problems raise :class:`geo_tracker.errors.InputError` with a one-line message
 that starts with the file (``file:line`` for JSONL/CSV records). With
@@ -58,6 +61,7 @@ from .models import Report
 __all__ = [
     "SUPPORTED_SUFFIXES",
     "read_reports",
+    "read_report_chunks",
     "read_report_file",
     "iter_input_files",
     "parse_date",
@@ -69,7 +73,7 @@ log = logging.getLogger(__name__)
 Errors = Literal["strict", "replace"]
 SkipHandler = Callable[[str], None]
 
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".jsonl", ".json", ".csv")
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".jsonl", ".json", ".csv", ".parquet")
 """File extensions :func:`read_reports` understands (case-insensitive)."""
 
 FRONT_MATTER_KEYS: tuple[str, ...] = ("published", "source", "url", "id")
@@ -370,12 +374,64 @@ def _read_csv(path: Path, errors: Errors, published: _dt.date | None) -> Iterato
         raise InputError(f"{path}: empty file (header row but no records)")
 
 
+_PARQUET_COLUMNS = ("id", "text", "published", "source", "url")
+
+
+def _sniff_parquet(path: Path) -> None:
+    """Check a Parquet file is readable and starts with the Parquet magic bytes."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+    if not head:
+        raise InputError(f"{path}: empty file")
+    if head != b"PAR1":
+        raise InputError(f"{path}: not a Parquet file")
+
+
+def _read_parquet(path: Path, errors: Errors, published: _dt.date | None) -> Iterator[Report | _Bad]:
+    """Records of a Parquet table with a ``text`` column, one row batch at a time."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise InputError(f"{path}: reading Parquet needs pyarrow (pip install 'geo-tracker[batch]')") from None
+    try:
+        table = pq.ParquetFile(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
+    columns = {name.strip().lower(): name for name in table.schema_arrow.names}
+    if "text" not in columns:
+        raise InputError(f"{path}: missing 'text' column")
+    if table.metadata.num_rows == 0:
+        raise InputError(f"{path}: empty file (no rows)")
+    wanted = [columns[key] for key in _PARQUET_COLUMNS if key in columns]
+    stem = path.stem
+    n = 0
+    try:
+        for batch in table.iter_batches(batch_size=1024, columns=wanted):
+            for row in batch.to_pylist():
+                n += 1
+                record = {key.strip().lower(): value for key, value in row.items()}
+                if isinstance(record["text"], bytes):  # a binary column: decode like a text file
+                    try:
+                        record["text"] = _decode(record["text"], path, errors)
+                    except InputError:
+                        yield _Bad(f"{path}: row {n}: 'text' is not valid UTF-8")
+                        continue
+                yield _make_report(record, where=f"{path}: row {n}", default_id=f"{stem}:{n}", published=published)
+    except (OSError, pa.ArrowException) as exc:
+        raise InputError(f"{path}: row {n + 1}: cannot read ({exc})") from None
+
+
 _READERS: dict[str, Callable[[Path, Errors, _dt.date | None], Iterator[Report | _Bad]]] = {
     ".txt": _read_text_file,
     ".md": _read_text_file,
     ".jsonl": _read_jsonl,
     ".json": _read_json,
     ".csv": _read_csv,
+    ".parquet": _read_parquet,
 }
 
 
@@ -423,7 +479,10 @@ def read_report_file(
         raise InputError(
             f"{p}: unsupported file type {shown} (expected one of {', '.join(SUPPORTED_SUFFIXES)})"
         )
-    _sniff(p)
+    if suffix == ".parquet":
+        _sniff_parquet(p)
+    else:
+        _sniff(p)
     return _drain(reader(p, errors, published), skip_bad=skip_bad, on_skip=on_skip or _default_on_skip)
 
 
@@ -530,6 +589,30 @@ def read_reports(
             if not skip_bad:
                 raise
             handler(str(exc))
+
+
+def read_report_chunks(
+    inputs: Iterable[str | os.PathLike[str]], size: int, **options: Any
+) -> Iterator[list[Report]]:
+    """:func:`read_reports` in lists of at most ``size`` reports, read lazily.
+
+    Only one chunk is held at a time, so inputs of any size stream through.
+    ``options`` are those of :func:`read_reports`.
+
+    Example:
+        >>> [len(chunk) for chunk in read_report_chunks(sample_paths(), 4)]
+        [4, 4, 3]
+    """
+    if size < 1:
+        raise ValueError(f"size must be at least 1, not {size}")
+    chunk: list[Report] = []
+    for report in read_reports(inputs, **options):
+        chunk.append(report)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _is_generated_id(rid: str, path: Path) -> bool:
