@@ -280,14 +280,15 @@ def _longest_at(gaz, ft, tokens, starts, i, width, head, offset):
     last = min(width, len(tokens) - i)
     window = " ".join([head, *tokens[i + 1 : i + last]])
     lengths = _key_lengths(index, window)
+    if lengths is not None and not lengths:
+        return None
     for k in range(last, 0, -1):
         key = head if k == 1 else " ".join([head, *tokens[i + 1 : i + k]])
-        f_end = starts[i + k - 1] + len(tokens[i + k - 1])
-        possessive = _possessive(ft, tokens, starts, i + k - 1)
-        if lengths is not None and len(key) not in lengths and not (possessive and len(key) - 1 in lengths):
+        if lengths is not None and len(key) not in lengths and len(key) - 1 not in lengths:
             continue
-        hits = _lookup(index, key)
-        if not hits and possessive:
+        f_end = starts[i + k - 1] + len(tokens[i + k - 1])
+        hits = _lookup(index, key) if lengths is None or len(key) in lengths else ()
+        if not hits and _possessive(ft, tokens, starts, i + k - 1):
             key, f_end = key[:-1], f_end - 1
             hits = _lookup(index, key)
         if hits:

@@ -92,7 +92,7 @@ def _is_abbreviation(text: str, dot: int, next_char: str) -> bool:
     Units and months ("km.", "Feb.") count as sentence ends before a capital letter;
     titles and initials ("Gen.", "U.S.") never do.
     """
-    before = text[:dot]
+    before = text[max(0, dot - 40) : dot]  # a token is never longer; the whole prefix would make this O(n²)
     after = text[dot + 1 : dot + 2]
     if before[-1:].isdigit() and after.isdigit():
         return True  # decimal number or 8.2.2021
