@@ -41,13 +41,13 @@ def _write_atomic(path: Path, text: str) -> None:
         _fail(f"{path}: cannot write ({exc.strerror})")
 
 
-def _parse_published(value: str | None) -> _dt.date | None:
+def _parse_published(value: str | None, param_hint: str = "--published") -> _dt.date | None:
     if value is None:
         return None
     try:
         return _dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form", param_hint="--published") from None
+        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form", param_hint=param_hint) from None
 
 
 def _load(inputs: Sequence[str], published: _dt.date | None, errors: str, skip_bad: bool):
@@ -61,6 +61,8 @@ def _load(inputs: Sequence[str], published: _dt.date | None, errors: str, skip_b
     extraction = extract_reports(reports)
     for message in skipped:
         click.echo(f"skipped: {message}", err=True)
+    if skipped and not extraction.results:
+        _fail(f"no report left to process: all {len(skipped)} problems above were skipped")
     return extraction
 
 
@@ -76,13 +78,17 @@ def _common_input_options(f: Callable) -> Callable:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="geo-tracker")
-def main() -> None:
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars (drawn only on a terminal anyway).")
+def main(quiet: bool = False) -> None:
     """Turn reports on military movements into sourced events and maps.
 
     INPUT may be a .txt/.md report (front-matter lines published:, source:,
     url:), a .jsonl/.json/.csv file of reports (fields id, text, published,
     source, url), or a directory of them.
     """
+    from .progress import set_enabled
+
+    set_enabled(False if quiet else None)
 
 
 def _run(fn: Callable[[], None]) -> None:
@@ -97,15 +103,20 @@ def _run(fn: Callable[[], None]) -> None:
 @click.option("-o", "--output", default="map.html", show_default=True, type=click.Path(dir_okay=False),
               help="HTML file to write.")
 @click.option("--title", help="Title shown on the map.")
+@click.option("--offline", is_flag=True,
+              help="One self-contained HTML file: scripts and styles inline, no tiles, bundled country and "
+                   "region outlines as the background; the page makes no network request.")
+@click.option("--basemap", type=click.Choice(["osm", "satellite", "light"]), default="osm", show_default=True,
+              help="Base layer shown first (all three are in the layer control; ignored with --offline).")
 @_common_input_options
-def map_command(inputs, output, title, published, errors, skip_bad):
+def map_command(inputs, output, title, offline, basemap, published, errors, skip_bad):
     """Extract INPUT reports (default: the bundled samples) and write an HTML map."""
 
     def run() -> None:
         from .maps import render_map, save_map
 
         extraction = _load(inputs, _parse_published(published), errors, skip_bad)
-        path = save_map(render_map(extraction, title=title), output)
+        path = save_map(render_map(extraction, title=title, offline=offline, basemap=basemap), output)
         s = extraction.summary()
         click.echo(str(path))
         click.echo(f"{s['reports']} reports, {s['places']} places, {s['convoys']} convoys, {s['sites']} sites")
@@ -131,6 +142,137 @@ def extract_command(inputs, fmt, output, published, errors, skip_bad):
         else:
             _write_atomic(Path(output), text)
             click.echo(output, err=True)
+
+    _run(run)
+
+
+@main.command("batch")
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="GeoParquet (.parquet) or GeoPackage (.gpkg) file to write.")
+@click.option("--workers", type=click.IntRange(min=1), metavar="N",
+              help="Local worker processes (default: one per CPU); 1 runs in this process.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run on this running dask.distributed scheduler (e.g. tcp://host:8786) instead of local workers.")
+@click.option("--partition-size", type=click.IntRange(min=1), default=500, show_default=True, metavar="K",
+              help="Reports per partition (the unit of work).")
+@click.option("--table", type=click.Choice(["events", "places"]), default="events", show_default=True,
+              help="One row per convoy and site, or one per resolved place mention.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@_common_input_options
+def batch_command(inputs, output, workers, scheduler, partition_size, table, quiet, published, errors, skip_bad):
+    """Extract large INPUTs in partitions on dask workers into one GeoParquet or GeoPackage file.
+
+    INPUT may also be a .parquet table with a text column. Reports are
+    streamed, never all held in memory; rows come out in input order
+    whatever the number of workers. Needs the 'batch' extra.
+    """
+
+    def run() -> None:
+        from .batch import output_format, run_batch
+        from .progress import write
+
+        try:
+            output_format(output)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--output") from None
+        if scheduler and workers:
+            raise click.UsageError("--workers starts local workers; with --scheduler the cluster's workers run")
+        result = run_batch(
+            inputs, output, workers=workers, scheduler=scheduler, partition_size=partition_size, table=table,
+            published=_parse_published(published), errors=errors, skip_bad=skip_bad,
+            on_skip=lambda message: write(f"skipped: {message}"), quiet=quiet,
+        )
+        if not quiet:
+            click.echo(str(result.output))
+            click.echo(result.summary())
+
+    _run(run)
+
+
+def _store_option(f: Callable) -> Callable:
+    return click.option(
+        "--store", type=click.Path(dir_okay=False), metavar="PATH",
+        help="Tracker store, a GeoPackage (default: tracker.gpkg in the user data directory; "
+        "$GEO_TRACKER_DATA overrides the directory).",
+    )(f)
+
+
+@main.command("ingest")
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@_store_option
+@click.option("--batch-size", type=click.IntRange(min=1), metavar="N",
+              help="Commit every N new reports (default: the whole run is one transaction).")
+@_common_input_options
+def ingest_command(inputs, store, batch_size, published, errors, skip_bad):
+    """Add INPUT reports to the tracker store and merge their events across outlets.
+
+    A report already in the store (same outlet and text) is skipped. The run
+    is one transaction: if it fails or is interrupted the store is left as it
+    was, and running it again completes it.
+    """
+
+    def run() -> None:
+        from .progress import progress_bar
+        from .tracker import Tracker
+
+        tracker = Tracker(store)
+        with progress_bar(desc="ingest", unit=" reports") as bar:
+            summary = tracker.ingest(
+                inputs, published=_parse_published(published), errors=errors, skip_bad=skip_bad,
+                on_skip=lambda message: bar.write(f"skipped: {message}"), batch_size=batch_size,
+                progress=lambda report, added: bar.update(),
+            )
+        click.echo(str(summary.path))
+        click.echo(str(summary))
+
+    _run(run)
+
+
+@main.command("export")
+@_store_option
+@click.option("-o", "--output", default="-", show_default=True,
+              help="File to write, or - for standard output (csv, geojson, kml).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "geojson", "gpkg", "kml"]),
+              help="Default: from the extension of --output; csv on standard output.")
+@click.option("--since", metavar="YYYY-MM-DD", help="Only events on or after this date.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Only events on or before this date.")
+@click.option("--actor", metavar="TEXT", help="Only events whose actor contains TEXT (case-insensitive).")
+@click.option("--kind", type=click.Choice(["convoy", "site", "base", "airfield", "outpost", "checkpoint", "position"],
+                                          case_sensitive=False), help="Only convoys, only sites, or one site kind.")
+def export_command(store, output, fmt, since, until, actor, kind):
+    """Export the merged events of the tracker store.
+
+    Formats: GeoJSON, GeoPackage (layers convoys and sites), KML for Google
+    Earth, and an ACLED-like CSV (event_date, event_type, sub_event_type,
+    actor1, location, latitude, longitude, geo_precision, source, notes,
+    route_km…). Files are written to a temporary name and renamed.
+    """
+
+    def run() -> None:
+        from .export import filter_events, format_for, render_events, write_events
+        from .tracker import Tracker
+
+        filters = {"since": _parse_published(since, "--since"), "until": _parse_published(until, "--until"),
+                   "actor": actor, "kind": kind}
+        tracker = Tracker(store)
+        if not tracker.path.is_file():
+            _fail(f"{tracker.path}: no tracker store here (run geo-tracker ingest first)")
+        if output == "-":
+            if fmt == "gpkg":
+                raise click.UsageError("--format gpkg needs a file: give -o FILE.gpkg")
+            text = render_events(tracker.merged(**filters), fmt or "csv")
+            click.echo(text, nl=not text.endswith("\n"))
+            return
+        try:
+            chosen = format_for(output, fmt)
+        except GeoTrackerError as exc:
+            raise click.BadParameter(str(exc), param_hint="--output") from None
+        events = tracker.merged(**filters)
+        path = write_events(output, events, chosen)
+        convoys = len(filter_events(events, kind="convoy"))
+        click.echo(str(path))
+        click.echo(f"{convoys} convoys, {len(events) - convoys} sites")
 
     _run(run)
 
@@ -290,16 +432,18 @@ def gazetteer_import_command(file, name, fmt, alternate_names, columns, default_
 
         from .gazetteer import Gazetteer
         from .gazetteer.userlayers import import_layer
+        from .progress import progress_bar, write
 
         t0 = time.perf_counter()
-        info = import_layer(
-            file, name=name, replace=replace, licence=licence,
-            on_problem=lambda message: click.echo(f"skipped: {message}", err=True),
-            fmt=fmt, mapping=_mapping(columns), alternate_names=alternate_names, default_kind=default_kind,
-            default_country=default_country.upper() if default_country else None,
-            default_uncertainty_km=default_uncertainty_km, source=source, on_error=on_error,
-            encoding_errors=encoding_errors,
-        )
+        with progress_bar(desc=f"importing {file.name}", unit=" rows", quiet=quiet) as bar:
+            info = import_layer(
+                file, name=name, replace=replace, licence=licence,
+                on_problem=lambda message: write(f"skipped: {message}"), progress=bar.update_to,
+                fmt=fmt, mapping=_mapping(columns), alternate_names=alternate_names, default_kind=default_kind,
+                default_country=default_country.upper() if default_country else None,
+                default_uncertainty_km=default_uncertainty_km, source=source, on_error=on_error,
+                encoding_errors=encoding_errors,
+            )
         Gazetteer.default()  # compile the user index now, so the next start is warm
         if not quiet:
             click.echo(

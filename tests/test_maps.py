@@ -1,4 +1,7 @@
-"""Tests for geo_tracker.maps: structure of the folium tree, the saved HTML, and escaping."""
+"""Tests for geo_tracker.maps: the payload, the folium tree, the saved page, offline assets, escaping.
+
+What the page does with all this in a browser is in test_browser.py.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +9,31 @@ import datetime as dt
 import html as htmllib
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import folium
 import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
+from geo_tracker.cli import main
 from geo_tracker.errors import RenderError
 from geo_tracker.maps import (
+    BASEMAPS,
     NE_SYRIA_BOUNDS,
     ActorColors,
+    build_payload,
     convoy_weight,
     escape_text,
+    json_for_html,
     render_map,
     safe_url,
     save_map,
-    screen_bearing,
     uncertainty_radius_km,
 )
+from geo_tracker.maps.assets import PACKAGES, VENDOR_DIR, inline_css, local_path
+from geo_tracker.maps.elements import EventLayers, PlaceSearch, TimeFilter
 from geo_tracker.models import (
     Convoy,
     DateValue,
@@ -175,8 +184,30 @@ def fit_bounds(page: str) -> list[list[float]]:
     return json.loads(match.group(1))
 
 
+
+
+def saved_html(m: folium.Map, tmp_path: Path, name: str = "map.html") -> str:
+    return save_map(m, tmp_path / name).read_text(encoding="utf-8")
+
+
+def payload_of(m: folium.Map) -> dict:
+    """The JSON payload a map embeds, parsed back."""
+    (layers,) = [c for c in m._children.values() if isinstance(c, EventLayers)]
+    return json.loads(layers.payload_json)
+
+
+def group_names(m: folium.Map) -> list[str]:
+    return [c.layer_name for c in m._children.values() if isinstance(c, folium.FeatureGroup)]
+
+
+def fit_bounds(page: str) -> list[list[float]]:
+    match = re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", page, re.S)
+    assert match, "no fitBounds call"
+    return json.loads(match.group(1))
+
+
 # --------------------------------------------------------------------------- #
-# Structure
+# What is drawn (the payload)
 # --------------------------------------------------------------------------- #
 
 
@@ -186,55 +217,67 @@ def test_returns_plain_folium_map(extraction: Extraction) -> None:
     assert "<iframe" in m._repr_html_()
 
 
-def test_site_markers_one_per_placeable_site(extraction: Extraction, tmp_path: Path) -> None:
-    m = render_map(extraction)
-    markers = [c for c in children_of(m, "Sites") if isinstance(c, folium.Marker)]
-    assert len(markers) == 2  # the unresolved site is left off
-    page = saved_html(m, tmp_path)
-    assert page.count('class=\\"gt-site-marker\\"') == 2
-    # icon colours: expanded and established
-    assert "#8c1c13" in page and "#d62728" in page
-    # icons are inline SVG, not icon-font glyphs
-    assert "L.AwesomeMarkers.icon(" not in page
+def test_sites_one_record_per_placeable_site(extraction: Extraction) -> None:
+    data = payload_of(render_map(extraction))
+    sites = data["sites"]
+    assert [s["n"] for s in sites] == ["Qamishli airport", "Rmeilan landing strip"]  # unresolved one left off
+    qamishli, rmeilan = sites
+    statuses = [data["statuses"][s["s"]] for s in sites]
+    assert statuses == [["Expanded", "#8c1c13"], ["Established", "#d62728"]]
+    assert 'fill="#8c1c13"' in data["icons"][qamishli["i"]]
+    assert "R" not in qamishli and rmeilan["R"] == 5.0  # "near" -> a 5 km area, not a pin
+    assert data["actors"][qamishli["a"]][0] == "Russia"
+    assert qamishli["x"] == {"k": "airfield", "d": "2024-05-01", "f": "new hangar", "l": "Qamishli"}
+    assert rmeilan["x"]["l"] == "near Rmeilan ±5 km" and rmeilan["x"]["d"] == "2024-04"
+    assert data["range"] == [19814, 19845]  # 2024-04-01 (the month) to 2024-05-02 (the convoy)
 
 
-def test_tooltip_is_site_name(extraction: Extraction, tmp_path: Path) -> None:
-    page = saved_html(render_map(extraction), tmp_path)
-    assert "Qamishli airport" in page
-    assert ".bindTooltip(" in page
+def test_evidence_outlets_dates_links_and_corroboration(extraction: Extraction) -> None:
+    data = payload_of(render_map(extraction))
+    site = data["sites"][0]
+    (ref, sentence), = site["e"]
+    assert sentence == "Russia expanded the airfield at Qamishli & added a hangar."
+    assert data["reports"][ref] == ["Example News", "2024-05-03", "https://example.org/report/1"]
+    assert site["nc"] == 1 and "cf" not in site
 
 
-def test_convoy_polylines_arrows_and_waypoints(extraction: Extraction, tmp_path: Path) -> None:
-    m = render_map(extraction)
-    kids = children_of(m, "Convoys")
-    lines = [c for c in kids if isinstance(c, folium.PolyLine)]
-    # second convoy has only one resolved waypoint -> no line
-    assert len(lines) == 1
-    assert [tuple(p) for p in lines[0].locations] == [(37.05, 41.23), (36.5, 40.75), (35.33, 40.14)]
-    assert lines[0].options["weight"] == convoy_weight(40)
-    arrows = [c for c in kids if isinstance(c, folium.Marker) and not isinstance(c, folium.CircleMarker)]
-    assert len(arrows) == 2  # one per segment
-    waypoints = [c for c in kids if isinstance(c, folium.CircleMarker)]
-    assert len(waypoints) == 4  # Qamishli, Hasakah, Deir ez-Zor, Rmeilan
-    page = saved_html(m, tmp_path)
-    assert page.count("L.polyline(") == 1
-    assert page.count("gt-arrow\\\"") == 2
+def test_merged_events_show_every_source_and_conflicts() -> None:
+    evidence = (
+        Evidence("r1", "45 vehicles entered.", source="SOHR", url="https://sohr.example/1", published=dt.date(2021, 2, 8)),
+        Evidence("r2", "50 vehicles entered.", source="Asharq Al-Awsat", published=dt.date(2021, 2, 9)),
+        Evidence("r3", "A convoy entered.", source="SOHR", url="https://sohr.example/2"),
+    )
+    convoy = Convoy(vehicles_min=45, actor="US-led coalition", cargo=(), date=DateValue(dt.date(2021, 2, 8)),
+                    origin=loc(QAMISHLI), via=None, destination=loc(HASAKAH), evidence=evidence,
+                    conflicts=("vehicles: 45 (SOHR); 50 (Asharq Al-Awsat)",))
+    data = payload_of(render_map(convoys=[convoy]))
+    (item,) = data["convoys"]
+    assert item["nc"] == 2 and item["cf"] == ["vehicles: 45 (SOHR); 50 (Asharq Al-Awsat)"]
+    assert [s for _, s in item["e"]] == [e.sentence for e in evidence]
+    assert [data["reports"][r][0] for r, _ in item["e"]] == ["SOHR", "Asharq Al-Awsat", "SOHR"]
+    assert data["reports"][item["e"][1][0]][2] is None  # no URL, no link
 
 
-def test_arrow_points_along_segment() -> None:
-    # Qamishli -> Hasakah is towards the south-west.
-    assert 200 < screen_bearing((37.05, 41.23), (36.5, 40.75)) < 240
-    assert round(screen_bearing((36.0, 40.0), (36.0, 41.0))) == 90
+def test_site_records_of_one_site_form_a_dated_history() -> None:
+    def record(status: str, day: dt.date | None) -> Site:
+        return Site("base-x", "Base X", "base", status, DateValue(day) if day else None, loc(QAMISHLI))
+
+    sites = [record("established", dt.date(2021, 3, 1)), record("planned", dt.date(2020, 5, 1)),
+             record("unknown", None), record("withdrawn", dt.date(2022, 1, 1))]
+    data = build_payload(sites=sites)
+    assert {s["g"] for s in data.sites} == {0}
+    assert [data.statuses[s["s"]][0] for s in data.sites] == ["Unknown", "Planned", "Established", "Withdrawn"]
 
 
-def test_uncertainty_circles(extraction: Extraction, tmp_path: Path) -> None:
-    m = render_map(extraction)
-    circles = [c for c in children_of(m, "Uncertainty") if isinstance(c, folium.Circle)]
-    radii = sorted(c.options["radius"] for c in circles)
-    # Rmeilan "near" (precision 2 -> 5 km floor) and Deir ez-Zor (30 km region)
-    assert radii == [5000.0, 30000.0]
-    page = saved_html(m, tmp_path)
-    assert page.count("L.circle(") == 2
+def test_convoy_lines_widths_and_end_point_circles(extraction: Extraction) -> None:
+    data = payload_of(render_map(extraction))
+    (convoy,) = data["convoys"]  # the second convoy has one resolved point: no line
+    assert convoy["l"] == [[37.05, 41.23], [36.5, 40.75], [35.33, 40.14]]
+    assert convoy["w"] == convoy_weight(40) and convoy["v"] == 40
+    assert data["actors"][convoy["a"]][0] == "US-led coalition"
+    assert convoy["x"]["rt"] == "from Qamishli → via Al-Hasakah → to Deir ez-Zor ±30 km"
+    assert convoy["x"]["c"] == "fuel, armour" and convoy["x"]["d"] == "2024-05-02"
+    assert [data["circles"][c][2] for c in convoy["ci"]] == [30000.0]
 
 
 def test_uncertainty_radius_rules() -> None:
@@ -244,36 +287,69 @@ def test_uncertainty_radius_rules() -> None:
     assert uncertainty_radius_km(unresolved("x")) is None
 
 
-def test_popups_contain_sentence_outlet_dates_and_link(extraction: Extraction, tmp_path: Path) -> None:
-    page = saved_html(render_map(extraction), tmp_path)
-    assert "Russia expanded the airfield at Qamishli &amp; added a hangar." in page
-    assert "Example News" in page
-    assert "published 2024-05-03" in page
-    assert "2024-05-01" in page  # site event date
-    assert "2024-04" in page  # month granularity
-    assert 'href="https://example.org/report/1"' in page
-    assert "at least 40" in page and "fuel, armour" in page and "US-led coalition" in page
-    assert "new hangar" in page and "Expanded" in page
+def test_actor_colours_stable_and_distinct() -> None:
+    a = ActorColors.for_actors(["Turkey", "Russia", None, "Russia"])
+    b = ActorColors.for_actors(["Russia", "Turkey"])
+    assert a.color("Russia") == b.color("Russia") != a.color("Turkey")
+    assert a.color(None) == a.color("") and a.has_unknown and not b.has_unknown
 
 
-def test_every_item_has_a_popup(extraction: Extraction) -> None:
+def test_plain_events_and_event_stores_are_accepted(extraction: Extraction) -> None:
+    class Store:  # what a store of merged events looks like to the map
+        convoys = extraction.convoys
+        sites = extraction.sites
+
+    for m in (render_map(Store()), render_map(convoys=extraction.convoys, sites=extraction.sites)):
+        data = payload_of(m)
+        assert len(data["sites"]) == 2 and len(data["convoys"]) == 1
+        # without report mentions, the places are the convoys' waypoints (sites have badges)
+        assert {p["n"] for p in data["places"]} == {"Qamishli", "Al-Hasakah", "Deir ez-Zor", "Rmeilan"}
+        assert all(p["m"] == [[f"“{p['n']}”", None, None, None]] for p in data["places"])
+
+
+# --------------------------------------------------------------------------- #
+# The folium tree and the page
+# --------------------------------------------------------------------------- #
+
+
+def test_layer_control_entries_by_kind_and_actor(extraction: Extraction, tmp_path: Path) -> None:
     m = render_map(extraction)
-    for name in ("Sites", "Uncertainty"):
-        for child in children_of(m, name):
-            assert any(isinstance(c, folium.Popup) for c in child._children.values())
-    for child in children_of(m, "Convoys"):
-        if isinstance(child, (folium.PolyLine, folium.CircleMarker)):
-            assert any(isinstance(c, folium.Popup) for c in child._children.values())
-
-
-def test_layers_legend_and_title(extraction: Extraction, tmp_path: Path) -> None:
-    m = render_map(extraction, title="NE Syria <May>")
+    # the unknown actor's only convoy has one resolved point, so no line and no entry
+    assert group_names(m) == ["Uncertainty areas", "Convoys: US-led coalition", "Places named",
+                              "Sites: Russia", "Sites: Unknown actor"]
     page = saved_html(m, tmp_path)
     assert "L.control.layers(" in page
-    for name in ("Sites", "Convoys", "Uncertainty"):
-        assert f'"{name}"' in page
+    for control in (TimeFilter, PlaceSearch, folium.plugins.Fullscreen, folium.plugins.MeasureControl):
+        assert any(isinstance(c, control) for c in m._children.values()), control
+    assert "L.control.scale()" in page
+
+
+def test_base_maps_with_attribution(extraction: Extraction, tmp_path: Path) -> None:
+    m = render_map(extraction, basemap="satellite")
+    tiles = [c for c in m._children.values() if isinstance(c, folium.TileLayer)]
+    assert [t.tile_name for t in tiles] == [name for name, _ in BASEMAPS.values()]
+    assert [t.show for t in tiles] == [False, True, False]
+    page = saved_html(m, tmp_path)
+    assert "World_Imagery" in page and "Esri \\u0026mdash;" in page
+    assert "\\u003eOpenStreetMap\\u003c/a\\u003e contributors" in page  # attribution, JSON-escaped
+    # only Leaflet from a CDN: no jQuery, Bootstrap or icon web fonts
+    assert "jquery" not in page.lower() and "bootstrap" not in page and "font-awesome" not in page
+    with pytest.raises(RenderError):
+        render_map(extraction, basemap="nope")  # type: ignore[arg-type]
+
+
+def test_no_time_filter_without_dates(tmp_path: Path) -> None:
+    convoy = Convoy(vehicles_min=3, actor=None, cargo=(), date=None, origin=loc(QAMISHLI), via=None,
+                    destination=loc(HASAKAH))
+    m = render_map(convoys=[convoy])
+    assert not any(isinstance(c, TimeFilter) for c in m._children.values())
+    assert payload_of(m)["range"] is None
+
+
+def test_legend_and_title(extraction: Extraction, tmp_path: Path) -> None:
+    page = saved_html(render_map(extraction, title="NE Syria <May>"), tmp_path)
     assert 'class="gt-legend"' in page
-    assert "Under construction" in page and "Withdrawn" in page
+    assert "Under construction" in page and "Withdrawn" in page and "oil field" in page
     assert "US-led coalition" in page and "Unknown actor" in page
     assert 'class="gt-title">NE Syria &lt;May&gt;</div>' in page
 
@@ -290,118 +366,24 @@ def test_empty_extraction_renders_ne_syria(tmp_path: Path) -> None:
     m = render_map(Extraction())
     page = saved_html(m, tmp_path)
     assert fit_bounds(page) == [list(NE_SYRIA_BOUNDS[0]), list(NE_SYRIA_BOUNDS[1])]
-    assert "L.polyline(" not in page and "L.circle(" not in page
+    data = payload_of(m)
+    assert data["sites"] == data["convoys"] == data["places"] == []
     assert 'class="gt-legend"' in page
     assert "gt-title" not in page.split("<body>", 1)[1]
 
 
-def test_actor_colours_stable_and_distinct() -> None:
-    a = ActorColors.for_actors(["Turkey", "Russia", None, "Russia"])
-    b = ActorColors.for_actors(["Russia", "Turkey"])
-    assert a.color("Russia") == b.color("Russia") != a.color("Turkey")
-    assert a.color(None) == a.color("") and a.has_unknown and not b.has_unknown
-
-
-# --------------------------------------------------------------------------- #
-# Escaping
-# --------------------------------------------------------------------------- #
-
-
-def test_hostile_text_is_inert(tmp_path: Path) -> None:
-    page = saved_html(render_map(hostile_extraction(), title=HOSTILE), tmp_path)
-    assert "<script>window.__pwned" not in page
-    assert "<img src=x" not in page
-    assert "onerror=alert" not in page.replace("&lt;img src=x onerror=alert", "")
-    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in page
-    # template-literal breakers are neutralised
-    assert "${window.__pwned" not in page
-    assert "&#36;&#123;window.__pwned=2&#125;" in page
-    assert "\\`" not in page and "`x" not in page
-    # the only <script> elements are folium's own
-    assert page.count("</script>") == page.count("<script")
-
-
-def test_javascript_url_is_not_linked(tmp_path: Path) -> None:
-    page = saved_html(render_map(hostile_extraction()), tmp_path)
-    assert 'href="javascript' not in page.lower()
-    assert "unlinked URL: javascript:alert(1)" in page
-    assert 'href="https://ok.example/a?x=1&amp;y=2"' in page
-
-
-def test_escape_text_and_safe_url() -> None:
-    raw = HOSTILE + JS_BREAKERS
-    out = escape_text(raw)
-    assert not set(out) & set("<>\"'`$\\{}")
-    assert htmllib.unescape(out) == raw
-    assert escape_text(None) == ""
-    for bad in ("javascript:alert(1)", " JAVASCRIPT:x", "data:text/html,x", "vbscript:x", "http://a b", "https://", "", None):
-        assert safe_url(bad) is None
-    assert safe_url("HTTPS://example.org/") == "HTTPS://example.org/"
-
-
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
-def test_hostile_popups_evaluate_to_escaped_text_in_js(tmp_path: Path) -> None:
-    """Run the map's script in node with Leaflet/jQuery stubs: no payload runs, strings are intact."""
-    page = saved_html(render_map(hostile_extraction(), title="t"), tmp_path)
-    scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
-    stub = r"""
-    const seen = [];
-    globalThis.window = globalThis;
-    globalThis.alert = () => { globalThis.__pwned = 'alert'; };
-    const chain = () => new Proxy(function () {}, {
-      get: (t, k) => (k === Symbol.toPrimitive ? () => '' : chain()),
-      apply: (t, self, args) => { for (const a of args) if (typeof a === 'string') seen.push(a); return chain(); },
-    });
-    globalThis.L = chain();
-    globalThis.$ = (s) => { seen.push(s); return [s]; };
-    globalThis.document = chain();
-    """
-    program = stub + "\n".join(scripts) + "\nprocess.stdout.write(JSON.stringify({pwned: globalThis.__pwned ?? null, seen}));"
-    js = tmp_path / "run.js"
-    js.write_text(program, encoding="utf-8")
-    proc = subprocess.run(["node", str(js)], capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0, proc.stderr
-    out = json.loads(proc.stdout)
-    assert out["pwned"] is None
-    popups = [s for s in out["seen"] if "gt-site-popup" in s]
-    assert popups, "site popup html not passed to $()"
-    expected = escape_text(HOSTILE + JS_BREAKERS)
-    assert expected in popups[0]
-    tooltips = [s for s in out["seen"] if "&lt;script&gt;" in s and "gt-popup" not in s]
-    assert tooltips, "tooltip with escaped name missing"
-
-
-# --------------------------------------------------------------------------- #
-# save_map
-# --------------------------------------------------------------------------- #
-
-
-def test_save_map_atomic_and_clean(extraction: Extraction, tmp_path: Path) -> None:
-    target = tmp_path / "out.html"
-    target.write_text("old", encoding="utf-8")
-    result_path = save_map(render_map(extraction), target)
-    assert result_path == target
-    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.html"]
-
-
-def test_save_map_failure_leaves_old_file_and_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    target = tmp_path / "out.html"
-    target.write_text("old", encoding="utf-8")
-
-    def boom(src: object, dst: object) -> None:
-        raise OSError("disk full")
-
-    monkeypatch.setattr("geo_tracker.maps.os.replace", boom)
-    with pytest.raises(RenderError):
-        save_map(render_map(Extraction()), target)
-    assert target.read_text(encoding="utf-8") == "old"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.html"]
-
-
-def test_save_map_missing_directory(tmp_path: Path) -> None:
-    with pytest.raises(RenderError):
-        save_map(render_map(Extraction()), tmp_path / "nope" / "m.html")
+def test_area_scale_circle_is_outline_and_fitted_by_centre(tmp_path: Path) -> None:
+    kurdistan = Place("iq-kurdistan-region", "Kurdistan Region", "region", "IQ", 35.96, 44.50, 200.0)
+    convoy = Convoy(
+        vehicles_min=30, actor="X", cargo=(), date=None,
+        origin=loc(kurdistan, precision=3, unc=200.0), via=None, destination=loc(QAMISHLI),
+    )
+    m = render_map(Extraction([result(convoys=(convoy,))]))
+    (circle,) = payload_of(m)["circles"]
+    assert circle[2] == 200_000.0 and circle[4] == 1  # an area outline, not a filled disc
+    (south, west), (north, east) = fit_bounds(saved_html(m, tmp_path))
+    # the bounds hold both ends of the route, not the 200 km disc around Kurdistan
+    assert east < 44.6 and south > 35.9
 
 
 # --------------------------------------------------------------------------- #
@@ -446,86 +428,165 @@ def places_extraction() -> Extraction:
     )
 
 
-def test_places_layer_one_dot_per_distinct_place(places_extraction: Extraction, tmp_path: Path) -> None:
-    m = render_map(places_extraction)
-    dots = place_dots(m)
+def test_places_one_dot_per_distinct_place(places_extraction: Extraction) -> None:
+    places = payload_of(render_map(places_extraction))["places"]
     # Qamishli (3 mentions), Al-Hasakah, Rmeilan, Russia; the unresolved mention is left off
-    assert len(dots) == 4
-    assert sorted(tuple(d.location) for d in dots) == sorted(
+    assert sorted(tuple(p["p"]) for p in places) == sorted(
         (p.lat, p.lon) for p in (QAMISHLI_CITED, HASAKAH, RMEILAN, RUSSIA)
     )
-    assert all(d.options["radius"] <= 6 for d in dots)
-    page = saved_html(m, tmp_path)
-    assert '"Places"' in page and "Places named" in page
-    # the places layer draws above the convoy lines, below the site markers
-    names = [c.layer_name for c in m._children.values() if isinstance(c, folium.FeatureGroup)]
-    assert names == ["Uncertainty", "Convoys", "Places", "Sites"]
+    qamishli = next(p for p in places if p["n"] == "Qamishli")
+    assert qamishli["x"] == {"k": "city", "co": "SY", "ps": "37.05, 41.23", "u": "±2 km",
+                                "gs": "OCHA COD-AB Syria communities 2015, PCODE C4564", "nt": "city centre"}
+    assert [m[:2] for m in qamishli["m"]] == [["“Qamishli”", "Outlet One"], ["“Qamishli”", "Outlet Two"],
+                                              ["“Al-Qamishli”", None]]
+    rmeilan = next(p for p in places if p["n"] == "Rmeilan")
+    assert rmeilan["m"][0][0] == "near “Rmeilan”"
+    russia = next(p for p in places if p["n"] == "Russia")
+    assert russia["A"] == 1 and "A" not in qamishli
 
 
-def test_place_popup_cites_gazetteer_and_mentions(places_extraction: Extraction) -> None:
-    dots = {tuple(d.location): d for d in place_dots(render_map(places_extraction))}
-    text = popup_html_of(dots[(QAMISHLI_CITED.lat, QAMISHLI_CITED.lon)])
-    for expected in ("Qamishli", "city", "SY", "37.05, 41.23", "&plusmn;2 km",
-                     "OCHA COD-AB Syria communities 2015, PCODE C4564", "city centre",
-                     "&ldquo;Qamishli&rdquo;", "&ldquo;Al-Qamishli&rdquo;",
-                     "Outlet One", "Outlet Two", "r1", "r2", "r3"):
-        assert expected in text, expected
-    assert "near &ldquo;Rmeilan&rdquo;" in popup_html_of(dots[(RMEILAN.lat, RMEILAN.lon)])
-
-
-def test_place_popup_lists_at_most_ten_mentions() -> None:
+def test_place_lists_at_most_ten_mentions() -> None:
     results = [place_result(f"rep-{i}", "Outlet", loc(QAMISHLI_CITED)) for i in range(14)]
-    (dot,) = place_dots(render_map(Extraction(results)))
-    text = popup_html_of(dot)
-    assert text.count("<li") == 11  # ten mentions and the remainder line
-    assert "rep-9" in text and "rep-10" not in text and "and 4 more" in text
+    (place,) = payload_of(render_map(Extraction(results)))["places"]
+    assert len(place["m"]) == 10 and place["more"] == 4
+    assert place["m"][9][3] == "rep-9"
 
 
-def test_places_share_uncertainty_circles_and_fit_bounds(places_extraction: Extraction, tmp_path: Path) -> None:
-    m = render_map(places_extraction)
-    circles = [c for c in children_of(m, "Uncertainty") if isinstance(c, folium.Circle)]
-    # "near Rmeilan" is both the site's and a place mention: one circle. Russia gets none.
-    assert [c.options["radius"] for c in circles] == [5000.0]
-    (south, west), (north, east) = fit_bounds(saved_html(m, tmp_path))
+def test_country_scale_place_does_not_zoom_out(places_extraction: Extraction, tmp_path: Path) -> None:
+    (south, west), (north, east) = fit_bounds(saved_html(render_map(places_extraction), tmp_path))
     for place in (QAMISHLI_CITED, HASAKAH, RMEILAN):
         assert south <= place.lat <= north and west <= place.lon <= east
-    # a country-scale place is drawn (white, dashed) but does not zoom the map out to Siberia
     assert north < 40 and east < 45
-    russia = next(d for d in place_dots(m) if tuple(d.location) == (RUSSIA.lat, RUSSIA.lon))
-    assert russia.options["dashArray"] and russia.options["fillColor"] == "#ffffff"
 
 
-def test_no_places_no_places_legend(extraction: Extraction, tmp_path: Path) -> None:
-    m = render_map(extraction)
-    assert place_dots(m) == []
-    assert "Places named" not in saved_html(m, tmp_path)
+# --------------------------------------------------------------------------- #
+# Offline, self-contained pages
+# --------------------------------------------------------------------------- #
 
 
-def test_hostile_place_text_is_inert(tmp_path: Path) -> None:
-    bad = HOSTILE + JS_BREAKERS
-    evil = Place("evil", bad, bad, bad, 36.9, 41.5, 1.5, source=bad, note=bad, layer=bad)
-    location = Location(bad, 0, 1, evil, 36.9, 41.5, precision=2, qualifier=bad)
-    report = Report(id=bad, text="...", source=bad)
-    m = render_map(Extraction([ReportResult(report=report, places=(location,))]))
-    (dot,) = place_dots(m)
-    text = popup_html_of(dot)
-    assert escape_text(bad) in text
-    assert "<script" not in text and "<img" not in text and "${" not in text and "`" not in text
+def test_offline_page_is_self_contained(extraction: Extraction, tmp_path: Path) -> None:
+    m = render_map(extraction, offline=True)
+    assert "<script src" not in m.get_root().render()  # rendering twice (notebook, then file) stays inline
     page = saved_html(m, tmp_path)
-    assert "<script>window.__pwned" not in page and "<img src=x" not in page
-    assert "${window.__pwned" not in page and "\\`" not in page
-    assert page.count("</script>") == page.count("<script")
+    assert not re.search(r"<script[^>]*\ssrc=", page) and "<link" not in page
+    assert "cdn.jsdelivr" not in page and "tile.openstreetmap" not in page
+    styles = "".join(re.findall(r"<style>(.*?)</style>", page, re.S))
+    assert all(u.startswith(("data:", "#")) for u in re.findall(r"url\(\s*['\"]?([^'\")]+)", styles))
+    assert "L.Control.Search" in page and "Supercluster" in page  # the plugins, inline
+    assert 'id="gt_outlines_data"' in page and "geoTracker.outlines(" in page  # the bundled outlines
+    assert page.count("<script") == page.count("</script>")
+    assert len(page) < 1_500_000
 
 
-def test_area_scale_circle_is_outline_and_fitted_by_centre(tmp_path: Path) -> None:
-    kurdistan = Place("iq-kurdistan-region", "Kurdistan Region", "region", "IQ", 35.96, 44.50, 200.0)
-    convoy = Convoy(
-        vehicles_min=30, actor="X", cargo=(), date=None,
-        origin=loc(kurdistan, precision=3, unc=200.0), via=None, destination=loc(QAMISHLI),
-    )
-    m = render_map(Extraction([result(convoys=(convoy,))]))
-    (circle,) = [c for c in children_of(m, "Uncertainty") if isinstance(c, folium.Circle)]
-    assert circle.options["radius"] == 200_000.0 and circle.options["fill"] is False
-    (south, west), (north, east) = fit_bounds(saved_html(m, tmp_path))
-    # the bounds hold both ends of the route, not the 200 km disc around Kurdistan
-    assert east < 44.6 and south > 35.9
+def test_offline_refuses_what_would_reach_the_network(extraction: Extraction, tmp_path: Path) -> None:
+    m = render_map(extraction, offline=True)
+    folium.TileLayer("OpenStreetMap").add_to(m)
+    with pytest.raises(RenderError, match="TileLayer"):
+        save_map(m, tmp_path / "m.html")
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(RenderError, match="no bundled copy"):
+        local_path("https://cdn.example/x.js")
+    with pytest.raises(RenderError, match="missing"):
+        inline_css(".x{background:url(img/nope.png)}", tmp_path)
+
+
+def test_cli_offline_map(tmp_path: Path) -> None:
+    out = tmp_path / "map.html"
+    result = CliRunner().invoke(main, ["map", "--offline", "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "<script src=" not in page and "gt-outline" in page
+    assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_vendored_assets_and_outlines_ship_with_licences() -> None:
+    for pkg in PACKAGES.values():
+        for rel in pkg.files:
+            assert (pkg.directory / rel).is_file(), (pkg.name, rel)
+        assert "licen" in (pkg.directory / pkg.licence_file).read_text(encoding="utf-8").lower() or pkg.licence == "ISC"
+    assert {p.name for p in VENDOR_DIR.iterdir()} == {p.directory.name for p in PACKAGES.values()}
+    outlines = Path(__file__).resolve().parents[1] / "data" / "outlines"
+    assert (outlines / "README.md").is_file()
+    data = json.loads((outlines / "middle-east.geojson").read_text(encoding="utf-8"))
+    regions = {f["properties"]["country"] for f in data["features"] if f["properties"]["level"] == 1}
+    assert regions == {"Syria", "Iraq", "Turkey", "Jordan", "Lebanon", "Iran"}
+    assert (outlines / "middle-east.geojson").stat().st_size < 300_000
+
+
+# --------------------------------------------------------------------------- #
+# Escaping
+# --------------------------------------------------------------------------- #
+
+
+def test_hostile_text_is_inert(tmp_path: Path) -> None:
+    m = render_map(hostile_extraction(), title=HOSTILE)
+    page = saved_html(m, tmp_path)
+    assert "<script>window.__pwned" not in page
+    assert "<img src=x" not in page
+    assert page.count("<script") == page.count("</script>")
+    # the payload carries the text unchanged, as JSON that cannot close its element
+    data = payload_of(m)
+    assert data["sites"][0]["n"] == HOSTILE + JS_BREAKERS
+    assert data["sites"][0]["e"][0][1] == HOSTILE + JS_BREAKERS
+    # HTML that Python writes (title, legend, layer names) is escaped
+    escaped = escape_text(HOSTILE)
+    assert f'class="gt-title">{escaped}</div>' in page
+    assert f"Convoys: {escape_text(HOSTILE + JS_BREAKERS)}" in group_names(m)  # Leaflet shows names as HTML
+
+
+def test_javascript_url_is_not_linked(tmp_path: Path) -> None:
+    data = payload_of(render_map(hostile_extraction()))
+    bad, good = data["reports"]
+    assert bad[2] is None and bad[3] == "javascript:alert(1)"
+    assert good == ["Example News", "2024-05-03", "https://ok.example/a?x=1&y=2"]
+
+
+def test_escape_text_and_safe_url() -> None:
+    raw = HOSTILE + JS_BREAKERS
+    out = escape_text(raw)
+    assert not set(out) & set("<>\"'`$\\{}")
+    assert htmllib.unescape(out) == raw
+    assert escape_text(None) == ""
+    for bad in ("javascript:alert(1)", " JAVASCRIPT:x", "data:text/html,x", "vbscript:x", "http://a b", "https://", "", None):
+        assert safe_url(bad) is None
+    assert safe_url("HTTPS://example.org/") == "HTTPS://example.org/"
+
+
+@given(st.text())
+def test_json_for_html_round_trips_and_cannot_end_a_script(text: str) -> None:
+    out = json_for_html({"t": text})
+    assert json.loads(out) == {"t": text}
+    assert not set(out) & {"<", ">", "&", "\u2028", "\u2029"}
+
+
+# --------------------------------------------------------------------------- #
+# save_map
+# --------------------------------------------------------------------------- #
+
+
+def test_save_map_atomic_and_clean(extraction: Extraction, tmp_path: Path) -> None:
+    target = tmp_path / "out.html"
+    target.write_text("old", encoding="utf-8")
+    result_path = save_map(render_map(extraction), target)
+    assert result_path == target
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.html"]
+
+
+def test_save_map_failure_leaves_old_file_and_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "out.html"
+    target.write_text("old", encoding="utf-8")
+
+    def boom(src: object, dst: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("geo_tracker.maps.render.os.replace", boom)
+    with pytest.raises(RenderError):
+        save_map(render_map(Extraction()), target)
+    assert target.read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.html"]
+
+
+def test_save_map_missing_directory(tmp_path: Path) -> None:
+    with pytest.raises(RenderError):
+        save_map(render_map(Extraction()), tmp_path / "nope" / "m.html")

@@ -1,0 +1,581 @@
+/* geo_tracker map script: event layers, popups, time filter and place search.
+ *
+ * The page embeds one JSON payload (see geo_tracker/maps/payload.py). Every
+ * piece of report or gazetteer text in it is untrusted: it only ever reaches
+ * the page as textContent / text nodes, and a link is made only from an
+ * http(s) URL. No innerHTML is given anything but fixed markup from Python.
+ */
+(function () {
+  "use strict";
+
+  var DAY_MS = 86400000;
+  var has = Object.prototype.hasOwnProperty;
+
+  function dayLabel(day) {
+    return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  }
+
+  /* First and last day (since 1970-01-01) that "2021", "2021-02" or "2021-02-08" covers. */
+  function period(date) {
+    if (!date) return null;
+    var parts = date.split("-").map(Number);
+    var year = parts[0];
+    if (parts.length > 2) {
+      var day = Date.UTC(year, parts[1] - 1, parts[2]) / DAY_MS;
+      return [day, day];
+    }
+    if (parts.length > 1) return [Date.UTC(year, parts[1] - 1, 1) / DAY_MS, Date.UTC(year, parts[1], 0) / DAY_MS];
+    return [Date.UTC(year, 0, 1) / DAY_MS, Date.UTC(year, 11, 31) / DAY_MS];
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function isHttp(url) {
+    return typeof url === "string" && /^https?:\/\/[^\s\u0000-\u001f\u007f]+$/i.test(url);
+  }
+
+  function label(text) {
+    return el("span", "gt-label", text);
+  }
+
+  /* The map pane `name` at `zIndex`, created on first use. */
+  function pane(map, name, zIndex) {
+    if (!map.getPane(name)) map.createPane(name).style.zIndex = zIndex;
+    return name;
+  }
+
+  // ------------------------------------------------------------------ popups
+
+  function popupBox(kind, title) {
+    var box = el("div", "gt-popup gt-" + kind + "-popup");
+    box.appendChild(el("div", "gt-popup-title", title));
+    return box;
+  }
+
+  function addRows(box, labels, values) {
+    Object.keys(labels).forEach(function (key) {
+      if (!values || !has.call(values, key)) return;
+      var row = el("div", "gt-row");
+      row.appendChild(el("b", null, labels[key] + ": "));
+      row.appendChild(document.createTextNode(values[key]));
+      box.appendChild(row);
+    });
+  }
+
+  function joinMeta(parts) {
+    var meta = el("div", "gt-meta");
+    parts.forEach(function (part, i) {
+      if (i) meta.appendChild(document.createTextNode(" \u00b7 "));
+      meta.appendChild(typeof part === "string" ? document.createTextNode(part) : part);
+    });
+    return meta;
+  }
+
+  function addSources(box, data, item) {
+    if (item.nc) {
+      box.appendChild(el("div", "gt-corroboration",
+        "Corroboration: " + item.nc + (item.nc === 1 ? " outlet" : " outlets")));
+    }
+    if (item.cf && item.cf.length) {
+      box.appendChild(el("div", "gt-heading", "Conflicting reports:"));
+      var conflicts = el("ul", "gt-conflicts");
+      item.cf.forEach(function (text) { conflicts.appendChild(el("li", null, text)); });
+      box.appendChild(conflicts);
+    }
+    var evidence = item.e || [];
+    if (!evidence.length) {
+      box.appendChild(el("div", "gt-evidence gt-none", "No source sentence recorded."));
+      return;
+    }
+    box.appendChild(el("div", "gt-heading", "Sources:"));
+    var list = el("ul", "gt-evidence");
+    evidence.forEach(function (pair) {
+      var report = data.reports[pair[0]] || [];
+      var li = el("li");
+      li.appendChild(el("blockquote", null, pair[1]));
+      var parts = [];
+      if (report[0]) parts.push(report[0]);
+      if (report[1]) parts.push("published " + report[1]);
+      if (isHttp(report[2])) {
+        var link = el("a", "gt-source-link", "source");
+        link.href = report[2];
+        link.target = "_blank";
+        link.rel = "noopener noreferrer";
+        parts.push(link);
+      } else if (report[3]) {
+        parts.push(el("span", "gt-unlinked", "unlinked URL: " + report[3]));
+      }
+      if (parts.length) li.appendChild(joinMeta(parts));
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+  }
+
+  function sitePopup(layers, rec) {
+    var data = layers.data;
+    var box = popupBox("site", rec.n);
+    addRows(box, data.labels, rec.x);
+    addSources(box, data, rec);
+    var group = layers.siteGroups[rec.g];
+    if (group.length > 1) {
+      box.appendChild(el("div", "gt-heading", "Status history:"));
+      var history = el("ul", "gt-history");
+      group.forEach(function (other) {
+        var outlet = other.e.length ? (data.reports[other.e[0][0]] || [])[0] : null;
+        var text = (other.x.d || "undated") + ": " + other.x.s + (outlet ? " (" + outlet + ")" : "");
+        history.appendChild(el("li", other === rec ? "gt-current" : null, text));
+      });
+      box.appendChild(history);
+    }
+    return box;
+  }
+
+  function convoyPopup(data, item) {
+    var box = popupBox("convoy", item.title);
+    addRows(box, data.labels, item.x);
+    addSources(box, data, item);
+    return box;
+  }
+
+  function placePopup(data, item) {
+    var box = popupBox("place", item.n);
+    addRows(box, data.labels, item.x);
+    if (item.m && item.m.length) {
+      box.appendChild(el("div", "gt-heading", "Named in:"));
+      var list = el("ul", "gt-mentions");
+      item.m.forEach(function (line) {
+        var li = el("li", null, line[0]);
+        var parts = [line[1], line[2], line[3]].filter(function (p) { return p; });
+        if (parts.length) li.appendChild(joinMeta(parts));
+        list.appendChild(li);
+      });
+      if (item.more) list.appendChild(el("li", "gt-more", "and " + item.more + " more"));
+      box.appendChild(list);
+    }
+    return box;
+  }
+
+  // ----------------------------------------------------------- event layers
+
+  /* Draws sites, convoys, uncertainty circles and places into the folium
+   * FeatureGroups of `groups` ({uncertainty, places, sites: {actor: group},
+   * convoys: {actor: group}}) and keeps them in step with the time range and
+   * with the layer control. */
+  function EventLayers(map, data, groups, options) {
+    var self = this;
+    this.map = map;
+    this.data = data;
+    this.groups = groups;
+    this.options = options || {};
+    this.from = data.range ? data.range[0] : null;
+    this.to = data.range ? data.range[1] : null;
+    this.undated = true;
+    this.cluster = !!this.options.cluster;
+    this.maxZoom = 16;
+
+    // Fill in what the payload leaves to look-up tables (see payload.py).
+    this.siteGroups = [];
+    data.sites.forEach(function (rec, i) {
+      rec._i = i;
+      rec.t = period(rec.x.d);
+      rec.c = data.statuses[rec.s][1];
+      rec.x.s = data.statuses[rec.s][0];
+      rec.x.a = data.actors[rec.a][0];
+      (self.siteGroups[rec.g] = self.siteGroups[rec.g] || []).push(rec);
+    });
+    data.convoys.forEach(function (item) {
+      var actor = data.actors[item.a][0];
+      var vehicles = item.v !== undefined ? "at least " + item.v : null;
+      item.t = period(item.x.d);
+      item.x.a = actor;
+      item.title = "Convoy: " + (vehicles || "unknown number of") + " vehicles";
+      item.n = actor + ": " + (vehicles ? vehicles + " vehicles" : "convoy");
+    });
+    this.siteMarkers = [];
+    this.siteCircles = [];
+    this.siteLayer = L.layerGroup().addTo(map);
+    this.siteCircleLayer = L.layerGroup().addTo(groups.uncertainty);
+    this.convoyCircleLayer = L.layerGroup().addTo(groups.uncertainty);
+    this.circleLayers = [];
+    this.convoyLayers = data.convoys.map(function (item) { return self._convoy(item); });
+    this.placeLayers = this._places();
+
+    var refresh = function () { self.refresh(); };
+    Object.keys(groups.sites).forEach(function (key) { groups.sites[key].on("add remove", refresh); });
+    Object.keys(groups.convoys).forEach(function (key) {
+      groups.convoys[key].on("add remove", function () { self._convoyCircles(); });
+    });
+    if (this.cluster) map.on("moveend", function () { self._drawSites(); });
+    this.refresh();
+  }
+
+  EventLayers.prototype = {
+    /* Show convoys overlapping [from, to] and each site as of `to`. */
+    setRange: function (from, to, undated) {
+      this.from = from;
+      this.to = to;
+      if (undated !== undefined) this.undated = !!undated;
+      this.refresh();
+    },
+
+    inRange: function (item) {
+      if (!item.t) return this.undated;
+      if (this.from === null) return true;
+      return item.t[1] >= this.from && item.t[0] <= this.to;
+    },
+
+    refresh: function () {
+      var self = this;
+      this.data.convoys.forEach(function (item, i) {
+        var group = self.groups.convoys[item.a];
+        var layer = self.convoyLayers[i];
+        if (self.inRange(item)) {
+          if (!group.hasLayer(layer)) group.addLayer(layer);
+        } else if (group.hasLayer(layer)) {
+          group.removeLayer(layer);
+        }
+      });
+      this._convoyCircles();
+      this.currentSites = this._currentSites();
+      if (this.cluster) {
+        this.index = new Supercluster({radius: 60, maxZoom: this.maxZoom}).load(
+          this.currentSites.map(function (rec) {
+            return {type: "Feature", properties: {i: rec._i},
+                    geometry: {type: "Point", coordinates: [rec.p[1], rec.p[0]]}};
+          }));
+      }
+      this._drawSites();
+    },
+
+    /* The record in force at the end of the range, per site; undated records
+     * stand in when a site has no dated record before it. */
+    _currentSites: function () {
+      var out = [];
+      var to = this.to;
+      for (var g = 0; g < this.siteGroups.length; g++) {
+        var best = null;
+        var undated = null;
+        var group = this.siteGroups[g];
+        for (var j = 0; j < group.length; j++) {
+          var rec = group[j];
+          if (!rec.t) undated = rec;
+          else if (to === null || rec.t[0] <= to) best = rec;
+        }
+        var shown = best || (this.undated ? undated : null);
+        if (shown && this.map.hasLayer(this.groups.sites[shown.a])) out.push(shown);
+      }
+      return out;
+    },
+
+    _drawSites: function () {
+      var self = this;
+      this.siteLayer.clearLayers();
+      this.siteCircleLayer.clearLayers();
+      if (!this.cluster) {
+        this.currentSites.forEach(function (rec) { self._showSite(rec); });
+        return;
+      }
+      var bounds = this.map.getBounds().pad(0.25);
+      var zoom = Math.round(this.map.getZoom());
+      var items = this.index.getClusters(
+        [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()], zoom);
+      items.forEach(function (feature) {
+        if (feature.properties.cluster) self.siteLayer.addLayer(self._clusterMarker(feature));
+        else self._showSite(self.data.sites[feature.properties.i]);
+      });
+    },
+
+    _showSite: function (rec) {
+      var i = rec._i;
+      if (!this.siteMarkers[i]) this.siteMarkers[i] = this._siteMarker(rec);
+      this.siteLayer.addLayer(this.siteMarkers[i]);
+      if (rec.R) {
+        if (!this.siteCircles[i]) {
+          this.siteCircles[i] = L.circle(rec.p, {
+            radius: rec.R * 1000, color: rec.c, weight: 1.2, dashArray: "4 4",
+            fill: !rec.A, fillColor: rec.c, fillOpacity: 0.14, interactive: false,
+            className: "gt-site-area"
+          });
+        }
+        this.siteCircleLayer.addLayer(this.siteCircles[i]);
+      }
+    },
+
+    _siteMarker: function (rec) {
+      var self = this;
+      var size = this.options.iconSize || 26;
+      var icon = L.divIcon({
+        // Fixed badge markup built in Python from constant tables; never report text.
+        html: '<div class="gt-site-marker' + (rec.R ? " gt-approx" : "") + '">' + this.data.icons[rec.i] + "</div>",
+        className: "gt-site-icon",
+        iconSize: [size, size],
+        iconAnchor: [size / 2, size / 2],
+        popupAnchor: [0, -size / 2]
+      });
+      var marker = L.marker(rec.p, {icon: icon, riseOnHover: true});
+      marker.bindTooltip(label(rec.n), {direction: "top", offset: [0, -size / 2]});
+      marker.bindPopup(function () { return sitePopup(self, rec); }, {maxWidth: 360});
+      return marker;
+    },
+
+    _clusterMarker: function (feature) {
+      var self = this;
+      var count = feature.properties.point_count;
+      var size = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 42 : 48;
+      var node = el("div", "gt-cluster");
+      node.appendChild(el("span", null, feature.properties.point_count_abbreviated));
+      var latlng = [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
+      var marker = L.marker(latlng, {
+        icon: L.divIcon({html: node, className: "gt-cluster-icon", iconSize: [size, size]})
+      });
+      marker.bindTooltip(label(count + " sites: click to zoom in"));
+      marker.on("click", function () {
+        var id = feature.properties.cluster_id;
+        var zoom = self.index.getClusterExpansionZoom(id);
+        if (zoom <= self.maxZoom) {
+          self.map.setView(latlng, zoom);
+          return;
+        }
+        // Sites at one spot: list them.
+        var box = popupBox("cluster", count + " sites here");
+        var list = el("ul", "gt-cluster-list");
+        self.index.getLeaves(id, 50).forEach(function (leaf) {
+          var rec = self.data.sites[leaf.properties.i];
+          var item = el("li");
+          var link = el("a", null, rec.n + " (" + rec.x.s + ")");
+          link.href = "#";
+          link.addEventListener("click", function (event) {
+            event.preventDefault();
+            L.popup({maxWidth: 360}).setLatLng(rec.p).setContent(sitePopup(self, rec)).openOn(self.map);
+          });
+          item.appendChild(link);
+          list.appendChild(item);
+        });
+        box.appendChild(list);
+        L.popup().setLatLng(latlng).setContent(box).openOn(self.map);
+      });
+      return marker;
+    },
+
+    _convoy: function (item) {
+      var data = this.data;
+      var color = data.actors[item.a][1];
+      var line = L.polyline(item.l, {color: color, weight: item.w, opacity: 0.85, className: "gt-route"});
+      line.bindPopup(function () { return convoyPopup(data, item); }, {maxWidth: 360});
+      line.bindTooltip(label(item.n), {sticky: true});
+      var arrows = L.polylineDecorator(line, {
+        patterns: [{
+          offset: "16%", repeat: "33%",
+          symbol: L.Symbol.arrowHead({
+            pixelSize: 7 + item.w, polygon: true,
+            pathOptions: {color: "#ffffff", weight: 1.5, fillColor: color, fillOpacity: 1,
+                          interactive: false, className: "gt-arrowhead"}
+          })
+        }]
+      });
+      return L.featureGroup([line, arrows]);
+    },
+
+    _convoyCircles: function () {
+      var self = this;
+      var wanted = {};
+      this.data.convoys.forEach(function (item, i) {
+        if (!item.ci || !self.groups.convoys[item.a].hasLayer(self.convoyLayers[i])) return;
+        if (!self.map.hasLayer(self.groups.convoys[item.a])) return;
+        item.ci.forEach(function (c) { wanted[c] = true; });
+      });
+      this.convoyCircleLayer.clearLayers();
+      Object.keys(wanted).forEach(function (key) {
+        var c = +key;
+        if (!self.circleLayers[c]) {
+          var spec = self.data.circles[c];
+          var area = !!spec[4];
+          self.circleLayers[c] = L.circle([spec[0], spec[1]], {
+            radius: spec[2], color: spec[3], weight: 1, dashArray: "4 4",
+            fill: !area, fillColor: spec[3], fillOpacity: 0.08, className: "gt-uncertainty"
+          }).bindPopup(function () { return popupBox("uncertainty", spec[5]); });
+        }
+        self.convoyCircleLayer.addLayer(self.circleLayers[c]);
+      });
+    },
+
+    _places: function () {
+      var data = this.data;
+      var options = this.options;
+      // Place dots: a canvas above the lines (400), below the site badges (600).
+      var renderer = L.canvas({padding: 0.5, pane: pane(this.map, "gtPlaces", 450)});
+      return data.places.map(function (item) {
+        var dot = L.circleMarker(item.p, {
+          renderer: renderer, radius: 3.5,
+          color: options.placeColor, weight: item.A ? 1.5 : 1, dashArray: item.A ? "2 2" : null,
+          fillColor: item.A ? "#ffffff" : options.placeFill, fillOpacity: item.A ? 0.6 : 0.95
+        });
+        dot.bindTooltip(label(item.n));
+        dot.bindPopup(function () { return placePopup(data, item); }, {maxWidth: 340});
+        dot.addTo(this.groups.places);
+        return dot;
+      }, this);
+    },
+
+    /* [{n: name, p: [lat, lon], open: function}] for the place search. */
+    searchable: function () {
+      var self = this;
+      var out = [];
+      this.siteGroups.forEach(function (group) {
+        var rec = group[group.length - 1];  // the latest record's name
+        out.push({n: rec.n, p: rec.p, open: function () {
+          var current = self.currentSites.filter(function (r) { return r.g === rec.g; })[0];
+          var marker = current && self.siteMarkers[current._i];
+          if (marker && self.siteLayer.hasLayer(marker)) marker.openPopup();
+        }});
+      });
+      this.data.places.forEach(function (item, i) {
+        out.push({n: item.n, p: item.p, open: function () {
+          if (self.map.hasLayer(self.groups.places)) self.placeLayers[i].openPopup();
+        }});
+      });
+      return out;
+    }
+  };
+
+  // ------------------------------------------------------------ time filter
+
+  function timeFilter(layers, options) {
+    var range = layers.data.range;
+    var Control = L.Control.extend({
+      options: {position: "bottomleft"},
+      onAdd: function () {
+        var box = el("div", "gt-time");
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        box.appendChild(el("div", "gt-time-title", "Time range"));
+        var inputs = {};
+        var labels = {};
+        ["from", "to"].forEach(function (which) {
+          var row = el("label", "gt-time-row");
+          row.appendChild(el("span", "gt-time-caption", which === "from" ? "From" : "To"));
+          var input = el("input", "gt-time-" + which);
+          input.type = "range";
+          input.min = range[0];
+          input.max = range[1];
+          input.step = 1;
+          input.value = which === "from" ? range[0] : range[1];
+          input.setAttribute("aria-label", which === "from" ? "Start of the time range" : "End of the time range");
+          row.appendChild(input);
+          labels[which] = el("span", "gt-time-value", dayLabel(+input.value));
+          row.appendChild(labels[which]);
+          box.appendChild(row);
+          inputs[which] = input;
+        });
+        var undatedRow = el("label", "gt-time-row gt-time-undated-row");
+        var undated = el("input", "gt-time-undated");
+        undated.type = "checkbox";
+        undated.checked = true;
+        undatedRow.appendChild(undated);
+        undatedRow.appendChild(document.createTextNode(" show undated items"));
+        box.appendChild(undatedRow);
+        var note = el("div", "gt-time-note", "Sites show their status as of the end date.");
+        box.appendChild(note);
+
+        function update(event) {
+          var from = +inputs.from.value;
+          var to = +inputs.to.value;
+          if (from > to) {
+            // Keep the range ordered: the moved thumb pushes the other.
+            if (event && event.target === inputs.from) inputs.to.value = to = from;
+            else inputs.from.value = from = to;
+          }
+          labels.from.textContent = dayLabel(from);
+          labels.to.textContent = dayLabel(to);
+          layers.setRange(from, to, undated.checked);
+        }
+        inputs.from.addEventListener("input", update);
+        inputs.to.addEventListener("input", update);
+        undated.addEventListener("change", update);
+        return box;
+      }
+    });
+    return new Control(options);
+  }
+
+  // ----------------------------------------------------------- place search
+
+  function placeSearch(layers, options) {
+    var records = null;  // built on the first search, not at page load
+    function allRecords() {
+      if (records) return records;
+      records = {};
+      layers.searchable().forEach(function (entry) {
+        if (has.call(records, entry.n)) return;
+        var latlng = L.latLng(entry.p[0], entry.p[1]);
+        latlng.gtOpen = entry.open;
+        records[entry.n] = latlng;
+      });
+      return records;
+    }
+    return new L.Control.Search(L.extend({
+      position: "topleft",
+      initial: false,
+      marker: false,
+      zoom: 10,
+      textPlaceholder: "Search places\u2026",
+      sourceData: function (text, callback) {
+        callback(allRecords());
+        return {abort: function () {}};
+      },
+      formatData: function (json) { return json; },
+      buildTip: function (text) { return el("a", "gt-search-tip", text); },
+      moveToLocation: function (latlng, title, map) {
+        map.setView(latlng, Math.max(map.getZoom(), 10));
+        if (latlng.gtOpen) latlng.gtOpen();
+      }
+    }, options || {}));
+  }
+
+  /* Country (level 0) and region (level 1) outlines, 190 SVG paths. With options.land the
+   * countries are filled: the background of a map without tiles. */
+  function outlines(map, data, options) {
+    var land = !!(options && options.land);
+    return L.geoJSON(data, {
+      pane: pane(map, "gtOutlines", 250),  // above tiles (200), below every event (400+)
+      className: "gt-outline",
+      interactive: false,
+      attribution: options && options.attribution,
+      style: function (feature) {
+        if (feature.properties.level === 0) {
+          return {color: "#4f4f4f", weight: 1.4, fill: land, fillColor: "#f3f0e8", fillOpacity: 1};
+        }
+        return {color: "#8a8a8a", weight: 0.7, dashArray: "3 3", fill: false};
+      }
+    });
+  }
+
+  /* The JSON payload embedded (zlib, base64) in the element with this id. */
+  function readPayload(id) {
+    var binary = atob(document.getElementById(id).textContent.trim());
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return JSON.parse(new TextDecoder().decode(fflate.unzlibSync(bytes)));
+  }
+
+  var api = {
+    instances: [],
+    readPayload: readPayload,
+    outlines: outlines,
+    eventLayers: function (map, data, groups, options) {
+      var layers = new EventLayers(map, data, groups, options);
+      api.instances.push(layers);
+      return layers;
+    },
+    timeFilter: timeFilter,
+    placeSearch: placeSearch,
+    dayLabel: dayLabel,
+    period: period
+  };
+  window.geoTracker = api;
+})();
