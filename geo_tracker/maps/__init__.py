@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from .elements import EventGroups, EventLayers, Legend, PlaceSearch, TimeFilter, TitleBox
 from .payload import MapPayload, build_payload, location_text
-from .render import BASEMAPS, CLUSTER_THRESHOLD, render_map, save_map
+from .render import BASEMAPS, CLUSTER_THRESHOLD, outlines_frame, render_map, save_map
 from .style import (
     ACTOR_PALETTE,
     KIND_GLYPHS,

@@ -6,13 +6,16 @@ import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import folium
 import xyzservices.providers as xyz
 from xyzservices import TileProvider
 
 from ..errors import RenderError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 from ..models import Convoy, Extraction, Location, Report, Site
 from .assets import PACKAGES, InlineAssets
 from .elements import (
@@ -235,3 +238,23 @@ def save_map(m: folium.Map, path: str | os.PathLike[str]) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return target
+
+
+def outlines_frame() -> "gpd.GeoDataFrame":
+    """The bundled country and first-level region outlines (Natural Earth), as a GeoDataFrame.
+
+    The same outlines the offline map draws; handy as the background of a
+    static ``.plot()``. Columns: ``level`` (0 country, 1 region), ``name``,
+    ``iso_a2``, ``geometry`` (EPSG:4326).
+
+    Example:
+        >>> frame = outlines_frame()
+        >>> frame.crs.to_epsg(), "SY" in set(frame.iso_a2)
+        (4326, True)
+    """
+    import geopandas as gpd
+
+    from ..gazetteer.curated import bundled_data_dir
+
+    return gpd.read_file(bundled_data_dir() / "outlines" / "middle-east.geojson").set_crs(4326, allow_override=True)
+
