@@ -88,6 +88,16 @@ def _plural(word: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
+def _countries() -> tuple:
+    """The ``countryinfo`` package's country records (empty if it is missing)."""
+    try:
+        import countryinfo
+    except ImportError:  # pragma: no cover - a declared dependency
+        return ()
+    return tuple(countryinfo.all_countries())
+
+
+@lru_cache(maxsize=1)
 def demonyms() -> dict[str, str]:
     """Folded nationality word (and its plural) -> ISO 3166-1 alpha-2 country code.
 
@@ -96,13 +106,7 @@ def demonyms() -> dict[str, str]:
         ('IQ', 'SY')
     """
     ranked: dict[str, tuple[int, str]] = {}
-    try:
-        import countryinfo
-    except ImportError:  # pragma: no cover - a declared dependency
-        countries = []
-    else:
-        countries = countryinfo.all_countries()
-    for c in countries:
+    for c in _countries():
         try:
             words, code, population = c.demonym() or "", c.iso(2), int(c.population() or 0)
         except Exception:  # noqa: BLE001 - a malformed entry of the package
@@ -206,13 +210,7 @@ def capitals(gaz: "Gazetteer") -> frozenset[int]:
     found = _CAPITALS.get(id(index))
     if found is None:
         rows: set[int] = set()
-        try:
-            import countryinfo
-        except ImportError:  # pragma: no cover - a declared dependency
-            countries = []
-        else:
-            countries = countryinfo.all_countries()
-        for c in countries:
+        for c in _countries():
             try:
                 names, code, (lat, lon) = c.capital(), c.iso(2), c.capital_latlng()
             except Exception:  # noqa: BLE001 - an entry without a capital
