@@ -40,6 +40,10 @@ TITLE_ABBREVIATIONS = frozenset(
 )
 """Dotted title abbreviations ("Sen. Clinton"); any other word before a dot ends a sentence."""
 
+VERY_COMMON_GIVEN_PERCENT = 1.0
+"""Given names this frequent (percent) read as people before a capitalised word, even when an area
+bears the name (the Isle of Man's Michael, Turkmenistan's Mary)."""
+
 SURNAME_MIN_PERCENT = 0.002
 """Surnames at least this frequent count as surnames ("Georgia O'Keeffe" yes, "Georgia Tech" no)."""
 
@@ -100,6 +104,13 @@ def _census_names(*tables: str, min_percent: float) -> frozenset[str]:
 def given_names() -> frozenset[str]:
     """Folded common given names from the US Census lists of the ``names`` package."""
     return _census_names("dist.male.first", "dist.female.first", min_percent=GIVEN_NAME_MIN_PERCENT)
+
+
+@lru_cache(maxsize=1)
+def very_common_given_names() -> frozenset[str]:
+    """Given names so common ("Michael", "Mary") that a person is the likelier reading even
+    where a region bears the name."""
+    return _census_names("dist.male.first", "dist.female.first", min_percent=VERY_COMMON_GIVEN_PERCENT)
 
 
 @lru_cache(maxsize=1)
@@ -177,7 +188,7 @@ class PersonNames:
             and text[end : end + 1] == " "
             and after not in KIND_WORDS
             and after not in PLACE_MODIFIERS
-            and (not well_known or after in surnames())
+            and (not well_known or after in surnames() or key in very_common_given_names())
         ):
             return True
         return key in self.introduced

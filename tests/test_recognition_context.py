@@ -137,3 +137,13 @@ def test_nationality_words_are_attributes_not_event_places() -> None:
     [convoy] = r.convoys
     assert convoy.via is not None and convoy.via.place.id == "sy-al-walid-crossing"
     assert all(loc.qualifier != "nationality" for loc in convoy.waypoints)
+
+
+def test_very_common_given_name_before_a_surname_is_a_person_even_where_a_region_bears_it() -> None:
+    # The Isle of Man has a sheading called Michael; "Michael Eneramo" is still a footballer.
+    text = "The keeper brought down Michael Eneramo in the box."
+    start = text.index("Michael")
+    assert PersonNames.of(text).is_person(text, start, start + 7, well_known=True)
+    # A less common given name that is a state stays a place before an institution word.
+    text = "A Virginia Tech study."
+    assert not PersonNames.of(text).is_person(text, 2, 10, well_known=True)
