@@ -28,6 +28,7 @@ Example:
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -399,14 +400,25 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _non_overlapping(found: list[tuple[int, int, DateValue]]) -> list[tuple[int, int, DateValue]]:
-    """Keep the longest of overlapping spans, then sort by position."""
+    """Keep the longest of overlapping spans, then sort by position.
+
+    The kept spans are held sorted by start, so a candidate is checked against
+    its two neighbours only (a line of thousands of dates stays fast).
+    """
     kept: list[tuple[int, int, DateValue]] = []
+    starts: list[int] = []
     for item in sorted(found, key=lambda f: (f[0] - f[1], f[0])):
-        if all(item[1] <= k[0] or item[0] >= k[1] for k in kept):
-            kept.append(item)
-    return sorted(kept, key=lambda f: f[0])
+        i = bisect.bisect_right(starts, item[0])
+        if i > 0 and kept[i - 1][1] > item[0]:
+            continue  # overlaps the kept span that starts before it
+        if i < len(kept) and kept[i][0] < item[1]:
+            continue  # overlaps the kept span that starts after it
+        starts.insert(i, item[0])
+        kept.insert(i, item)
+    return kept
 
 
+@lru_cache(maxsize=4096)  # event extraction asks again for the sentences before each event
 def resolve_date(sentence: str, published: dt.date | None = None) -> DateValue | None:
     """The event date of one sentence: its most precise date, the earliest on ties.
 

@@ -12,13 +12,15 @@ Every reader yields :class:`geo_tracker.models.Report` objects. Supported inputs
 ``.json``
     A list of objects, or ``{"reports": [...]}``.
 ``.csv``
-    A header row, then one record per row. Streamed.
+    A header row, then one record per row. Streamed. A stray or unclosed quote
+    and a row with more fields than the header are malformed records.
 ``.parquet``
     A table with a ``text`` column (and optionally the other fields), read a
     row batch at a time. Needs pyarrow (the ``batch`` extra).
 a directory
     Every supported file below it, recursively, in sorted order (hidden files
-    and directories are ignored).
+    and directories are ignored). A directory that cannot be listed, or holds
+    no supported file, is a problem like a bad file.
 
 Records carry ``text`` (required) and optionally ``id``, ``published``
 (ISO ``YYYY-MM-DD``, full ISO datetimes accepted), ``source`` and ``url``.
@@ -26,7 +28,9 @@ A record without an id gets ``<file stem>:<line>`` (JSONL, CSV) or
 ``<file stem>:<n>`` (the n-th item or row, from 1, of a JSON list or Parquet table).
 
 Problems raise :class:`geo_tracker.errors.InputError` with a one-line message
-that starts with the file (``file:line`` for JSONL/CSV records). With
+that starts with the file (``file:line`` for JSONL/CSV records): missing paths,
+FIFOs and devices, unsupported extensions, empty and binary files, bytes that
+are not UTF-8 (``errors='replace'`` decodes them as U+FFFD), malformed records. With
 ``skip_bad=True`` bad records and files are skipped and their messages passed
 to ``on_skip`` instead.
 
@@ -50,6 +54,7 @@ import json
 import logging
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,8 +82,14 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".jsonl", ".json", ".csv",
 """File extensions :func:`read_reports` understands (case-insensitive)."""
 
 FRONT_MATTER_KEYS: tuple[str, ...] = ("published", "source", "url", "id")
+_RECORD_FIELDS = ("id", "text", "published", "source", "url")
 
-_FRONT_MATTER_RE = re.compile(r"^\s*(published|source|url|id)\s*:\s*(.*?)\s*$", re.IGNORECASE)
+CSV_FIELD_LIMIT = 1 << 30
+"""Longest CSV cell read (csv's default, 128 KiB, is shorter than many reports)."""
+if csv.field_size_limit() < CSV_FIELD_LIMIT:  # process-wide, and only ever raised
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+
+_FRONT_MATTER_RE = re.compile(r"\s*(published|source|url|id)\s*:\s*(.*?)\s*$", re.IGNORECASE)
 _SNIFF_BYTES = 8192
 
 
@@ -146,10 +157,14 @@ def _make_report(
     where: str,
     default_id: str,
     published: _dt.date | None,
+    errors: Errors = "strict",
 ) -> Report | _Bad:
     """Validate one record (a mapping) into a Report, or describe why it is bad."""
     if not isinstance(record, dict):
         return _Bad(f"{where}: expected a JSON object, got {type(record).__name__}")
+    record = _without_surrogates(record, where, errors)
+    if isinstance(record, _Bad):
+        return record
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         return _Bad(f"{where}: missing 'text'")
@@ -175,6 +190,47 @@ def _make_report(
     )
 
 
+_LINE_FORMATS = (".jsonl", ".csv")
+
+
+def _looks_binary(head: bytes, suffix: str) -> bool:
+    """NUL bytes make a file binary, except in a line of a JSONL or CSV file that starts as text.
+
+    There the bad line is one malformed record (skippable on its own), as it is
+    further down the file.
+    """
+    if b"\x00" not in head:
+        return False
+    if suffix not in _LINE_FORMATS:
+        return True
+    first = head.lstrip(b"\r\n").split(b"\n", 1)[0].removeprefix(codecs.BOM_UTF8)
+    if b"\x00" in first:
+        return True
+    try:  # final=False: a character cut by the end of the sniffed bytes is still text
+        codecs.getincrementaldecoder("utf-8")().decode(first, final=False)
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(record: dict[str, Any], where: str, errors: Errors) -> dict[str, Any] | _Bad:
+    """A JSON string may escape half a surrogate pair (``"\\ud83d"``): not Unicode, so not text
+    that can be matched or written out. Strict: a bad record; replace: U+FFFD (offsets unchanged)."""
+    found = {k: v for k in _RECORD_FIELDS if isinstance(v := record.get(k), str) and _SURROGATE.search(v)}
+    if not found:
+        return record
+    if errors == "replace":
+        return {**record, **{k: _SURROGATE.sub("\ufffd", v) for k, v in found.items()}}
+    key, value = next(iter(found.items()))
+    m = _SURROGATE.search(value)
+    assert m is not None
+    return _Bad(f"{where}: {key!r} holds an unpaired surrogate (\\u{ord(m.group()):04x} at character {m.start() + 1}), "
+                "not Unicode; use errors='replace' to read it anyway")
+
+
 def _sniff(path: Path) -> bytes:
     """Check a file is readable, non-empty and not binary; return its first bytes."""
     try:
@@ -182,18 +238,18 @@ def _sniff(path: Path) -> bytes:
             head = fh.read(_SNIFF_BYTES)
     except OSError as exc:
         raise InputError(f"{path}: cannot read file ({exc.strerror or exc})") from None
-    if b"\x00" in head:
+    if _looks_binary(head, path.suffix.lower()):
         raise InputError(f"{path}: binary file (contains NUL bytes), not a report")
     if not head.strip() or head.strip() == codecs.BOM_UTF8:
         raise InputError(f"{path}: empty file")
     return head
 
 
-def _decode(data: bytes, path: Path, errors: Errors, line: int | None = None) -> str:
+def _decode(data: bytes | memoryview, path: Path, errors: Errors, line: int | None = None) -> str:
     try:
-        text = data.decode("utf-8", errors=errors)
+        text = str(data, "utf-8", errors)
     except UnicodeDecodeError as exc:
-        line_no = line if line is not None else data.count(b"\n", 0, exc.start) + 1
+        line_no = line if line is not None else bytes(data[: exc.start]).count(b"\n") + 1
         where = f"{path}:{line_no}"
         raise InputError(
             f"{where}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
@@ -206,18 +262,34 @@ def _decode(data: bytes, path: Path, errors: Errors, line: int | None = None) ->
 
 
 def _read_whole_text(path: Path, errors: Errors) -> str:
-    """A whole file as text: binary files rejected, BOM dropped."""
+    """A whole file as text: binary files rejected, BOM dropped (the bytes are not copied)."""
     data = path.read_bytes()
     if b"\x00" in data:
         raise InputError(f"{path}: binary file (contains NUL bytes), not a report")
-    text = _decode(data, path, errors)
-    return text[1:] if text.startswith("\ufeff") else text
+    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    return _decode(memoryview(data)[skip:], path, errors)
+
+
+def _strip_bounds(text: str, start: int) -> tuple[int, int]:
+    """``(s, e)`` such that ``text[s:e] == text[start:].strip()``, without copying the text."""
+    s = _BLANK.match(text, start).end()  # type: ignore[union-attr]
+    e = len(text)
+    while e > s:
+        chunk = text[max(s, e - 4096) : e]
+        kept = len(chunk.rstrip())
+        e -= len(chunk) - kept
+        if kept:
+            break
+    return s, e
 
 
 def _read_text_file(path: Path, errors: Errors, published: _dt.date | None) -> Iterator[Report | _Bad]:
+    # A report may be huge: the text is copied once (to its stripped body) and dropped before yielding.
     text = _read_whole_text(path, errors)
-    meta, body = _split_front_matter(text)
-    body = body.strip()
+    meta, offset = _front_matter(text)
+    start, end = _strip_bounds(text, offset)
+    body = text[start:end]
+    del text
     if not body:
         raise InputError(f"{path}: empty file" if not meta else f"{path}: no report text after the front matter")
     try:
@@ -233,6 +305,25 @@ def _read_text_file(path: Path, errors: Errors, published: _dt.date | None) -> I
     )
 
 
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # those of str.splitlines
+_LINE = re.compile(f"[^{_LINE_BREAKS}]*(?:\r\n|[{_LINE_BREAKS}]|\\Z)")
+_BLANK = re.compile(r"\s*")
+_FENCE = re.compile(r"\s*---\s*")
+
+
+def _line_spans(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each line, end after its line break, lazily (like ``splitlines(keepends=True)``).
+
+    Front matter sits at the top: looking at it never copies or splits the rest
+    of a long report.
+    """
+    pos, n = 0, len(text)
+    while pos < n:
+        end = _LINE.match(text, pos).end()  # type: ignore[union-attr]
+        yield pos, end
+        pos = end
+
+
 def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
     """Split ``key: value`` lines off the top of a text report.
 
@@ -240,33 +331,40 @@ def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
         >>> _split_front_matter("source: SOHR\\nurl: https://x\\n\\nBody")
         ({'source': 'SOHR', 'url': 'https://x'}, 'Body')
     """
-    lines = text.splitlines(keepends=True)
+    meta, offset = _front_matter(text)
+    return meta, text[offset:]
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], int]:
+    """The front matter of a text report and the offset where the report itself starts."""
+    lines = _line_spans(text)
     meta: dict[str, str] = {}
-    i = 0
-    # Skip leading blank lines.
-    while i < len(lines) and not lines[i].strip():
-        i += 1
-    if i < len(lines) and lines[i].strip() == "---":
+    span = next(lines, None)
+    while span is not None and _BLANK.fullmatch(text, *span):  # skip leading blank lines
+        span = next(lines, None)
+    if span is not None and _FENCE.fullmatch(text, *span):
         # Fenced block: everything up to the closing '---'; unknown keys are ignored.
-        for j in range(i + 1, len(lines)):
-            if lines[j].strip() == "---":
-                for raw in lines[i + 1 : j]:
-                    m = _FRONT_MATTER_RE.match(raw)
+        block = []
+        for inner in lines:
+            if _FENCE.fullmatch(text, *inner):
+                for start, end in block:
+                    m = _FRONT_MATTER_RE.match(text, start, end)
                     if m:
                         meta[m.group(1).lower()] = m.group(2)
-                return meta, "".join(lines[j + 1 :])
-        return {}, text  # no closing fence: not front matter
-    while i < len(lines):
-        m = _FRONT_MATTER_RE.match(lines[i])
+                return meta, inner[1]
+            block.append(inner)
+        return {}, 0  # no closing fence: not front matter
+    while span is not None:
+        m = _FRONT_MATTER_RE.match(text, *span)
         if not m:
             break
         meta[m.group(1).lower()] = m.group(2)
-        i += 1
+        span = next(lines, None)
     if not meta:
-        return {}, text
-    if i < len(lines) and not lines[i].strip():
-        i += 1
-    return meta, "".join(lines[i:])
+        return {}, 0
+    if span is not None and _BLANK.fullmatch(text, *span):
+        span = next(lines, None)
+    return meta, span[0] if span is not None else len(text)
 
 
 def _binary_lines(path: Path) -> Iterator[tuple[int, bytes]]:
@@ -294,11 +392,11 @@ def _read_jsonl(path: Path, errors: Errors, published: _dt.date | None) -> Itera
             continue
         count += 1
         try:
-            obj = json.loads(line)
+            obj = json.loads(line.rstrip("\r\n"))  # so a column past the end is not 'column 1' of a next line
         except json.JSONDecodeError as exc:
             yield _Bad(f"{where}: malformed JSON ({exc.msg} at column {exc.colno})")
             continue
-        yield _make_report(obj, where=where, default_id=f"{stem}:{n}", published=published)
+        yield _make_report(obj, where=where, default_id=f"{stem}:{n}", published=published, errors=errors)
     if count == 0:
         raise InputError(f"{path}: empty file")
 
@@ -321,7 +419,8 @@ def _read_json(path: Path, errors: Errors, published: _dt.date | None) -> Iterat
         raise InputError(f"{path}: empty file (no reports)")
     stem = path.stem
     for n, obj in enumerate(items, start=1):
-        yield _make_report(obj, where=f"{path}: item {n}", default_id=f"{stem}:{n}", published=published)
+        yield _make_report(obj, where=f"{path}: item {n}", default_id=f"{stem}:{n}", published=published,
+                           errors=errors)
 
 
 def _read_csv(path: Path, errors: Errors, published: _dt.date | None) -> Iterator[Report | _Bad]:
@@ -340,19 +439,25 @@ def _read_csv(path: Path, errors: Errors, published: _dt.date | None) -> Iterato
                 bad_lines.append(_Bad(str(exc)))
                 yield "\n"
 
-    reader = csv.reader(lines())
+    # strict: a stray quote ('"a"b') or a quote left open at the end is an error, not a silently
+    # merged record; the reader goes on with the next line after one.
+    reader = csv.reader(lines(), strict=True)
     header: list[str] | None = None
     stem = path.stem
     last_line = 0
     count = 0
     while True:
+        start = last_line + 1
         try:
             row = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
-            raise InputError(f"{path}:{reader.line_num}: malformed CSV ({exc})") from None
-        start = last_line + 1
+            last_line = reader.line_num
+            if header is None:
+                raise InputError(f"{path}:{start}: malformed CSV header ({exc})") from None
+            yield _Bad(f"{path}:{start}: malformed CSV ({exc})")
+            continue
         last_line = reader.line_num
         while bad_lines:
             yield bad_lines.pop(0)
@@ -364,6 +469,9 @@ def _read_csv(path: Path, errors: Errors, published: _dt.date | None) -> Iterato
                 raise InputError(f"{path}:{start}: missing 'text' column in the header row")
             continue
         count += 1
+        if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
+            yield _Bad(f"{path}:{start}: {len(row)} fields but the header has {len(header)} (unquoted comma?)")
+            continue
         record = {key: (row[i] if i < len(row) else None) for i, key in enumerate(header) if key}
         yield _make_report(record, where=f"{path}:{start}", default_id=f"{stem}:{start}", published=published)
     while bad_lines:
@@ -374,7 +482,7 @@ def _read_csv(path: Path, errors: Errors, published: _dt.date | None) -> Iterato
         raise InputError(f"{path}: empty file (header row but no records)")
 
 
-_PARQUET_COLUMNS = ("id", "text", "published", "source", "url")
+_PARQUET_COLUMNS = _RECORD_FIELDS
 
 
 def _sniff_parquet(path: Path) -> None:
@@ -468,10 +576,18 @@ def read_report_file(
     """
     _check_errors_arg(errors)
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"{p}: no such file or directory")
-    if p.is_dir():
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        if p.is_symlink():
+            raise InputError(f"{p}: broken symbolic link (to {os.readlink(p)}), no such file") from None
+        raise InputError(f"{p}: no such file or directory") from None
+    except OSError as exc:  # e.g. a parent directory that cannot be searched
+        raise InputError(f"{p}: cannot read file ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(st.st_mode):
         raise InputError(f"{p}: is a directory (use read_reports to read directories)")
+    if not stat.S_ISREG(st.st_mode):  # opening a FIFO would wait for a writer forever
+        raise InputError(f"{p}: not a regular file (a FIFO, socket or device), not a report")
     suffix = p.suffix.lower()
     reader = _READERS.get(suffix)
     if reader is None:
@@ -496,12 +612,18 @@ def _drain(items: Iterator[Report | _Bad], *, skip_bad: bool, on_skip: SkipHandl
         yield item
 
 
-def iter_input_files(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+def iter_input_files(
+    inputs: Iterable[str | os.PathLike[str]], *, on_error: SkipHandler | None = None
+) -> Iterator[Path]:
     """Expand inputs to files: files pass through, directories become their supported files.
 
-    Directory contents are sorted by relative path and searched recursively;
-    hidden entries (names starting with ``.``) are skipped. A missing path is
-    passed through unchanged so the reader reports it.
+    Directory contents are sorted by relative path and searched recursively
+    (symbolic links to directories are not followed); hidden entries (names
+    starting with ``.``) are skipped, and so are FIFOs, sockets and devices. A
+    missing path, or a broken symbolic link with a supported extension, is
+    passed through unchanged so the reader reports it. A directory that cannot
+    be listed, or holds no supported file, is passed to ``on_error`` as a
+    one-line message (default: ignored).
 
     Example:
         >>> list(iter_input_files(["no/such/file.md"]))
@@ -511,17 +633,33 @@ def iter_input_files(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[Path]
         inputs = [inputs]
     for item in inputs:
         p = Path(item)
-        if p.is_dir():
-            found = [
-                f
-                for f in p.rglob("*")
-                if f.is_file()
-                and f.suffix.lower() in SUPPORTED_SUFFIXES
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            ]
-            yield from sorted(found, key=lambda f: f.relative_to(p).as_posix())
-        else:
+        try:
+            is_dir = p.is_dir()
+        except OSError:  # cannot even be looked at: the reader says why
+            is_dir = False
+        if not is_dir:
             yield p
+            continue
+        found: list[Path] = []
+        problems: list[str] = []
+
+        def unreadable(exc: OSError) -> None:
+            problems.append(f"{exc.filename}: cannot read directory ({exc.strerror or exc})")
+
+        for folder, dirs, files in os.walk(p, onerror=unreadable):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in files:
+                f = Path(folder, name)
+                if name.startswith(".") or f.suffix.lower() not in SUPPORTED_SUFFIXES:
+                    continue
+                if f.is_file() or (f.is_symlink() and not f.exists()):
+                    found.append(f)
+        if not found and not problems:
+            problems.append(f"{p}: no report files in this directory (expected {', '.join(SUPPORTED_SUFFIXES)})")
+        for message in problems:
+            if on_error is not None:
+                on_error(message)
+        yield from sorted(found, key=lambda f: f.relative_to(p).as_posix())
 
 
 def read_reports(
@@ -561,7 +699,12 @@ def read_reports(
     handler = on_skip or _default_on_skip
     seen: dict[str, str] = {}
 
-    for path in iter_input_files(inputs):
+    def unreadable_directory(message: str) -> None:
+        if not skip_bad:
+            raise InputError(message)
+        handler(message)
+
+    for path in iter_input_files(inputs, on_error=unreadable_directory):
         try:
             reports = read_report_file(path, published=published, errors=errors, skip_bad=skip_bad, on_skip=handler)
             for report in reports:

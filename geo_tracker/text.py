@@ -23,6 +23,7 @@ __all__ = [
     "arabic_pattern",
     "normalize_digits",
     "parse_number",
+    "segment_spans",
     "sentence_spans",
 ]
 
@@ -159,6 +160,45 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_PARAGRAPH_END = re.compile(r"\n[^\S\n]*\n\s*")
+_LINE_END = re.compile(r"\n\s*")
+_SENTENCE_END = re.compile(r"[.!?؟۔][\"')\]»”’]*\s+")
+_SPACE = re.compile(r"\s+")
+
+
+def segment_spans(text: str, max_chars: int) -> list[tuple[int, int]]:
+    """Cut ``text`` into adjacent ``(start, end)`` spans of at most ``max_chars`` characters.
+
+    Each cut falls in the second half of a segment, after the last paragraph
+    break there, else the last line break, else the last sentence end, else
+    the last whitespace; a run with none of them is cut at ``max_chars``.
+    The spans cover the whole text, so ``"".join(text[s:e] for s, e in spans) == text``.
+    Long reports are extracted one segment at a time (bounded time and memory).
+
+    Example:
+        >>> t = "One. Two.\\n\\nThree four five."
+        >>> [t[s:e] for s, e in segment_spans(t, 16)]
+        ['One. Two.\\n\\n', 'Three four five.']
+    """
+    if max_chars < 1:
+        raise ValueError(f"max_chars must be at least 1, not {max_chars}")
+    spans: list[tuple[int, int]] = []
+    start, n = 0, len(text)
+    while n - start > max_chars:
+        stop = start + max_chars
+        lo = start + max_chars // 2
+        cut = stop
+        for pattern in (_PARAGRAPH_END, _LINE_END, _SENTENCE_END, _SPACE):
+            ends = [m.end() for m in pattern.finditer(text, lo, stop)]
+            if ends:
+                cut = ends[-1]
+                break
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, n))
+    return spans
+
+
 # ---------------------------------------------------------------- numbers
 
 _EN_UNITS = {
@@ -234,6 +274,10 @@ def _combine(tokens: list[str], values: list[int]) -> int:
     return current
 
 
+MAX_DIGITS = 12
+"""Longest digit string :func:`parse_number` reads as a number."""
+
+
 def parse_number(phrase: str) -> int | None:
     """Parse a cardinal written in digits or English/Arabic words; None if it is not one.
 
@@ -243,7 +287,9 @@ def parse_number(phrase: str) -> int | None:
     """
     text = normalize_digits(phrase).strip()
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", text):
-        return int(text.replace(",", ""))
+        digits = text.replace(",", "")
+        # No count in a report has this many digits; int() refuses over 4,300 of them.
+        return int(digits) if len(digits) <= MAX_DIGITS else None
     tokens = [t for t in re.split(r"[\s-]+", text) if t and t.lower() != "and"]
     values = [_word_value(t) for t in tokens]
     if not values or any(v is None for v in values):

@@ -33,6 +33,10 @@ __all__ = [
 
 Span = tuple[int, int]
 
+LOOKBACK_SENTENCES = 20
+"""How many earlier sentences a date or an actor is looked for in (more would make a long
+report's events quadratic in its sentences)."""
+
 
 def spans_for(report: Report, sentences: list[Span] | None) -> list[Span]:
     """The given sentence spans, or :func:`sentence_spans` of the report text."""
@@ -73,7 +77,7 @@ def event_date(report: Report, spans: Sequence[Span], index: int) -> DateValue |
     own = resolve_date(text[start:end], published)
     if own is not None:
         return own
-    for earlier in reversed(spans[:index]):
+    for earlier in reversed(spans[max(0, index - LOOKBACK_SENTENCES) : index]):
         if not _same_paragraph(text, earlier, spans[index]):
             break
         carried = resolve_date(text[earlier[0] : earlier[1]], published)
@@ -94,7 +98,7 @@ def find_actor(text: str, spans: Sequence[Span], index: int) -> str | None:
     own = find_terms(ACTORS, text, start, end)
     if own:
         return own[0].label
-    for earlier in reversed(spans[:index]):
+    for earlier in reversed(spans[max(0, index - LOOKBACK_SENTENCES) : index]):
         terms = find_terms(ACTORS, text, *earlier)
         if terms:
             return terms[-1].label

@@ -1101,7 +1101,8 @@ def iter_import(
     if default_uncertainty_km is not None and not default_uncertainty_km > 0:
         raise GazetteerError(f"default uncertainty must be positive, got {default_uncertainty_km}")
     if not path.is_file():
-        raise GazetteerError(f"{path}: cannot read (no such file)")
+        what = "not a regular file" if path.exists() else "no such file"
+        raise GazetteerError(f"{path}: cannot read ({what})")
     if fmt is None:
         fmt = detect_format(path)
     elif fmt not in FORMATS:

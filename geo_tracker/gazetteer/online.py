@@ -294,11 +294,27 @@ _UNREACHABLE = (
 def _describe(exc: BaseException, host: str, timeout: float) -> tuple[str, str]:
     """``(kind, one-line message)`` for a geopy or socket error."""
     from geopy.adapters import AdapterHTTPError
-    from geopy.exc import GeocoderParseError, GeocoderTimedOut, GeocoderUnavailable
+    from geopy.exc import (
+        GeocoderAuthenticationFailure,
+        GeocoderInsufficientPrivileges,
+        GeocoderParseError,
+        GeocoderQuotaExceeded,
+        GeocoderRateLimited,
+        GeocoderTimedOut,
+        GeocoderUnavailable,
+    )
 
     chain = _chain(exc)
     text = " ".join(str(e) for e in chain).lower()
     status = next((e.status_code for e in chain if isinstance(e, AdapterHTTPError)), None)
+    if status is None:  # no HTTP answer attached: geopy's exception type tells what the server said
+        if any(isinstance(e, GeocoderRateLimited) for e in chain):
+            status = 429
+        elif any(isinstance(e, GeocoderQuotaExceeded) for e in chain):
+            return "rate_limited", (f"online geocoding failed: {host} says the request quota is used up; "
+                                    "offline results only")
+        elif any(isinstance(e, (GeocoderInsufficientPrivileges, GeocoderAuthenticationFailure)) for e in chain):
+            status = 403
     if status == 429:
         return "rate_limited", (f"online geocoding failed: {host} is rate-limiting requests "
                                 "(HTTP 429 Too Many Requests); offline results only")
