@@ -171,7 +171,7 @@ def to_csv(ex: Extraction) -> str:
     writer = csv.DictWriter(buf, fieldnames=EVENT_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for row in event_rows(ex):
-        writer.writerow(row)
+        writer.writerow({k: _csv_safe(v) for k, v in row.items()})
     return buf.getvalue()
 
 
@@ -305,12 +305,16 @@ def event_id(event: Convoy | Site) -> str:
         >>> c = Convoy(5, None, (), None, None, None, None, evidence=(Evidence("r1", "Five trucks."),))
         >>> event_id(c) == event_id(c.__class__(9, None, (), None, None, None, None, evidence=c.evidence))
         True
+
+    Sites also carry their site id, so two sites read from one sentence differ.
     """
     import hashlib
 
     kind = "convoy" if isinstance(event, Convoy) else "site"
     keys = sorted({f"{e.report_id}\x1f{e.sentence}" for e in event.evidence})
-    return f"{kind}-" + hashlib.sha1("\n".join(keys).encode("utf-8", "replace")).hexdigest()[:12]
+    # Two sites of one sentence ("a base near X and an outpost near Y") share their evidence.
+    what = event.id if isinstance(event, Site) else ""
+    return f"{kind}-" + hashlib.sha1("\n".join([what, *keys]).encode("utf-8", "replace")).hexdigest()[:12]
 
 
 def time_precision(d: DateValue | None) -> int | None:

@@ -295,6 +295,12 @@ def _route_score(a: Convoy, b: Convoy) -> float | None:
     if (locations_agree(a.origin, b.destination) and locations_agree(b.origin, a.destination)
             and not locations_agree(a.origin, a.destination) and not locations_agree(b.origin, b.destination)):
         return None  # the same two places, travelled in opposite directions
+    for x, y in ((a, b), (b, a)):
+        # One-sided: where one convoy came from is where the other went, and the
+        # other did not come from there too ("entered from the KRI" / "left for the KRI").
+        if (locations_agree(x.origin, y.destination) and not locations_agree(x.origin, y.origin)
+                and not locations_agree(x.origin, x.destination)):
+            return None
     score = 0.0
     for ra, x in _points(a):
         for rb, y in _points(b):

@@ -174,3 +174,24 @@ def test_export_files_filters_and_errors(tmp_path, gaz):
     not_store.write_text("hello", encoding="utf-8")
     res = CliRunner().invoke(main, ["ingest", str(sample_paths()[0]), "--store", str(not_store)])
     assert res.exit_code == 1 and res.output.startswith("Error: ") and "not a geo-tracker store" in res.output
+
+
+def test_two_sites_of_one_sentence_have_distinct_event_ids() -> None:
+    import geo_tracker
+    from geo_tracker.export import event_id
+
+    r = geo_tracker.extract("US forces established a new base near Ain Dewar and a new outpost near Tal Tamr.",
+                            published="2021-03-01", source="Outlet")
+    assert len(r.sites) == 2
+    assert event_id(r.sites[0]) != event_id(r.sites[1])
+
+
+def test_extract_csv_guards_spreadsheet_formulas() -> None:
+    import geo_tracker
+    from geo_tracker.export import to_csv
+    from geo_tracker.models import Extraction
+
+    r = geo_tracker.extract("On February 8, a convoy of 45 trucks entered via the Al-Walid border crossing.",
+                            published="2021-02-10", source='=HYPERLINK("http://evil","x")')
+    text = to_csv(Extraction([r]))
+    assert "'=HYPERLINK" in text and ',=HYPERLINK' not in text

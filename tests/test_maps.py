@@ -271,7 +271,8 @@ def test_site_records_of_one_site_form_a_dated_history() -> None:
 
 def test_convoy_lines_widths_and_end_point_circles(extraction: Extraction) -> None:
     data = payload_of(render_map(extraction))
-    (convoy,) = data["convoys"]  # the second convoy has one resolved point: no line
+    convoy, dot = data["convoys"]  # the second convoy has one resolved point: a dot, not a line
+    assert dot["l"] == [[37.0, 41.92]] and data["actors"][dot["a"]][0] == "Unknown actor"
     assert convoy["l"] == [[37.05, 41.23], [36.5, 40.75], [35.33, 40.14]]
     assert convoy["w"] == convoy_weight(40) and convoy["v"] == 40
     assert data["actors"][convoy["a"]][0] == "US-led coalition"
@@ -301,7 +302,7 @@ def test_plain_events_and_event_stores_are_accepted(extraction: Extraction) -> N
 
     for m in (render_map(Store()), render_map(convoys=extraction.convoys, sites=extraction.sites)):
         data = payload_of(m)
-        assert len(data["sites"]) == 2 and len(data["convoys"]) == 1
+        assert len(data["sites"]) == 2 and len(data["convoys"]) == 2
         # without report mentions, the places are the convoys' waypoints (sites have badges)
         assert {p["n"] for p in data["places"]} == {"Qamishli", "Al-Hasakah", "Deir ez-Zor", "Rmeilan"}
         assert all(p["m"] == [[f"“{p['n']}”", None, None, None]] for p in data["places"])
@@ -314,9 +315,9 @@ def test_plain_events_and_event_stores_are_accepted(extraction: Extraction) -> N
 
 def test_layer_control_entries_by_kind_and_actor(extraction: Extraction, tmp_path: Path) -> None:
     m = render_map(extraction)
-    # the unknown actor's only convoy has one resolved point, so no line and no entry
-    assert group_names(m) == ["Uncertainty areas", "Convoys: US-led coalition", "Places named",
-                              "Sites: Russia", "Sites: Unknown actor"]
+    # the unknown actor's convoy has one resolved point: drawn as a dot, with its own entry
+    assert group_names(m) == ["Uncertainty areas", "Convoys: US-led coalition", "Convoys: Unknown actor",
+                              "Places named", "Sites: Russia", "Sites: Unknown actor"]
     page = saved_html(m, tmp_path)
     assert "L.control.layers(" in page
     for control in (TimeFilter, PlaceSearch, folium.plugins.Fullscreen, folium.plugins.MeasureControl):
@@ -590,3 +591,35 @@ def test_save_map_failure_leaves_old_file_and_no_temp(tmp_path: Path, monkeypatc
 def test_save_map_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(RenderError):
         save_map(render_map(Extraction()), tmp_path / "nope" / "m.html")
+
+
+def test_two_actors_sites_with_one_id_stay_two_sites() -> None:
+    import geo_tracker
+    from geo_tracker.maps import build_payload
+
+    us = geo_tracker.extract("US forces established a base near Qamishli.", published="2021-03-01", source="A")
+    ru = geo_tracker.extract("Russian forces established a base near Qamishli.", published="2021-03-02", source="B")
+    sites = [*us.sites, *ru.sites]
+    assert len(sites) == 2 and sites[0].id == sites[1].id and sites[0].actor != sites[1].actor
+    payload = build_payload(convoys=[], sites=sites)
+    assert len({s["g"] for s in payload.sites}) == 2
+
+
+def test_render_map_does_not_merge_merged_convoys_again() -> None:
+    import geo_tracker
+    from geo_tracker.maps.render import render_map
+
+    texts = [("On February 8, a convoy of 40 trucks entered via the Al-Walid border crossing.", "SOHR", "2021-02-08"),
+             ("On February 8, a convoy of 41 trucks entered via the Al-Walid border crossing.", "SANA", "2021-02-08"),
+             ("On February 9, a convoy of 60 trucks entered via the Al-Walid border crossing.", "SANA", "2021-02-09")]
+    convoys = [c for t, s, d in texts for c in geo_tracker.extract(t, published=d, source=s).convoys]
+    merged = geo_tracker.merge_convoys(convoys)
+    assert len(merged) == 2
+    from geo_tracker.maps import build_payload
+
+    # Each convoy is known at one point (the crossing): drawn as a dot, not dropped.
+    assert len(build_payload(convoys=merged, sites=[]).convoys) == 2
+    # Merged input is drawn as it is; raw statements are merged first: both give 2 convoys.
+    for source in (merged, convoys):
+        m = render_map(convoys=source, timeline=False)
+        assert m.get_root().render().count("gt-route") >= 1

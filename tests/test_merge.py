@@ -229,3 +229,17 @@ def test_a_site_kind_may_differ_at_the_same_gazetteer_place():
 ])
 def test_date_intervals(value, expected):
     assert tuple(d.isoformat() for d in date_interval(value)) == expected
+
+
+def test_convoy_leaving_for_where_another_came_from_is_another_convoy() -> None:
+    import geo_tracker
+
+    entering = geo_tracker.extract(
+        "On February 8, a convoy of 40 US trucks entered Syria from the Kurdistan Region of Iraq through "
+        "the Al-Walid border crossing.", published="2021-02-08", source="SOHR").convoys
+    leaving = geo_tracker.extract(
+        "On February 8, a convoy of 40 US trucks left for the Kurdistan Region of Iraq through "
+        "the Al-Walid border crossing.", published="2021-02-08", source="SANA").convoys
+    assert len(entering) == len(leaving) == 1
+    assert entering[0].origin is not None and leaving[0].destination is not None
+    assert len(geo_tracker.merge_convoys(entering + leaving)) == 2

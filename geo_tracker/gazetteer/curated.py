@@ -30,10 +30,11 @@ REQUIRED_COLUMNS = ("id", "name", "kind", "lat", "lon", "uncertainty_km", "sourc
 def bundled_data_dir() -> Path:
     """The bundled ``data/`` directory (inside the installed package or the checkout)."""
     try:
-        root = resources.files("geo_tracker._bundled")
-        path = Path(str(root))
-        if (path / "gazetteer").is_dir():
-            return path
+        # ``geo_tracker._bundled`` has no __init__.py, so ``files()`` may be a
+        # MultiplexedPath whose str() is not a path; a child of it is a real one.
+        gazetteer = Path(str(resources.files("geo_tracker._bundled").joinpath("gazetteer")))
+        if gazetteer.is_dir():
+            return gazetteer.parent
     except (ModuleNotFoundError, TypeError):
         pass
     return Path(__file__).resolve().parents[2] / "data"

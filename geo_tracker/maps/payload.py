@@ -288,7 +288,9 @@ class _Builder:
             icon = self._icons[svg] = len(self.data.icons)
             self.data.icons.append(svg)
         item: dict[str, Any] = {
-            "g": self._groups.setdefault(site.id, len(self._groups)),
+            # One site's records at several dates are its status history; two actors' sites
+            # at one place are two sites.
+            "g": self._groups.setdefault((site.id, site.actor), len(self._groups)),
             "n": site.name,
             "p": list(point),
             "i": icon,
@@ -323,8 +325,9 @@ class _Builder:
                 circles.append(circle)
         # Consecutive duplicates give zero-length segments with no direction.
         path = [p for i, p in enumerate(points) if i == 0 or p != points[i - 1]]
-        if len(path) < 2:
-            return
+        if not path:
+            return  # nowhere to draw it (its sources still show in the exports)
+        # A convoy known at one point ("arrived in Qamishli") is drawn as a dot there.
         item: dict[str, Any] = {"l": [list(p) for p in path], "w": convoy_weight(convoy.vehicles_min),
                                 "a": self.actor(convoy.actor)}
         if convoy.vehicles_min is not None:

@@ -121,7 +121,8 @@ def render_map(
         timeline: Add the time-range filter (when any item is dated).
         merge: Draw one line per movement: convoys that several outlets
             reported are merged (:func:`~geo_tracker.merge.merge_convoys`), their
-            sources and conflicts pooled. Site records stay as they are: one
+            sources and conflicts pooled. Input that is already merged (any
+            convoy read from several reports) is drawn as it is. Site records stay as they are: one
             site's records at several dates are its status history.
 
     Returns:
@@ -137,7 +138,9 @@ def render_map(
     if basemap not in BASEMAPS:
         raise RenderError(f"unknown base map {basemap!r}; choose from {', '.join(BASEMAPS)}")
     all_convoys = list(getattr(source, "convoys", ()) or ()) + list(convoys or ())
-    if merge:
+    if merge and all(len({e.report_id for e in c.evidence}) <= 1 for c in all_convoys):
+        # Only report-level statements are merged: events that already pool several
+        # sources (a tracker's, merge_convoys' output) are drawn as they are.
         from ..merge import merge_convoys
 
         all_convoys = merge_convoys(all_convoys)

@@ -365,6 +365,13 @@
     _convoy: function (item) {
       var data = this.data;
       var color = data.actors[item.a][1];
+      if (item.l.length === 1) {  // a convoy known at one point only: a dot, no direction
+        var dot = L.circleMarker(item.l[0], {radius: 4 + item.w, color: "#ffffff", weight: 2, fillColor: color,
+                                             fillOpacity: 0.9, className: "gt-route gt-convoy-point"});
+        dot.bindPopup(function () { return convoyPopup(data, item); }, {maxWidth: 360});
+        dot.bindTooltip(label(item.n), {sticky: true});
+        return L.featureGroup([dot]);
+      }
       var line = L.polyline(item.l, {color: color, weight: item.w, opacity: 0.85, className: "gt-route"});
       line.bindPopup(function () { return convoyPopup(data, item); }, {maxWidth: 360});
       line.bindTooltip(label(item.n), {sticky: true});
