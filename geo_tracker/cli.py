@@ -84,7 +84,7 @@ def main(quiet: bool = False) -> None:
 
     INPUT may be a .txt/.md report (front-matter lines published:, source:,
     url:), a .jsonl/.json/.csv file of reports (fields id, text, published,
-    source, url), or a directory of them.
+    source, url), a .parquet table with a text column, or a directory of them.
     """
     from .progress import set_enabled
 

@@ -228,7 +228,7 @@ def _without_surrogates(record: dict[str, Any], where: str, errors: Errors) -> d
     m = _SURROGATE.search(value)
     assert m is not None
     return _Bad(f"{where}: {key!r} holds an unpaired surrogate (\\u{ord(m.group()):04x} at character {m.start() + 1}), "
-                "not Unicode; use errors='replace' to read it anyway")
+                "not Unicode; read it anyway with --errors replace (errors='replace' in Python)")
 
 
 def _sniff(path: Path) -> bytes:
@@ -253,7 +253,7 @@ def _decode(data: bytes | memoryview, path: Path, errors: Errors, line: int | No
         where = f"{path}:{line_no}"
         raise InputError(
             f"{where}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
-            "use errors='replace' to read it anyway"
+            "read it anyway with --errors replace (errors='replace' in Python)"
         ) from None
     return text
 

@@ -198,14 +198,14 @@ def _cases() -> list[Case]:
              skipped=(r"nul\.jsonl:2: binary data",), stdout=r'"id": "ok-1"'),
         # ---- encodings
         Case("undecodable bytes (Latin-1 .md)", {"latin1.md": latin1}, ("extract", "latin1.md"), 1,
-             E + r"latin1\.md:3: not valid UTF-8 \(byte 0xe9\); use errors='replace' to read it anyway$"),
+             E + r"latin1\.md:3: not valid UTF-8 \(byte 0xe9\); read it anyway with --errors replace \(errors='replace' in Python\)$"),
         Case("... with --errors replace", {"latin1.md": latin1}, ("extract", "--errors", "replace", "latin1.md"),
              0, r"^$", stdout="caf\ufffd|Al-Qamishli"),
         Case("undecodable bytes in JSONL line 2", {"l.jsonl": GOOD_JSONL.encode() + b'\n{"text": "caf\xe9"}\n'},
              ("extract", "l.jsonl"), 1, E + r"l\.jsonl:2: not valid UTF-8 \(byte 0xe9\)"),
         Case("JSON escape of half a surrogate pair", {"s.jsonl": '{"text": "Convoy near Hasakah \\ud83d"}\n'},
              ("extract", "s.jsonl"), 1, E + r"s\.jsonl:1: 'text' holds an unpaired surrogate \(\\ud83d at character 21\), "
-             r"not Unicode; use errors='replace' to read it anyway$"),
+             r"not Unicode; read it anyway with --errors replace \(errors='replace' in Python\)$"),
         Case("... with --errors replace", {"s.jsonl": '{"text": "Convoy near Hasakah \\ud83d"}\n'},
              ("extract", "--errors", "replace", "s.jsonl"), 0, r"^$", stdout=r"Hasakah"),
         Case("UTF-16 file (.txt)", {"u16.txt": "A convoy entered Hasakah.".encode("utf-16")}, ("extract", "u16.txt"),
