@@ -86,19 +86,23 @@ def demonym_countries(text: str) -> Counter:
     return found
 
 
-def _context_tokens(text: str, m: Match) -> list[str]:
-    before = fold(text[max(0, m.start - 60) : m.start]).split()[-CUE_WINDOW_TOKENS:]
-    after = fold(text[m.end : m.end + 60]).split()[:CUE_WINDOW_TOKENS]
+def _context_tokens(text: str, m: Match, lo: int = 0, hi: int | None = None) -> list[str]:
+    """Up to :data:`CUE_WINDOW_TOKENS` words either side of ``m``, not reaching past ``lo``/``hi``
+    (the neighbouring mentions: "the Al-Walid border crossing, heading towards Al-Qamishli" gives
+    Al-Qamishli no "crossing" cue)."""
+    hi = len(text) if hi is None else hi
+    before = fold(text[max(lo, m.start - 60) : m.start]).split()[-CUE_WINDOW_TOKENS:]
+    after = fold(text[m.end : min(hi, m.end + 60)]).split()[:CUE_WINDOW_TOKENS]
     return before + after
 
 
-def _cue_kinds(text: str, m: Match) -> set[str]:
-    return cue_kinds(_context_tokens(text, m) + m.key.split())
+def _cue_kinds(text: str, m: Match, lo: int = 0, hi: int | None = None) -> set[str]:
+    return cue_kinds(_context_tokens(text, m, lo, hi) + m.key.split())
 
 
-def _base_scores(gaz: Gazetteer, text: str, m: Match) -> dict[int, float]:
+def _base_scores(gaz: Gazetteer, text: str, m: Match, lo: int = 0, hi: int | None = None) -> dict[int, float]:
     index = gaz.index
-    cues = _cue_kinds(text, m)
+    cues = _cue_kinds(text, m, lo, hi)
     capital = capitals(gaz)
     scores: dict[int, float] = {}
     for i, how in m.hits:
@@ -248,7 +252,12 @@ def resolve(text: str, gaz: Gazetteer, matches: Sequence[Match] | None = None) -
     """Resolve every place mention of ``text`` to a :class:`Location` (see module doc)."""
     if matches is None:
         matches = recognize(text, gaz)
-    mentions = [_Mention(m, _base_scores(gaz, text, m)) for m in matches]
+    mentions = [
+        _Mention(m, _base_scores(gaz, text, m,
+                                 matches[k - 1].end if k else 0,
+                                 matches[k + 1].start if k + 1 < len(matches) else None))
+        for k, m in enumerate(matches)
+    ]
     if not mentions:
         return []
     doc = _Document(gaz, mentions, demonym_countries(text))

@@ -74,3 +74,10 @@ def test_arabic_names_with_proclitics(gaz, text, mention, expected):
 def test_unseen_variant_matches_by_skeleton(gaz):
     locs = resolve("Trucks arrived in Qameshly on Monday.", gaz)
     assert [l.place.id for l in locs] == ["sy-qamishli"]
+
+
+def test_cue_word_of_one_place_does_not_reach_the_next(gaz):
+    # "crossing" belongs to Al-Walid; Al-Qamishli is the city, not the Qamishli border crossing.
+    text = "A convoy entered via the Al-Walid border crossing, heading towards Al-Qamishli."
+    by_mention = {l.mention: l.place for l in resolve(text, gaz)}
+    assert by_mention["Al-Qamishli"].kind != "crossing"
