@@ -75,7 +75,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from .geodesy import EARTH_RADIUS_KM
-from .models import Convoy, DateValue, Location, Site
+from .models import Convoy, DateValue, Location, Site, outlet_key
 
 __all__ = [
     "COARSE_KM", "CONVOY_SLACK_DAYS", "DESTINATION_SLACK_KM", "ESTIMATE_DAYS", "INFERRED_LAG_DAYS", "MERGE_RULES_VERSION",
@@ -229,7 +229,7 @@ def _statement(event: E) -> _Statement[E]:
     return _Statement(
         event=event,
         reports=frozenset(e.report_id for e in ev),
-        outlet=source.casefold() or "report:" + rid,
+        outlet=outlet_key(source) or "report:" + rid,
         label=source or rid or "unknown source",
         published=first.published if first else None,
         interval=date_interval(event.date),

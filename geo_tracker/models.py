@@ -132,15 +132,33 @@ class Evidence:
     published: _dt.date | None = None
 
 
+_OUTLET_FILLER = frozenset("for of the and on in al el news agency".split())
+
+
+def outlet_key(source: str | None) -> str:
+    """A comparable key for an outlet name: its acronym when the name has three or more
+    significant words, so "Syrian Observatory for Human Rights" and "SOHR" are one outlet.
+
+    Example:
+        >>> outlet_key("Syrian Observatory for Human Rights"), outlet_key("SOHR"), outlet_key(" Asharq Al-Awsat ")
+        ('sohr', 'sohr', 'asharq al-awsat')
+    """
+    name = " ".join((source or "").split()).casefold()
+    words = [w for w in name.replace("-", " ").split() if w not in _OUTLET_FILLER]
+    if len(words) >= 3:
+        return "".join(w[0] for w in words)
+    return name
+
+
 def corroboration(evidence: tuple[Evidence, ...]) -> int:
     """Distinct outlets among ``evidence``; a report without an outlet counts on its own.
 
     Example:
         >>> corroboration((Evidence("r1", "s", source="SOHR"), Evidence("r2", "s", source="SOHR"),
-        ...                Evidence("r3", "s")))
+        ...                Evidence("r3", "s"), Evidence("r4", "s", source="Syrian Observatory for Human Rights")))
         2
     """
-    return len({(ev.source or "").strip().casefold() or "report:" + ev.report_id for ev in evidence})
+    return len({outlet_key(ev.source) or "report:" + ev.report_id for ev in evidence})
 
 
 @dataclass(frozen=True)

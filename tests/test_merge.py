@@ -243,3 +243,15 @@ def test_convoy_leaving_for_where_another_came_from_is_another_convoy() -> None:
     assert len(entering) == len(leaving) == 1
     assert entering[0].origin is not None and leaving[0].destination is not None
     assert len(geo_tracker.merge_convoys(entering + leaving)) == 2
+
+
+def test_an_outlet_and_its_acronym_are_one_outlet() -> None:
+    import geo_tracker
+
+    a = geo_tracker.extract("On February 8, a convoy of 40 trucks entered via the Al-Walid border crossing.",
+                            published="2021-02-08", source="SOHR").convoys
+    b = geo_tracker.extract("On February 9, a convoy of 60 trucks entered via the Al-Walid border crossing.",
+                            published="2021-02-09", source="Syrian Observatory for Human Rights").convoys
+    merged = geo_tracker.merge_convoys(a + b)
+    # One outlet's convoys on two days are two convoys, each corroborated once.
+    assert len(merged) == 2 and all(c.corroboration == 1 for c in merged)
