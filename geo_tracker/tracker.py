@@ -107,8 +107,14 @@ class Tracker:
                 gaz = Gazetteer.default()
             return extract_report(report, gaz)
 
+        created = not self._store.exists
         try:
             return self._store.ingest(stream, extract, batch_size=batch_size, progress=progress)
+        except BaseException:
+            # A store this call created and that holds nothing is not left behind.
+            if created and self._store.exists and self._holds_nothing():
+                self.path.unlink(missing_ok=True)
+            raise
         finally:
             self._cache = None
 
@@ -133,6 +139,13 @@ class Tracker:
             sites = merge_sites(s for r in results for s in r.sites)
             self._cache = (key, (results, convoys, sites))
         return self._cache[1]
+
+    def _holds_nothing(self) -> bool:
+        self._cache = None
+        try:
+            return len(self) == 0
+        except Exception:  # noqa: BLE001 - never mask the error being raised
+            return False
 
     def __len__(self) -> int:
         return len(self._load()[0])

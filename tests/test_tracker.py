@@ -107,3 +107,16 @@ def test_default_store_lives_in_the_data_directory(tmp_path, monkeypatch):
     assert t.events().empty and not t.path.exists()
     t.ingest([Report("x", "Nothing happened today.", dt.date(2021, 1, 1), "SANA")])
     assert t.path.is_file()
+
+
+def test_failed_first_ingest_leaves_no_empty_store(tmp_path) -> None:
+    import pytest
+
+    import geo_tracker
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "A convoy entered via the Al-Walid crossing."}\n{not json\n', encoding="utf-8")
+    store = tmp_path / "new.gpkg"
+    with pytest.raises(geo_tracker.InputError):
+        geo_tracker.Tracker(store).ingest([bad])
+    assert not store.exists()
