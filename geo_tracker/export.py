@@ -16,6 +16,7 @@ import io
 import json
 import os
 import tempfile
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .models import Convoy, DateValue, Extraction, Location, ReportResult, Site
@@ -166,13 +167,19 @@ def event_rows(ex: Extraction) -> list[dict[str, Any]]:
     return rows
 
 
-def to_csv(ex: Extraction) -> str:
+def _csv_text(rows: Iterable[dict[str, Any]], columns: Sequence[str], **dialect: Any) -> str:
+    """Rows as CSV text, text cells guarded against spreadsheet formulas."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=EVENT_COLUMNS, extrasaction="ignore")
+    writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", **dialect)
     writer.writeheader()
-    for row in event_rows(ex):
+    for row in rows:
         writer.writerow({k: _csv_safe(v) for k, v in row.items()})
     return buf.getvalue()
+
+
+def to_csv(ex: Extraction) -> str:
+    """The per-report event table (``geo-tracker extract --format csv``)."""
+    return _csv_text(event_rows(ex), EVENT_COLUMNS)
 
 
 def _convoy_geometry(c: Convoy):
@@ -594,12 +601,7 @@ def acled_rows(events) -> list[dict[str, Any]]:
 
 def to_acled_csv(events) -> str:
     """The ACLED-like CSV of merged events (text cells guarded against spreadsheet formulas)."""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=ACLED_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in acled_rows(events):
-        writer.writerow({k: _csv_safe(v) for k, v in row.items()})
-    return buf.getvalue()
+    return _csv_text(acled_rows(events), ACLED_COLUMNS, lineterminator="\n")
 
 
 def events_geojson(events) -> str:
