@@ -195,6 +195,11 @@ def recognize(text: str, gaz: Gazetteer) -> list[Match]:
     while i < n_tokens:
         tok = tokens[i]
         match = None
+        if tok[:1].isascii() and tok[:1].isalpha() and _starts_lowercase(ft, starts[i], len(tok)):
+            # A mention must look like a name (see _accept): no span starting with a
+            # lowercase letter is one, so the lookups are skipped.
+            i += 1
+            continue
         width = first.get(tok)
         if width:
             match = _longest_at(gaz, ft, tokens, starts, i, width, tok, 0)
@@ -250,6 +255,11 @@ def _without_overlaps(matches: list[Match]) -> list[Match]:
         if not out or m.start >= out[-1].end:
             out.append(m)
     return out
+
+
+def _starts_lowercase(ft: FoldedText, f_start: int, length: int) -> bool:
+    start, _ = ft.span(f_start, f_start + max(length, 1))
+    return ft.original[start : start + 1].islower()
 
 
 def _possessive(ft: FoldedText, tokens: list[str], starts: list[int], j: int) -> bool:
