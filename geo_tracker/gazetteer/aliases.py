@@ -28,13 +28,16 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from ..normalize import fold
 
 if TYPE_CHECKING:
     from . import Gazetteer
+
+T = TypeVar("T")
 
 # Forms the countryinfo table lacks or spells differently (facts of usage).
 EXTRA_DEMONYMS: dict[str, str] = {
@@ -164,33 +167,64 @@ def alias_target(surface: str) -> tuple[str, str, str] | None:
     return None
 
 
-# Per index (by identity; entries leave with their index).
-_COUNTRY_ROWS: dict[int, dict[str, tuple[int, ...]]] = {}
+# Tables derived from one index, kept while the index lives (keyed by identity).
+_PER_INDEX: dict[tuple[str, int], object] = {}
+
+
+def _per_index(gaz: "Gazetteer", build: Callable[["Gazetteer"], T]) -> T:
+    """``build(gaz)``, computed once per gazetteer index."""
+    key = (build.__name__, id(gaz.index))
+    if key not in _PER_INDEX:
+        _PER_INDEX[key] = build(gaz)
+        weakref.finalize(gaz.index, _PER_INDEX.pop, key, None)
+    return _PER_INDEX[key]  # type: ignore[return-value]
+
+
+def _build_country_rows(gaz: "Gazetteer") -> dict[str, tuple[int, ...]]:
+    index = gaz.index
+    found: dict[str, list[int]] = {}
+    for i, kind in enumerate(index.kinds):
+        if kind == "country" and index.countries[i]:
+            found.setdefault(index.countries[i], []).append(i)
+    rows = {}
+    for code, ids in found.items():
+        upper = [i for i in ids if index.layers[i] != "world"]
+        rows[code] = tuple(upper or ids)
+    return rows
 
 
 def _country_rows(gaz: "Gazetteer") -> dict[str, tuple[int, ...]]:
     """ISO code -> the gazetteer's country rows, curated/user rows before (and instead of) world rows."""
-    index = gaz.index
-    rows = _COUNTRY_ROWS.get(id(index))
-    if rows is None:
-        found: dict[str, list[int]] = {}
-        for i, kind in enumerate(index.kinds):
-            if kind == "country" and index.countries[i]:
-                found.setdefault(index.countries[i], []).append(i)
-        rows = {}
-        for code, ids in found.items():
-            upper = [i for i in ids if index.layers[i] != "world"]
-            rows[code] = tuple(upper or ids)
-        _COUNTRY_ROWS[id(index)] = rows
-        weakref.finalize(index, _COUNTRY_ROWS.pop, id(index), None)
-    return rows
+    return _per_index(gaz, _build_country_rows)
 
 
 CAPITAL_MAX_KM = 40.0
 """A gazetteer place is a country's capital when it bears the capital's name within this distance of
 the capital's point in ``countryinfo``."""
 
-_CAPITALS: dict[int, frozenset[int]] = {}
+
+def _build_capitals(gaz: "Gazetteer") -> frozenset[int]:
+    from ..geodesy import haversine_km
+
+    index = gaz.index
+    rows: set[int] = set()
+    for c in _countries():
+        try:
+            names, code, (lat, lon) = c.capital(), c.iso(2), c.capital_latlng()
+        except Exception:  # noqa: BLE001 - an entry without a capital
+            continue
+        names = [names] if isinstance(names, str) else list(names or ())
+        # "Washington D.C." is the city GeoNames calls "Washington".
+        names += [re.sub(r"[\s,]+D\.?\s?C\.?$", "", n) for n in names if isinstance(n, str)]
+        hits = {i for n in names if isinstance(n, str) and n for i, _ in gaz.matches(n)}
+        for i in sorted(hits):
+            if (
+                index.countries[i] == code
+                and index.kinds[i] not in ("country", "admin1")
+                and float(haversine_km(lat, lon, index.lat[i], index.lon[i])) <= CAPITAL_MAX_KM
+            ):
+                rows.add(i)
+    return frozenset(rows)
 
 
 def capitals(gaz: "Gazetteer") -> frozenset[int]:
@@ -204,31 +238,7 @@ def capitals(gaz: "Gazetteer") -> frozenset[int]:
         >>> sorted(capitals(gaz))
         [0]
     """
-    from ..geodesy import haversine_km
-
-    index = gaz.index
-    found = _CAPITALS.get(id(index))
-    if found is None:
-        rows: set[int] = set()
-        for c in _countries():
-            try:
-                names, code, (lat, lon) = c.capital(), c.iso(2), c.capital_latlng()
-            except Exception:  # noqa: BLE001 - an entry without a capital
-                continue
-            names = [names] if isinstance(names, str) else list(names or ())
-            # "Washington D.C." is the city GeoNames calls "Washington".
-            names += [re.sub(r"[\s,]+D\.?\s?C\.?$", "", n) for n in names if isinstance(n, str)]
-            hits = {i for n in names if isinstance(n, str) and n for i, _ in gaz.matches(n)}
-            for i in sorted(hits):
-                if (
-                    index.countries[i] == code
-                    and index.kinds[i] not in ("country", "admin1")
-                    and float(haversine_km(lat, lon, index.lat[i], index.lon[i])) <= CAPITAL_MAX_KM
-                ):
-                    rows.add(i)
-        found = _CAPITALS[id(index)] = frozenset(rows)
-        weakref.finalize(index, _CAPITALS.pop, id(index), None)
-    return found
+    return _per_index(gaz, _build_capitals)
 
 
 def alias_hits(gaz: "Gazetteer", surface: str) -> tuple[tuple[int, str], ...]:
