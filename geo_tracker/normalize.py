@@ -46,7 +46,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 _DELETE = "\x01"
 
@@ -162,6 +162,20 @@ class FoldedText:
             pieces.append(mapped[pos:])
         return cls(text, "".join(pieces), tuple(norm_starts), tuple(orig_starts))
 
+    @cached_property
+    def aligned(self) -> str:
+        """The original character behind each folded one (as long as ``folded``): ``aligned[i]``
+        is ``original[offset(i)]``, so a token's case can be read without a lookup.
+
+        Example:
+            >>> FoldedText.of("Near  Al-Ya'rubiyah.").aligned
+            'Near Al-Yarubiyah.'
+        """
+        ends = (*self._norm_starts[1:], len(self.folded))
+        return "".join(
+            self.original[o : o + (e - n)] for n, o, e in zip(self._norm_starts, self._orig_starts, ends)
+        )
+
     def offset(self, i: int) -> int:
         """Original offset of folded character ``i``."""
         k = bisect.bisect_right(self._norm_starts, i) - 1
@@ -198,6 +212,7 @@ _CODE = re.compile(r"[A-Z][A-Z0-9]{1,3}")
 """A short all-capitals code (ICAO ``ORER``, IATA ``KAC``): matched exactly, never by skeleton."""
 
 
+@lru_cache(maxsize=100_000)
 def _skeleton_token(tok: str) -> str:
     """Skeleton of one folded Latin-script token (see :func:`skeleton`)."""
     if len(tok) > 5:

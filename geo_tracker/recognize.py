@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 
 from .gazetteer import Gazetteer
 from .gazetteer.aliases import alias_hits, alias_spans
@@ -52,11 +53,21 @@ class Match:
 
 
 def _token_starts(tokens: list[str]) -> list[int]:
-    starts, pos = [], 0
-    for tok in tokens:
-        starts.append(pos)
-        pos += len(tok) + 1
-    return starts
+    return [0, *accumulate(len(tok) + 1 for tok in tokens[:-1])] if tokens else []
+
+
+def _name_starts(ft: FoldedText, tokens: list[str], starts: list[int]) -> list[int]:
+    """Indices of the tokens a mention can start at: all but Latin words written in lowercase.
+
+    A mention must look like a name (see :func:`_accept`), so no span starting
+    with a lowercase letter is one; most tokens of news prose are skipped here,
+    before any lookup.
+    """
+    aligned = ft.aligned
+    return [
+        i for i, s in enumerate(starts)
+        if not (aligned[s : s + 1].islower() and tokens[i][:1].isascii() and tokens[i][:1].isalpha())
+    ]
 
 
 def _lookup(index, key: str) -> tuple[tuple[int, str], ...]:
@@ -190,16 +201,13 @@ def recognize(text: str, gaz: Gazetteer) -> list[Match]:
     first = index.first_tokens
     found: list[Match] = []
     people = PersonNames.of(text)
-    i = 0
-    n_tokens = len(tokens)
-    while i < n_tokens:
+    candidates = _name_starts(ft, tokens, starts)
+    resume = 0
+    for i in candidates:
+        if i < resume:
+            continue
         tok = tokens[i]
         match = None
-        if tok[:1].isascii() and tok[:1].isalpha() and _starts_lowercase(ft, starts[i], len(tok)):
-            # A mention must look like a name (see _accept): no span starting with a
-            # lowercase letter is one, so the lookups are skipped.
-            i += 1
-            continue
         width = first.get(tok)
         if width:
             match = _longest_at(gaz, ft, tokens, starts, i, width, tok, 0)
@@ -214,12 +222,10 @@ def recognize(text: str, gaz: Gazetteer) -> list[Match]:
                         break
         if match is not None and _accept(gaz, text, match[0], people):
             found.append(match[0])
-            i += match[1]
-            continue
-        i += 1
+            resume = i + match[1]
     found = _without_overlaps(_alias_matches(gaz, text) + _with_articles(text, found))
     found = [m for m in found if not _CONTRACTION.search(m.surface)]
-    return _merge(found, _fuzzy_spans(gaz, text, ft, tokens, starts, found, people))
+    return _merge(found, _fuzzy_spans(gaz, text, ft, tokens, starts, candidates, found, people))
 
 
 def match_span(gaz: Gazetteer, text: str, start: int, end: int) -> Match | None:
@@ -255,11 +261,6 @@ def _without_overlaps(matches: list[Match]) -> list[Match]:
         if not out or m.start >= out[-1].end:
             out.append(m)
     return out
-
-
-def _starts_lowercase(ft: FoldedText, f_start: int, length: int) -> bool:
-    start, _ = ft.span(f_start, f_start + max(length, 1))
-    return ft.original[start : start + 1].islower()
 
 
 def _possessive(ft: FoldedText, tokens: list[str], starts: list[int], j: int) -> bool:
@@ -322,23 +323,25 @@ def _with_articles(text: str, matches: list[Match]) -> list[Match]:
     return out
 
 
-def _fuzzy_spans(gaz, text, ft, tokens, starts, found: list[Match], people: PersonNames) -> list[Match]:
+def _fuzzy_spans(gaz, text, ft, tokens, starts, candidates, found: list[Match], people: PersonNames) -> list[Match]:
     """Capitalised spans not already matched, tried against curated skeletons."""
     if not gaz.index.skeletons:
         return []
     covered = [(m.start, m.end) for m in found]
+    aligned = ft.aligned
     out: list[Match] = []
-    i = 0
-    while i < len(tokens):
-        start, _ = ft.span(starts[i], starts[i] + max(len(tokens[i]), 1))
+    resume = 0
+    for i in candidates:
         if (
-            len(tokens[i]) < 4
+            i < resume
+            or len(tokens[i]) < 4
+            or not aligned[starts[i] : starts[i] + 1].isupper()
             or tokens[i] in COMMON_WORDS
             or tokens[i] in ARTICLES
-            or not text[start : start + 1].isupper()
-            or any(a <= start < b for a, b in covered)
         ):
-            i += 1
+            continue
+        start = ft.offset(starts[i])
+        if any(a <= start < b for a, b in covered):
             continue
         hit = None
         for k in range(min(MAX_FUZZY_TOKENS, len(tokens) - i), 0, -1):
@@ -353,9 +356,7 @@ def _fuzzy_spans(gaz, text, ft, tokens, starts, found: list[Match], people: Pers
                 break
         if hit:
             out.append(hit[0])
-            i += hit[1]
-        else:
-            i += 1
+            resume = i + hit[1]
     return out
 
 
