@@ -277,12 +277,21 @@ def _multi_dot(abbr: str) -> bool:
     return abbr.count(".") >= 2 or abbr.isupper()
 
 
-def alias_spans(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=100_000)
+def _is_nationality_word(word: str) -> bool:
+    table = demonyms()
+    folded = fold(word)
+    return folded in table or (folded.startswith("ال") and folded[2:] in table)
+
+
+@lru_cache(maxsize=4)
+def alias_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of ``text`` that are nationality words or news-style abbreviations of places.
 
     Nationality words must be capitalised ("Syrian"), or in Arabic script.
+    Recognition and resolution both ask for the spans of the same report:
+    the last few answers are kept.
     """
-    table = demonyms()
     out: list[tuple[int, int]] = []
     for m in _pattern().finditer(text):
         if m.group("abbr"):
@@ -292,8 +301,6 @@ def alias_spans(text: str) -> list[tuple[int, int]]:
             out.append(m.span())
         elif m.group("multi"):
             out.append(m.span())
-        else:
-            folded = fold(m.group("word"))
-            if folded in table or (folded.startswith("ال") and folded[2:] in table):
-                out.append(m.span())
-    return out
+        elif _is_nationality_word(m.group("word")):
+            out.append(m.span())
+    return tuple(out)
