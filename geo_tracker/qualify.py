@@ -65,7 +65,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
 
 from geographiclib.geodesic import Geodesic
@@ -563,6 +563,84 @@ _LIST_GOES_ON = _re(r"\s*(?:,|،|and\b|or\b|و)")
 
 
 # --------------------------------------------------------------------------
+# Cue gates
+#
+# Most mentions have no vague or relative phrasing around them, so most phrase
+# patterns fail.  Each gate below is a quick search for something a family of
+# patterns cannot match without (a direction word, a distance unit, an Arabic
+# letter); when the gate finds nothing in a window, the pattern is not run.  The
+# outcome is the same, only cheaper: every gate must stay a necessary condition
+# of the patterns it guards (same flags, and a left boundary only where every
+# such pattern has one).
+# --------------------------------------------------------------------------
+
+_ARABIC_CUE = _re(r"[\u0600-\u06FF]")
+"""Every ``_AR_*`` pattern searched in a window spells an Arabic word."""
+
+_DIR_CUE = _re(r"(?<![\w-])(?:north|south|east|west)")
+"""Every ``_DIR_ADJ``/``_DIR_NOUN`` form starts so, after a space or the ``_B`` boundary."""
+
+_NUMBER_END = "|".join(
+    [r"(?<=[\d\s-])"] + [f"(?<={last})" for last in sorted({w.split()[-1] for w in _NUM_WORDS if w.isascii()})]
+)
+"""What a unit can follow in ``{_NUM}\\s*-?\\s*{_UNIT}``: a space, a hyphen, a digit, or the last word
+of a number word ("five", "a couple of"; the "-five" in "twenty-five" is a number word too)."""
+
+_UNIT_CUE = _re(rf"(?=[km])(?:{_NUMBER_END}){_UNIT}")
+"""The distance patterns' number and unit (every unit starts with k or m)."""
+
+_CS_CUE = _re(r"(?<![\w-])(?:countryside|rural|hinterland|desert|badia)")
+"""Every ``_CS_NOUN`` and "rural" form starts so, after a space or the ``_B`` boundary."""
+
+_GATED: tuple[tuple[re.Pattern[str], tuple[re.Pattern[str], ...]], ...] = (
+    (
+        _ARABIC_CUE,
+        (
+            _AR_ROAD_PRE, _AR_ROAD_BETWEEN_PRE, _AR_BETWEEN_PRE, _AR_DIST_DIR, _AR_DIST, _AR_CS_PRE,
+            _AR_CS_DIR_PRE, _AR_DIR_SUFFIX, _AR_OUTSKIRTS_PRE, _AR_OUTSKIRTS_X_DIR, _AR_PART_PRE,
+            _AR_SECTOR_TO_PRE, _AR_SECTOR_PRE, _AR_NEAR_PRE, _AR_NEAR_SUFFIX, _AR_REGION_PRE, _AR_AREA_PRE,
+        ),
+    ),
+    (
+        _DIR_CUE,
+        (
+            _EN_DIR_ADJ_PRE, _EN_OUTSKIRTS_PRE, _EN_OUTSKIRTS_SUFFIX, _EN_PART_OF_PRE, _EN_PART_AREAS_PRE,
+            _EN_PART_ADJ_PRE, _EN_PART_NOUN_PRE, _EN_SECTOR_PRE,
+        ),
+    ),
+    (_UNIT_CUE, (_EN_DIST_DIR, _EN_DIST)),
+    (_CS_CUE, (_EN_CS_PRE, _EN_CS_SUFFIX, _EN_RURAL_PRE)),
+)
+"""Each gate with the phrase patterns it guards; patterns not listed always run."""
+
+_CUE_OF: dict[int, re.Pattern[str]] = {id(p): cue for cue, patterns in _GATED for p in patterns}
+"""``id(pattern)`` -> its gate.  Keyed by id (the patterns are module constants): hashing a
+compiled pattern hashes its whole program, which would cost more than some searches."""
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The cleaned text on one side of a mention, searched through the cue gates."""
+
+    text: str
+    _gates: dict[int, bool] = field(default_factory=dict, compare=False, repr=False)
+
+    def search(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
+        """``pattern.search(self.text)``, or None at once when the pattern's gate finds nothing."""
+        cue = _CUE_OF.get(id(pattern))
+        if cue is not None and not self._passes(cue):
+            return None
+        return pattern.search(self.text)
+
+    def _passes(self, cue: re.Pattern[str]) -> bool:
+        """Whether ``cue`` occurs in the window (searched once per window)."""
+        found = self._gates.get(id(cue))
+        if found is None:
+            found = self._gates[id(cue)] = cue.search(self.text) is not None
+        return found
+
+
+# --------------------------------------------------------------------------
 # Parsing helpers
 # --------------------------------------------------------------------------
 
@@ -636,8 +714,8 @@ class _Ctx:
     text: str
     loc: Location
     place: Place
-    before: str
-    after: str
+    before: _Window
+    after: _Window
     lat: float
     lon: float
     unc: float
@@ -759,13 +837,13 @@ def _rule_road(ctx: _Ctx) -> Location | None:
     y = ctx.nxt
     after_y = ctx.text[y.end : y.end + _AFTER]
     qual = f"road {ctx.loc.mention}–{y.mention}"
-    if (_EN_ROAD_BETWEEN_PRE.search(ctx.before) and _EN_ROAD_BETWEEN_GAP.fullmatch(ctx.gap)) or (
-        _AR_ROAD_BETWEEN_PRE.search(ctx.before) and _AR_AND_GAP.fullmatch(ctx.gap)
+    if (ctx.before.search(_EN_ROAD_BETWEEN_PRE) and _EN_ROAD_BETWEEN_GAP.fullmatch(ctx.gap)) or (
+        ctx.before.search(_AR_ROAD_BETWEEN_PRE) and _AR_AND_GAP.fullmatch(ctx.gap)
     ):
         return _pair(ctx, ROAD_RADIUS_FACTOR, qual)
     if _EN_ROAD_DASH_GAP.fullmatch(ctx.gap) and _EN_ROAD_SUFFIX.search(after_y):
         return _pair(ctx, ROAD_RADIUS_FACTOR, qual)
-    if _AR_ROAD_PRE.search(ctx.before) and _AR_ROAD_DASH_GAP.fullmatch(ctx.gap):
+    if ctx.before.search(_AR_ROAD_PRE) and _AR_ROAD_DASH_GAP.fullmatch(ctx.gap):
         return _pair(ctx, ROAD_RADIUS_FACTOR, qual)
     return None
 
@@ -773,8 +851,8 @@ def _rule_road(ctx: _Ctx) -> Location | None:
 def _rule_between(ctx: _Ctx) -> Location | None:
     if ctx.nxt is None:
         return None
-    if (_EN_BETWEEN_PRE.search(ctx.before) and _EN_BETWEEN_GAP.fullmatch(ctx.gap)) or (
-        _AR_BETWEEN_PRE.search(ctx.before) and _AR_AND_GAP.fullmatch(ctx.gap)
+    if (ctx.before.search(_EN_BETWEEN_PRE) and _EN_BETWEEN_GAP.fullmatch(ctx.gap)) or (
+        ctx.before.search(_AR_BETWEEN_PRE) and _AR_AND_GAP.fullmatch(ctx.gap)
     ):
         return _pair(ctx, BETWEEN_RADIUS_FACTOR, f"between {ctx.loc.mention} and {ctx.nxt.mention}")
     return None
@@ -782,7 +860,7 @@ def _rule_between(ctx: _Ctx) -> Location | None:
 
 def _rule_distance(ctx: _Ctx) -> Location | None:
     for pat in (_EN_DIST_DIR, _AR_DIST_DIR):
-        m = pat.search(ctx.before)
+        m = ctx.before.search(pat)
         if m:
             b = _bearing(m, "dir", "ardir")
             if b is not None:
@@ -790,7 +868,7 @@ def _rule_distance(ctx: _Ctx) -> Location | None:
                 if res is not None:
                     return res
     for pat in (_EN_DIST, _AR_DIST):
-        m = pat.search(ctx.before)
+        m = ctx.before.search(pat)
         if m:
             res = _distance(ctx, m, None)
             if res is not None:
@@ -799,42 +877,42 @@ def _rule_distance(ctx: _Ctx) -> Location | None:
 
 
 def _rule_countryside(ctx: _Ctx) -> Location | None:
-    m = _EN_CS_PRE.search(ctx.before)
+    m = ctx.before.search(_EN_CS_PRE)
     if m:
         return _countryside(ctx, _bearing(m, "dir", "dir2"), m.group("cs"))
-    s = _EN_CS_SUFFIX.search(ctx.after)
+    s = ctx.after.search(_EN_CS_SUFFIX)
     if s:
         b = _bearing(s, "dir")
         if b is None:
-            p = _EN_DIR_ADJ_PRE.search(ctx.before)
+            p = ctx.before.search(_EN_DIR_ADJ_PRE)
             b = _bearing(p, "dir") if p else None
         return _countryside(ctx, b, s.group("cs"))
-    m = _EN_RURAL_PRE.search(ctx.before)
+    m = ctx.before.search(_EN_RURAL_PRE)
     if m:
         return _countryside(ctx, _bearing(m, "dir", "dir2"))
-    m = _AR_CS_DIR_PRE.search(ctx.before)
+    m = ctx.before.search(_AR_CS_DIR_PRE)
     if m:
         return _countryside(ctx, _bearing(m, "ardir"), m.group("cs"))
-    m = _AR_CS_PRE.search(ctx.before)
+    m = ctx.before.search(_AR_CS_PRE)
     if m:
-        s = _AR_DIR_SUFFIX.search(ctx.after)
+        s = ctx.after.search(_AR_DIR_SUFFIX)
         return _countryside(ctx, _bearing(s, "ardir") if s else None, m.group("cs"))
     return None
 
 
 def _rule_outskirts(ctx: _Ctx) -> Location | None:
-    for pat, text in (
+    for pat, window in (
         (_EN_OUTSKIRTS_PRE, ctx.before),
         (_EN_OUTSKIRTS_SUFFIX, ctx.after),
         (_AR_OUTSKIRTS_PRE, ctx.before),
     ):
-        m = pat.search(text)
+        m = window.search(pat)
         if m:
             b = _bearing(m, "dir", "ardir")
             if b is not None:
                 return _outskirts(ctx, b)
-    if _AR_OUTSKIRTS_X_DIR.search(ctx.before):
-        s = _AR_DIR_SUFFIX.search(ctx.after)
+    if ctx.before.search(_AR_OUTSKIRTS_X_DIR):
+        s = ctx.after.search(_AR_DIR_SUFFIX)
         if s:
             b = _bearing(s, "ardir")
             if b is not None:
@@ -844,14 +922,14 @@ def _rule_outskirts(ctx: _Ctx) -> Location | None:
 
 def _rule_part(ctx: _Ctx) -> Location | None:
     for pat in (_EN_PART_OF_PRE, _EN_PART_AREAS_PRE, _EN_PART_ADJ_PRE, _EN_PART_NOUN_PRE, _AR_PART_PRE):
-        m = pat.search(ctx.before)
+        m = ctx.before.search(pat)
         if m:
             b = _bearing(m, "dir", "ardir")
             if b is not None:
                 return _part(ctx, b)
     # Arabic "شمال سوريا" is "northern Syria" when the place is a region.
     if ctx.is_region:
-        m = _AR_SECTOR_PRE.search(ctx.before)
+        m = ctx.before.search(_AR_SECTOR_PRE)
         if m:
             b = _bearing(m, "ardir")
             if b is not None:
@@ -861,7 +939,7 @@ def _rule_part(ctx: _Ctx) -> Location | None:
 
 def _rule_sector(ctx: _Ctx) -> Location | None:
     for pat in (_EN_SECTOR_PRE, _AR_SECTOR_TO_PRE, _AR_SECTOR_PRE):
-        m = pat.search(ctx.before)
+        m = ctx.before.search(pat)
         if m:
             b = _bearing(m, "dir", "ardir")
             if b is not None:
@@ -871,19 +949,19 @@ def _rule_sector(ctx: _Ctx) -> Location | None:
 
 def _rule_near(ctx: _Ctx) -> Location | None:
     if (
-        _EN_NEAR_PRE.search(ctx.before)
-        or _AR_NEAR_PRE.search(ctx.before)
-        or _EN_NEAR_SUFFIX.search(ctx.after)
-        or _AR_NEAR_SUFFIX.search(ctx.after)
+        ctx.before.search(_EN_NEAR_PRE)
+        or ctx.before.search(_AR_NEAR_PRE)
+        or ctx.after.search(_EN_NEAR_SUFFIX)
+        or ctx.after.search(_AR_NEAR_SUFFIX)
     ):
         return _near(ctx)
     return None
 
 
 def _rule_region_area(ctx: _Ctx) -> Location | None:
-    if _EN_REGION_PRE.search(ctx.before) or _EN_REGION_SUFFIX.search(ctx.after) or _AR_REGION_PRE.search(ctx.before):
+    if ctx.before.search(_EN_REGION_PRE) or ctx.after.search(_EN_REGION_SUFFIX) or ctx.before.search(_AR_REGION_PRE):
         return _region(ctx)
-    if _EN_AREA_PRE.search(ctx.before) or _EN_AREA_SUFFIX.search(ctx.after) or _AR_AREA_PRE.search(ctx.before):
+    if ctx.before.search(_EN_AREA_PRE) or ctx.after.search(_EN_AREA_SUFFIX) or ctx.before.search(_AR_AREA_PRE):
         return _area(ctx)
     return None
 
@@ -968,8 +1046,8 @@ def qualify(text: str, locations: Sequence[Location]) -> list[Location]:
             text=text,
             loc=loc,
             place=place,
-            before=_clean(text[max(0, loc.start - _BEFORE) : loc.start]),
-            after=_clean(text[loc.end : loc.end + _AFTER]),
+            before=_Window(_clean(text[max(0, loc.start - _BEFORE) : loc.start])),
+            after=_Window(_clean(text[loc.end : loc.end + _AFTER])),
             lat=loc.lat,
             lon=loc.lon,
             unc=max(loc.uncertainty_km, place.uncertainty_km, 0.0),
@@ -981,7 +1059,7 @@ def qualify(text: str, locations: Sequence[Location]) -> list[Location]:
         # "near X and Y": Y inherits an undirected qualifier from X.
         if prev_rule in _INHERIT and prev_end is not None and prev_end <= loc.start:
             between = _clean(text[prev_end : loc.start])
-            listed = _LIST_GOES_ON.match(ctx.after) is not None
+            listed = _LIST_GOES_ON.match(ctx.after.text) is not None
             if _COORD_GAP.fullmatch(between) or (
                 listed and not ctx.is_region and _COMMA_GAP.fullmatch(between)
             ):

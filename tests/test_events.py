@@ -70,6 +70,43 @@ def test_lexicon_status_modal_absorbs_verb() -> None:
     ]
 
 
+LEXICON_TEXTS = [
+    (
+        "On February 8, a convoy of 45 military vehicles and trucks entered Syrian territory via the "
+        "Al-Walid border crossing; US forces plans to establish a base, opened fire, withdrew from the air base."
+    ),
+    "Dozens of refrigerated trucks, fuel tankers and APCs crossed into north-east Syria heading towards Hasakah.",
+    "non-convoy convoyed reinforcementsX pre-base bases; the U.S.-led coalition's column of Humvees left the country",
+    "دخلت قافلة للقوات الأمريكية تضم 30 شاحنة وصهاريج وقود إلى الحسكة عبر معبر الوليد، وتعتزم إنشاء قاعدة",
+    "Russian military police and the SDF (QSD) built a checkpoint; regime forces vacated observation posts",
+]
+
+
+def test_lexicon_boundary_factored_out_of_the_alternation() -> None:
+    """Each script's locator tests the left boundary once, before its alternation: at every
+    position and for every end of the searched range it matches exactly as the alternation
+    of the per-surface patterns (boundary at the head of every branch) does."""
+    import re
+
+    from geo_tracker.events import lexicon
+
+    for name, vocabulary in vars(lexicon).items():
+        if not (name.isupper() and isinstance(vocabulary, dict)):
+            continue
+        surfaces = [s for forms in vocabulary.values() for s in forms]
+        for script in ([s for s in surfaces if not lexicon._ARABIC.search(s)],
+                       [s for s in surfaces if lexicon._ARABIC.search(s)]):
+            factored = lexicon._alternation(script)
+            if factored is None:
+                continue
+            plain = re.compile("|".join(lexicon._pattern(s) for s in sorted(script, key=len, reverse=True)), re.IGNORECASE)
+            for text in LEXICON_TEXTS:
+                for end in (len(text), len(text) // 2, text.find(" ", 30)):
+                    for pos in range(end):
+                        a, b = factored.match(text, pos, end), plain.match(text, pos, end)
+                        assert (a and a.span()) == (b and b.span()), (name, text[pos:end])
+
+
 # ---------------------------------------------------------------- convoys
 
 CONTRACT = (

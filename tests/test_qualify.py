@@ -616,3 +616,55 @@ def test_property_lat_lon_in_range(phrase: str, lat: float, lon: float, unc: flo
         if kind in ("governorate", "country", "border_point") and q is out[0]:
             assert q.precision == 3
     assert qualify(text, out) == out
+
+
+# --------------------------------------------------------------------------- cue gates
+
+# Phrases before (and words after) a mention that exercise every gated pattern,
+# including degenerate forms a gate must not miss ("am north of" reads as "a m").
+GATE_PHRASES = [
+    "20 km south of ", "about 2.5 kms north-east of the town of ", "10-15 km from ", "twenty-five miles west of ",
+    "some 5-km south of ", "a few kilometres from ", "a couple of miles outside ", "I am north of ", "twentykm from ",
+    "within 3 km of ", "٢٠ كم شمال ", "على بعد 30 كم شمال شرق ", "نحو 10 كيلومترات إلى الشرق من ", "بضعة أميال عن ",
+    "the eastern countryside of ", "the rural areas of ", "rural ", "northern rural ", "the desert of ", "the badia of ",
+    "on the southern outskirts of ", "the northern edges of the city of ", "the north of ", "in the north of the ",
+    "the eastern parts of ", "northern ", "in east ", "(north ", "just north of ", "to the south-west of ",
+    "ريف ", "ريف حلب الشمالي ", "أطراف ", "أطراف الجنوبية من ", "في شمال ", "إلى الشمال من ", "شمال ", "بالقرب من ",
+    "طريق ", "الطريق الواصل بين ", "بين ", "إقليم ", "منطقة ", "near ", "the road between ", "Islam ", "from ", "",
+]
+GATE_TAILS = ["", "'s countryside", " southern countryside", "'s northern outskirts", " الشرقي", " ومحيطها",
+              " region", " area", " and its surroundings", " road"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    noise=st.lists(st.sampled_from(["the", "and", "20", "km", "north", "Islam", "from", "-", ",", "قرب", "\n"]), max_size=8),
+    phrase=st.sampled_from(GATE_PHRASES),
+    tail=st.sampled_from(GATE_TAILS),
+    kind=st.sampled_from(["city", "governorate"]),
+)
+def test_cue_gates_change_no_result(noise: list[str], phrase: str, tail: str, kind: str) -> None:
+    """The cue gates only skip searches that would fail: results equal those of the ungated patterns."""
+    import unittest.mock
+
+    import geo_tracker.qualify as module
+
+    place = Place("p", "Xplace", kind, None, 36.0, 40.0, 3.0)
+    other = Place("q", "Yplace", "town", None, 36.5, 40.5, 1.0)
+    text = f"{' '.join(noise)} {phrase}Xplace{tail} and Yplace"
+    locs = [loc(text, "Xplace", place), loc(text, "Yplace", other)]
+    gated = qualify(text, locs)
+    with unittest.mock.patch.object(module, "_CUE_OF", {}):
+        assert qualify(text, locs) == gated
+
+
+@pytest.mark.parametrize("phrase", GATE_PHRASES)
+def test_cue_gates_pass_where_their_patterns_match(phrase: str) -> None:
+    """Each gate is a necessary condition of the patterns it guards."""
+    from geo_tracker.qualify import _GATED
+
+    for tail in GATE_TAILS:
+        for window in (phrase, tail):
+            for gate, patterns in _GATED:
+                if any(p.search(window) for p in patterns):
+                    assert gate.search(window), (gate.pattern, window)

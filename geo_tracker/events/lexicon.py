@@ -27,18 +27,33 @@ __all__ = [
 ]
 
 Vocabulary = dict[str, tuple[str, ...]]
-"""Canonical label -> surface patterns. Patterns containing Arabic letters are literal phrases."""
+"""Canonical label -> surface patterns. Patterns containing Arabic letters are literal phrases; the
+others are regexes, each one alternative (group any ``|`` inside: ``"fuel (?:tanks|trucks)"``)."""
 
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
 
 
-def _pattern(surface: str) -> str:
-    """Regex for one surface form: Arabic phrases allow clitics (و، ب، ل، ال) before them."""
+_LATIN_START = r"(?<![\w-])"
+_ARABIC_START = r"(?<![\w])"
+
+
+def _start(surface: str) -> str:
+    """The left boundary a surface form needs: Latin cues refuse a hyphen before them too."""
+    return _ARABIC_START if _ARABIC.search(surface) else _LATIN_START
+
+
+def _body(surface: str) -> str:
+    """Regex for one surface form after its left boundary: Arabic phrases allow clitics (و، ب، ل، ال)."""
     if _ARABIC.search(surface):
         if surface.startswith("ال"):
-            return rf"(?<![\w])(?:[وفبك]?ال|[وف]?لل){arabic_pattern(surface[2:])}(?!\w)"
-        return rf"(?<![\w])(?:[وفبلك]?(?:ال|لل)?){arabic_pattern(surface)}(?!\w)"
-    return rf"(?<![\w-]){surface}(?![\w])"
+            return rf"(?:[وفبك]?ال|[وف]?لل){arabic_pattern(surface[2:])}(?!\w)"
+        return rf"(?:[وفبلك]?(?:ال|لل)?){arabic_pattern(surface)}(?!\w)"
+    return rf"{surface}(?![\w])"
+
+
+def _pattern(surface: str) -> str:
+    """Regex for one surface form, its left boundary included."""
+    return _start(surface) + _body(surface)
 
 
 @lru_cache(maxsize=None)
@@ -61,10 +76,16 @@ class _Matcher:
 
 
 def _alternation(surfaces: list[str]) -> re.Pattern[str] | None:
+    """One regex for surface forms of one script (they share a left boundary), longest first.
+
+    The script's left boundary is tested once, before the alternation, rather than at
+    the head of every branch: the same matches, but most positions fail at once
+    instead of trying every branch (several times faster on long texts).
+    """
     if not surfaces:
         return None
     ordered = sorted(surfaces, key=len, reverse=True)
-    return re.compile("|".join(_pattern(s) for s in ordered), re.IGNORECASE)
+    return re.compile(_start(ordered[0]) + "(?:" + "|".join(_body(s) for s in ordered) + ")", re.IGNORECASE)
 
 
 @lru_cache(maxsize=None)
