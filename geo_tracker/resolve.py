@@ -63,7 +63,7 @@ CONTAINER_BONUS = 0.8
 CONTAINER_MIN_REACH_KM = 25.0
 ANCHOR_MAX_UNCERTAINTY_KM = 150.0
 REGION_ANCHOR_MAX_UNCERTAINTY_KM = 400.0
-MIN_BELIEF = 0.02
+MIN_BELIEF = 0.002
 """Candidates believed less than this lend no context."""
 DEMONYM_WEIGHT = 0.5
 """A nationality word's weight as evidence of a document's country, against 1 for a named place."""
