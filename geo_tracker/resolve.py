@@ -39,6 +39,7 @@ import numpy as np
 from .gazetteer import MATCH_WEIGHT, Gazetteer
 from .gazetteer.aliases import alias_spans, alias_target, capitals, is_attributive
 from .gazetteer.kinds import CUE_BONUS, cue_kinds
+from .gazetteer.world import country_neighbours
 from .geodesy import haversine_km
 from .models import NATIONALITY, Location
 from .normalize import fold
@@ -56,6 +57,8 @@ ITERATIONS = 3
 CAPITAL_BONUS = 0.3
 """A national capital is the likelier reading of its name ("Washington", "Amman")."""
 COUNTRY_BONUS = 0.5
+NEIGHBOUR_BONUS = 0.25
+"""A place in a country bordering the document's countries gains this much at most ("Gaza" beside Israel and Egypt)."""
 ADMIN1_BONUS = 0.45
 PROXIMITY_BONUS = 0.8
 PROXIMITY_SCALE_KM = 250.0
@@ -63,7 +66,7 @@ CONTAINER_BONUS = 0.8
 CONTAINER_MIN_REACH_KM = 25.0
 ANCHOR_MAX_UNCERTAINTY_KM = 150.0
 REGION_ANCHOR_MAX_UNCERTAINTY_KM = 400.0
-MIN_BELIEF = 0.02
+MIN_BELIEF = 0.002
 """Candidates believed less than this lend no context."""
 DEMONYM_WEIGHT = 0.5
 """A nationality word's weight as evidence of a document's country, against 1 for a named place."""
@@ -192,6 +195,10 @@ class _Document:
             [regions.setdefault(k, len(regions)) if k else -1 for k in (admin1_key(gaz, int(i)) for i in ids)]
         )
         self.n_countries, self.n_regions = len(codes), len(regions)
+        borders = country_neighbours()
+        self.borders = np.array(
+            [[b in borders.get(a, ()) for b in codes] for a in codes], dtype=np.float64
+        ).reshape(len(codes), len(codes))
         self.demonyms = np.zeros(len(codes))
         for code, weight in demonyms.items():
             if code in codes:
@@ -222,6 +229,8 @@ class _Document:
             share = np.divide(mass, totals[:, None], out=np.zeros_like(mass), where=totals[:, None] > 0)
             has = self.country >= 0
             bonus[has] += COUNTRY_BONUS * share[self.group[has], self.country[has]]
+            beside = np.minimum(1.0, share @ self.borders)  # each group's weight of countries bordering each country
+            bonus[has] += NEIGHBOUR_BONUS * beside[self.group[has], self.country[has]]
         if self.n_groups > 1:
             if self.n_regions:
                 mass = self._mass(self.region, b * self.is_admin1, self.n_regions)

@@ -53,6 +53,18 @@ def test_world_layer_resolves_countries_and_cities(gaz, name, country):
     assert top.country == country
 
 
+def test_well_known_areas_are_regions_with_wide_radii(gaz):
+    from geo_tracker import extract
+
+    for name, expected in [("West Bank", "ps-west-bank"), ("قطاع غزة", "ps-gaza-strip"),
+                           ("the Golan Heights", "sy-golan-heights"), ("European Union", "eu-european-union")]:
+        top = gaz.lookup(name)[0].place
+        assert (top.id, top.kind) == (expected, "region") and top.uncertainty_km >= 25 and top.source
+    places = extract("Troops moved from the West Bank into the Gaza Strip.", gazetteer=gaz).places
+    assert [(p.mention, p.place.id, p.precision) for p in places] == [
+        ("West Bank", "ps-west-bank", 3), ("Gaza Strip", "ps-gaza-strip", 3)]
+
+
 def test_country_filter(gaz):
     assert all(c.place.country == "IQ" for c in gaz.lookup("Al-Walid", country="IQ"))
     assert gaz.lookup("Al-Walid", country="SY")[0].place.id == "sy-al-walid-crossing"

@@ -29,6 +29,15 @@ def test_waleed_in_anbar_context(gaz):
     assert "iq-al-waleed-crossing" in ids(text, gaz)
 
 
+def test_bordering_countries_lend_context(gaz):
+    # Neither reading's country is named; Israel and Egypt border the Palestinian one.
+    text = "Israel closed the crossings into Gaza after talks in Egypt."
+    gaza = [loc.place for loc in resolve(text, gaz) if loc.mention == "Gaza"][0]
+    assert gaza.country == "PS"
+    assert [loc.place.country for loc in resolve("Floods hit Gaza province after rains in Zimbabwe.", gaz)
+            if loc.mention == "Gaza"] == ["MZ"]
+
+
 def test_cue_words_choose_the_kind(gaz):
     by_mention = {l.mention: l.place for l in resolve("A base was built at the Al-Omar oil field.", gaz)}
     assert by_mention["Al-Omar oil field"].kind == "oil_field"

@@ -131,3 +131,21 @@ def test_curated_rows_still_win(gaz, name, expected):
 def test_curated_district_hides_the_derived_one(gaz):
     # GeoNames' "Salkhad District" lies within the curated district's radius.
     assert [c.place.id for c in gaz.lookup("Salkhad District")] == ["sy-salkhad-district"]
+
+
+def test_country_points_table_is_complete_and_in_range():
+    points = world.read_country_points()
+    assert len(points) >= 190
+    assert all(-90 <= lat <= 90 and -180 <= lon <= 180 for lat, lon in points.values())
+    # the point GeoNames gives the United States, not a centroid of its 50 states
+    assert points["US"] == (39.76, -98.5)
+
+
+def test_countries_take_the_geonames_point_and_cite_it(gaz):
+    us = gaz.lookup("United States")[0].place
+    assert (us.id, us.lat, us.lon) == ("country:US", 39.76, -98.5)
+    assert "GeoNames country point" in us.source
+    # a country the table lacks keeps the countries-states-cities point, cited as such
+    rows = {r.country: r for r in world.iter_countries()}
+    missing = sorted(set(rows) - set(world.read_country_points()))
+    assert missing and "countries-states-cities" in rows[missing[0]].source

