@@ -399,7 +399,7 @@ _NUM_WORD_RE = "|".join(
 _DIGITS = r"[0-9\u0660-\u0669\u06F0-\u06F9]"
 _NUM = (
     rf"(?P<num>{_DIGITS}+(?:[.,\u066B]{_DIGITS}+)?(?:\s*(?:-|–|to|or)\s*{_DIGITS}+(?:[.,\u066B]{_DIGITS}+)?)?"
-    rf"|(?:{_NUM_WORD_RE})(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)"
+    rf"|(?:{_NUM_WORD_RE})(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?(?=[\s-]))"
 )
 _UNIT = (
     r"(?P<unit>kilomet(?:er|re)s?|kms?|klms?|miles?|mi|met(?:er|re)s?|m)(?![\w])\.?"

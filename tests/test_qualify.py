@@ -149,6 +149,13 @@ def test_plain_mention_is_unchanged() -> None:
     assert q is original
 
 
+@pytest.mark.parametrize("text", ["I am north of Manbij.", "Troops am-bushed north of Manbij."])
+def test_a_word_ending_in_a_unit_letter_is_not_a_distance(text: str) -> None:
+    # "am" is not "a m(etre)": a number word needs a space or hyphen before its unit.
+    [q] = qualify(text, [one(text, "Manbij", MANBIJ)])
+    assert q.qualifier == "north of"
+
+
 def test_adjective_before_filler_is_not_a_part() -> None:
     # "the northern town of Manbij": the adjective places the town, it is not "northern Manbij".
     text = "Forces reached the northern town of Manbij."
