@@ -18,7 +18,7 @@ Rules:
 
 The module's own regexes find every candidate; ``dateparser`` is only asked about
 the short "<quantity> <unit> ago" candidates whose quantity our number words do
-not cover ("a fortnight ago"), so it never scans whole texts.
+not cover ("several weeks ago"), so it never scans whole texts.
 
 Example:
     >>> import datetime as dt
@@ -67,7 +67,7 @@ _AR_WEEKDAYS = {
 }
 _UNITS = {
     "day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month",
-    "months": "month", "year": "year", "years": "year",
+    "months": "month", "year": "year", "years": "year", "fortnight": "fortnight", "fortnights": "fortnight",
     "يوم": "day", "أيام": "day", "ايام": "day", "أسبوع": "week", "اسبوع": "week",
     "أسابيع": "week", "اسابيع": "week", "شهر": "month", "أشهر": "month", "شهور": "month",
     "عام": "year", "أعوام": "year", "سنة": "year", "سنوات": "year",
@@ -93,6 +93,7 @@ def _folded(words: dict[str, int]) -> dict[str, int]:
 
 _MONTH_LOOKUP = {**_folded(_EN_MONTHS), **_folded(_AR_MONTHS)}
 _WEEKDAY_LOOKUP = {**_folded(_EN_WEEKDAYS), **_folded(_AR_WEEKDAYS)}
+_DAYS_PER_UNIT = {"week": 7, "fortnight": 14}
 _UNIT_LOOKUP = {_fold(k): v for k, v in _UNITS.items()}
 _DUAL_LOOKUP = {_fold(k): v for k, v in _AR_DUALS.items()}
 
@@ -236,7 +237,8 @@ def _ago(match: re.Match[str], published: dt.date | None) -> DateValue | None:
     if dual:
         kind, count = dual
     else:
-        kind, count = _UNIT_LOOKUP.get(_fold(unit), "day"), parse_number(quantity) if quantity else 1
+        single = not quantity or quantity.lower() in ("a", "an")  # "a year ago" is "one year ago"
+        kind, count = _UNIT_LOOKUP.get(_fold(unit), "day"), 1 if single else parse_number(quantity)
     if count is None:
         return _value(match, _dateparser_fallback(match.group(0), published), "day")
     return _value(match, *_subtract(published, kind, count))
@@ -248,7 +250,7 @@ def _subtract(published: dt.date, unit: str, count: int) -> tuple[dt.date, str]:
         return _shift_months(published, -count), "month"
     if unit == "year":
         return dt.date(published.year - count, 1, 1), "year"
-    return published - dt.timedelta(days=count * (7 if unit == "week" else 1)), "day"
+    return published - dt.timedelta(days=count * _DAYS_PER_UNIT.get(unit, 1)), "day"
 
 
 @lru_cache(maxsize=1024)

@@ -137,7 +137,8 @@ def test_verb_may_is_not_a_month() -> None:
         ("الشهر الماضي", D(2021, 3, 5), D(2021, 2, 1), "month"),
         ("earlier this month", PUB, D(2021, 2, 1), "month"),
         ("last year", PUB, D(2020, 1, 1), "year"),
-        ("a fortnight ago", PUB, D(2021, 1, 27), "day"),  # quantity left to dateparser
+        ("a fortnight ago", PUB, D(2021, 1, 27), "day"),
+        ("a year ago", PUB, D(2020, 1, 1), "year"),  # as "one year ago", not a day from dateparser
     ],
 )
 def test_relative_dates(text: str, published: dt.date, value: dt.date, granularity: str) -> None:
