@@ -189,6 +189,17 @@ def test_leaving_convoy_reverses_other_side() -> None:
     assert convoy.date is not None and convoy.date.value == dt.date(2021, 11, 7)
 
 
+@pytest.mark.parametrize("text, places", [
+    ("A convoy of 40 trucks left for Iraq through the Al-Walid crossing.", ("Al-Walid", "Iraq")),
+    ("A convoy of 35 trucks crossed into the Kurdistan Region of Iraq via Al-Walid.", ("Kurdistan Region of Iraq", "Al-Walid")),
+    ("Some 30 trucks headed back to northern Iraq via Al-Walid.", ("Iraq", "Al-Walid")),
+])
+def test_heading_into_iraq_is_leaving(text: str, places: tuple[str, ...]) -> None:
+    # "crossed into" alone means entering; into Iraq or the Kurdistan Region it is out of Syria.
+    [convoy] = extract_convoys(report(text), locs(text, *places))
+    assert convoy.direction == "leaving"
+
+
 def test_arabic_leaving_convoy() -> None:
     text = "خرجت قافلة للقوات الأمريكية تضم 20 شاحنة عبر معبر الوليد الحدودي مع إقليم كردستان العراق."
     locations = locs(text, "الوليد", "إقليم كردستان العراق")

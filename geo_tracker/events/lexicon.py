@@ -227,7 +227,11 @@ DIRECTION: Vocabulary = {
                  "دخلت", "دخل", "تدخل", "أدخلت", "ادخلت", "دخول"),
     "leaving": (r"(?:left|leaving|leaves|exited|exiting|departed|departing)(?= (?:the )?(?:syria|syrian|country|territor))",
                 r"withdr[ae]w(?:n)?(?: to)?", r"withdrawing", r"withdrawal", r"pulled out", r"crossed out",
-                r"out of (?:the country|syria)", "خرجت", "خروج", "غادرت", "انسحبت", "انسحاب", "سحبت", "أخرجت"),
+                r"out of (?:the country|syria)",
+                # Towards Iraq is out of Syria ("left for Iraq", "crossed into the Kurdistan Region").
+                r"(?:left|departed|head(?:ed|ing)|return(?:ed|ing)|withdr[ae]w|mov(?:ed|ing)|went|going|"
+                r"cross(?:ed|es|ing)?) (?:back )?(?:for|to|towards?|into) (?:the )?(?:northern )?(?:iraq|kurdistan)",
+                r"into (?:the )?(?:northern )?(?:iraq|kurdistan)", "خرجت", "خروج", "غادرت", "انسحبت", "انسحاب", "سحبت", "أخرجت"),
 }
 """Whether a convoy entered or left the country of the report."""
 
