@@ -204,6 +204,18 @@ def test_geojson_each_bad_feature_is_reported_once():
     assert problems[4] == f"{GEOJSON}:12: duplicate id 'C4409'; feature skipped"
 
 
+def test_geojson_name_that_is_not_text_is_a_bad_feature(tmp_path):
+    feature = '{{"type":"Feature","properties":{{"name":{name},"alt_names":{alt}}},"geometry":{{"type":"Point","coordinates":[41,36]}}}}'
+    text = ('{"type":"FeatureCollection","features":[\n'
+            + feature.format(name='{"en":"Amuda"}', alt='[]') + ',\n'
+            + feature.format(name='"Tal Tamr"', alt='["Tel Tamer", "تل تمر"]') + '\n]}')
+    path = _write(tmp_path / "obj.geojson", text.encode())
+    places, problems = run(path)
+    assert problems == [f'{path}:2: dict value {{"en": "Amuda"}} where text was expected; feature skipped']
+    [tamr] = places.values()
+    assert (tamr.place.name, tamr.place.alt_names) == ("Tal Tamr", ("Tel Tamer", "تل تمر"))
+
+
 def test_geojson_reject_and_replace():
     with pytest.raises(GazetteerError, match=rf"^{re.escape(str(GEOJSON))}:8: feature has no geometry$"):
         list(iter_import(GEOJSON, layer="t", on_error="reject"))
@@ -292,6 +304,9 @@ def test_csv_header_errors(tmp_path):
         list(iter_import(CROSSINGS, layer="x", mapping=dataclasses.replace(CROSSINGS_MAPPING, lat="lat")))
     with pytest.raises(GazetteerError, match="a header row is required"):
         list(iter_import(_write(tmp_path / "empty.csv", b""), layer="x"))
+    twice = _write(tmp_path / "twice.csv", b"name,lat,lon,lat\nA,36.1,41.0,37.0\n")
+    with pytest.raises(GazetteerError, match=r"twice\.csv:1: the header names column\(s\) 'lat' more than once"):
+        list(iter_import(twice, layer="x"))
 
 
 def test_csv_autodetects_common_column_names(tmp_path):

@@ -239,12 +239,17 @@ def _unique_names(primary: str, candidates: Iterator[str] | Sequence[str]) -> tu
     return tuple(out)
 
 
+def _clip(value: Any, width: int = 40) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _split_names(value: Any, separators: str = "|;") -> list[str]:
     if value is None:
         return []
     if isinstance(value, (list, tuple)):
         return [n for v in value for n in _split_names(v, separators)]
-    text = str(value)
+    text = _text(value)
     for sep in separators[1:]:
         text = text.replace(sep, separators[0])
     return [n.strip() for n in text.split(separators[0]) if n.strip()]
@@ -254,6 +259,9 @@ def _text(value: Any) -> str:
     """A property/cell value as stripped text ('' for null)."""
     if value is None:
         return ""
+    if isinstance(value, (dict, list, tuple)):
+        # str() would turn {"en": "X"} into a place called "{'en': 'X'}"
+        raise _Problem(f"{type(value).__name__} value {_clip(value)} where text was expected")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
@@ -988,6 +996,10 @@ def _iter_csv(path: Path, opts: _Options, report: _Reporter) -> Iterator[Importe
         header = [h.strip() for h in header]
         if strict and any(_SURROGATE.search(h) for h in header):
             raise GazetteerError(f"{path}:1: invalid UTF-8 in the header row")
+        twice = sorted({h for h in header if header.count(h) > 1})
+        if twice:
+            # dict(zip(header, row)) would silently keep only the last of them
+            raise GazetteerError(f"{path}:1: the header names column(s) {', '.join(map(repr, twice))} more than once")
         plan = _make_plan(header, opts.mapping)
         m = opts.mapping
         mapped = [m.name, m.lat, m.lon, m.id, m.kind, m.country, m.admin1, m.uncertainty_km,
