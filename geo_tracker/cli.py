@@ -272,7 +272,13 @@ def export_command(store, output, fmt, since, until, actor, kind):
         path = write_events(output, events, chosen)
         convoys = len(filter_events(events, kind="convoy"))
         click.echo(str(path))
-        click.echo(f"{convoys} convoys, {len(events) - convoys} sites")
+        summary = f"{convoys} convoys, {len(events) - convoys} sites"
+        if chosen == "kml":
+            from .export import event_geometry
+
+            unplaced = sum(event_geometry(e) is None for e in events)
+            summary += f" ({unplaced} without coordinates, left out of the KML)" if unplaced else ""
+        click.echo(summary)
 
     _run(run)
 
