@@ -739,7 +739,7 @@ HEADER = """\
 # Bad input: what the tool says
 
 Every row was produced by running the command (`python tests/test_bad_input.py > docs/bad-input.md`,
-add `--prose` for the 100 MB prose report, several minutes); `tests/test_bad_input.py` asserts
+add `--prose` for the 100 MB prose report, under a minute); `tests/test_bad_input.py` asserts
 the same outcomes. Paths are relative to the directory the command ran in. A failure is one
 `Error: ...` line naming the file (and the line for JSONL/CSV) with exit status 1; usage
 mistakes are click's, exit status 2; `--skip-bad` lists each skip as `skipped: ...` and
