@@ -8,8 +8,10 @@ corpora (no rule is keyed to a particular place):
   (curated and user layers over the world layer);
 * **cue words** — "border crossing", "oil field", "base", "airport",
   "governorate", "village"… next to the mention favour candidates of that kind;
-* **document coherence** — after a first pass, candidates near the document's
-  confidently resolved places, or inside the countries it names, gain;
+* **document coherence** — candidates near what the other mentions probably are,
+  inside the countries it names (or bordering them), and in the regions it names, gain;
+  a reading that touches another mention's reading (Huntsville inside the Walker
+  County the text names) gains most;
 * **"X, Y" and "X in Y"** — a candidate inside the country or region Y gains.
 
 Then a precision code and uncertainty follow from the place's kind:
@@ -62,6 +64,13 @@ NEIGHBOUR_BONUS = 0.25
 ADMIN1_BONUS = 0.45
 PROXIMITY_BONUS = 0.8
 PROXIMITY_SCALE_KM = 250.0
+LOCAL_BONUS = 3.0
+"""Weight of local coherence: a reading that touches another mention's reading (a town in the
+county the text names) beats namesakes hundreds of kilometres away."""
+LOCAL_SCALE_KM = 30.0
+"""Local closeness falls to 1/e over this gap between two places' extents."""
+SAME_PLACE_MARGIN_KM = 10.0
+"""Candidates of one mention this close beyond their radii are one location for local context."""
 CONTAINER_BONUS = 0.8
 CONTAINER_MIN_REACH_KM = 25.0
 ANCHOR_MAX_UNCERTAINTY_KM = 150.0
@@ -205,7 +214,10 @@ class _Document:
                 self.demonyms[codes[code]] += weight
         self.has_demonyms = bool(demonyms)
         self.lat, self.lon = index.lat[ids], index.lon[ids]
+        self.unc = unc
         self._closeness: np.ndarray | None = None
+        self._local: np.ndarray | None = None
+        self._colocated: list[np.ndarray] | None = None
         self._anchor_cols: np.ndarray | None = None
 
     def split(self, flat: np.ndarray) -> list[np.ndarray]:
@@ -236,25 +248,53 @@ class _Document:
                 mass = self._mass(self.region, b * self.is_admin1, self.n_regions)
                 has = (self.region >= 0) & ~self.is_admin1
                 bonus[has] += ADMIN1_BONUS * np.minimum(1.0, mass[self.group[has], self.region[has]])
-            bonus += PROXIMITY_BONUS * self._proximity(b)
+            bonus += self._proximity(b)
         return bonus
 
     def _proximity(self, b: np.ndarray) -> np.ndarray:
+        """Regional closeness plus local closeness to the other mentions' believed candidates."""
         if self._anchor_cols is None:
             # Candidates believed at the start are the only anchors (bounded work).
             self._anchor_cols = np.flatnonzero((self.anchor > 0) & (b > 0))
             cols = self._anchor_cols
             d = haversine_km(self.lat[:, None], self.lon[:, None], self.lat[None, cols], self.lon[None, cols])
+            # Locally, places touch when their extents do: a town in a county is at distance 0.
+            gap = np.maximum(0.0, d - self.unc[:, None] - self.unc[None, cols])
             self._closeness = np.exp(-d / PROXIMITY_SCALE_KM)
+            self._local = np.exp(-gap / LOCAL_SCALE_KM)
+        assert self._closeness is not None and self._local is not None
+        return (PROXIMITY_BONUS * self._support(self._closeness, b)
+                + LOCAL_BONUS * self._same_place_max(self._support(self._local, b)))
+
+    def _support(self, closeness: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Each candidate's ``closeness`` to the anchors of the other mentions, weighted by belief (0–1)."""
         cols = self._anchor_cols
-        if not len(cols):
+        if cols is None or not len(cols):
             return np.zeros(len(b))
         w = b[cols] * self.anchor[cols]
         others = w[None, :] * (self.group[None, cols] != np.arange(self.n_groups)[:, None])  # (groups, anchors)
-        support = self._closeness @ others.T  # (candidates, groups)
+        support = closeness @ others.T  # (candidates, groups)
         norm = others.sum(axis=1)
         rows = np.arange(len(b))
         return np.divide(support[rows, self.group], norm[self.group], out=np.zeros(len(b)), where=norm[self.group] > 0)
+
+    def _same_place_max(self, values: np.ndarray) -> np.ndarray:
+        """``values`` raised to the best among each mention's co-located candidates.
+
+        Local context tells *where* a mention is, not which of the features
+        there it names: the town and its district, or the base and the oil
+        field it sits on, get the same local support, so cue words decide.
+        """
+        if self._colocated is None:
+            self._colocated = []
+            for a, z in zip(self.offsets[:-1], self.offsets[1:]):
+                d = haversine_km(self.lat[a:z, None], self.lon[a:z, None], self.lat[None, a:z], self.lon[None, a:z])
+                reach = np.maximum(self.unc[a:z, None], self.unc[None, a:z]) + SAME_PLACE_MARGIN_KM
+                self._colocated.append(d <= reach)
+        out = values.copy()
+        for (a, z), near in zip(zip(self.offsets[:-1], self.offsets[1:]), self._colocated):
+            out[a:z] = np.where(near, values[None, a:z], 0.0).max(axis=1)
+        return out
 
 
 def resolve(text: str, gaz: Gazetteer, matches: Sequence[Match] | None = None) -> list[Location]:

@@ -38,6 +38,24 @@ def test_bordering_countries_lend_context(gaz):
             if loc.mention == "Gaza"] == ["MZ"]
 
 
+def test_places_that_touch_choose_each_other(gaz):
+    # Walker County, Texas holds Huntsville, Texas; the Alabama and Georgia namesakes are 100+ km apart.
+    text = "Deputies in Walker County arrested a man near Huntsville on Friday."
+    assert [(loc.place.country, loc.place.admin1) for loc in resolve(text, gaz)] == [("US", "TX"), ("US", "TX")]
+
+
+def test_local_context_leaves_co_located_features_to_the_words(gaz):
+    # A town and the district or sub-district named after it lie on top of each other: nearby
+    # places say where a mention is, the words (a town on a route; "region", "oil field") say which.
+    route = "A convoy of 40 trucks entered via Al-Yarubiyah, heading towards Al-Qamishli and then Al-Hasakah."
+    assert ids(route, gaz) == ["sy-al-yarubiyah", "sy-qamishli", "sy-al-hasakah"]
+    text = ("US forces began building a base in the Al-Malikiyah region of Hasakah province. "
+            "They also set up an airport at their base in the Al-Omar oil field in the eastern countryside of Deir Ezzor.")
+    found = {loc.mention: loc.place.id for loc in resolve(text, gaz)}
+    assert found["Al-Malikiyah"] == "sy-al-malikiyah-district"
+    assert found["Al-Omar oil field"] == "sy-al-omar-oil-field"
+
+
 def test_cue_words_choose_the_kind(gaz):
     by_mention = {l.mention: l.place for l in resolve("A base was built at the Al-Omar oil field.", gaz)}
     assert by_mention["Al-Omar oil field"].kind == "oil_field"
