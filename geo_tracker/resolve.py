@@ -217,7 +217,7 @@ class _Document:
         self.unc = unc
         self._closeness: np.ndarray | None = None
         self._local: np.ndarray | None = None
-        self._colocated: list[np.ndarray] | None = None
+        self._colocated: tuple[np.ndarray, np.ndarray] | None = None
         self._anchor_cols: np.ndarray | None = None
 
     def split(self, flat: np.ndarray) -> list[np.ndarray]:
@@ -286,14 +286,15 @@ class _Document:
         field it sits on, get the same local support, so cue words decide.
         """
         if self._colocated is None:
-            self._colocated = []
-            for a, z in zip(self.offsets[:-1], self.offsets[1:]):
-                d = haversine_km(self.lat[a:z, None], self.lon[a:z, None], self.lat[None, a:z], self.lon[None, a:z])
-                reach = np.maximum(self.unc[a:z, None], self.unc[None, a:z]) + SAME_PLACE_MARGIN_KM
-                self._colocated.append(d <= reach)
+            bounds = list(zip(self.offsets[:-1], self.offsets[1:]))
+            rows = np.concatenate([np.repeat(np.arange(a, z), z - a) for a, z in bounds] or [np.zeros(0, int)])
+            cols = np.concatenate([np.tile(np.arange(a, z), z - a) for a, z in bounds] or [np.zeros(0, int)])
+            d = haversine_km(self.lat[rows], self.lon[rows], self.lat[cols], self.lon[cols])
+            near = d <= np.maximum(self.unc[rows], self.unc[cols]) + SAME_PLACE_MARGIN_KM
+            self._colocated = (rows[near], cols[near])
+        rows, cols = self._colocated
         out = values.copy()
-        for (a, z), near in zip(zip(self.offsets[:-1], self.offsets[1:]), self._colocated):
-            out[a:z] = np.where(near, values[None, a:z], 0.0).max(axis=1)
+        np.maximum.at(out, rows, values[cols])
         return out
 
 
