@@ -298,9 +298,13 @@ def _longest_at(gaz, ft, tokens, starts, i, width, head, offset):
         if lengths is not None and len(key) not in lengths and len(key) - 1 not in lengths:
             continue
         f_end = starts[i + k - 1] + len(tokens[i + k - 1])
-        hits = _lookup(index, key) if lengths is None or len(key) in lengths else ()
-        if not hits and _possessive(ft, tokens, starts, i + k - 1):
-            key, f_end = key[:-1], f_end - 1
+        hits: tuple[tuple[int, str], ...] = ()
+        if _possessive(ft, tokens, starts, i + k - 1):
+            # "France's" is France: the possessive comes off first ("frances" names villages too).
+            hits = _lookup(index, key[:-1])
+            if hits:
+                key, f_end = key[:-1], f_end - 1
+        if not hits and (lengths is None or len(key) in lengths):
             hits = _lookup(index, key)
         if hits:
             start, end = ft.span(starts[i] + offset, f_end)

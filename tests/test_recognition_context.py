@@ -147,3 +147,13 @@ def test_very_common_given_name_before_a_surname_is_a_person_even_where_a_region
     # A less common given name that is a state stays a place before an institution word.
     text = "A Virginia Tech study."
     assert not PersonNames.of(text).is_person(text, 2, 10, well_known=True)
+
+
+def test_possessive_comes_off_before_a_longer_lookup():
+    # GeoNames lists "Frances" as an alternate name of a Nebraska village; "France's" is France.
+    small = Gazetteer.from_places([dataclasses.replace(p, layer="world") for p in [
+        Place("fr", "France", "country", "FR", 46.0, 2.0, 400.0),
+        Place("tecumseh", "Tecumseh", "village", "US", 40.37, -96.19, 3.0, alt_names=("Frances",), population=1600),
+    ]], layer="world")
+    [m] = recognize("France's president spoke.", small)
+    assert (m.surface, m.key, [small.place(i).id for i, _ in m.hits]) == ("France", "france", ["fr"])
