@@ -57,6 +57,7 @@ SOFTMAX_TEMPERATURE = 0.15
 """How sharply a mention's base scores turn into beliefs about its candidates."""
 ITERATIONS = 3
 CAPITAL_BONUS = 0.3
+PRIMARY_NAME_BONUS = 0.4
 """A national capital is the likelier reading of its name ("Washington", "Amman")."""
 COUNTRY_BONUS = 0.5
 NEIGHBOUR_BONUS = 0.25
@@ -71,6 +72,9 @@ LOCAL_SCALE_KM = 30.0
 """Local closeness falls to 1/e over this gap between two places' extents."""
 SAME_PLACE_MARGIN_KM = 10.0
 """Candidates of one mention this close beyond their radii are one location for local context."""
+LOCAL_MAX_RADIUS_KM = 60.0
+"""Only places this small take part in local context: a town is not "near" the state it lies in
+(that is the first-level region term's job)."""
 CONTAINER_BONUS = 0.8
 CONTAINER_MIN_REACH_KM = 25.0
 ANCHOR_MAX_UNCERTAINTY_KM = 150.0
@@ -112,6 +116,17 @@ def _cue_kinds(text: str, m: Match, lo: int = 0, hi: int | None = None) -> set[s
     return cue_kinds(_context_tokens(text, m, lo, hi) + m.key.split())
 
 
+def _names_it(index, i: int, key: str) -> bool:
+    """Whether ``key`` is place ``i``'s own name, not one of its alternate names.
+
+    GeoNames lists old, local and variant names as alternates ("Paris" for a
+    Georgia town once called so); a place called by its name is the likelier
+    reading. Every spelling of a curated or user row is one reporters use, so
+    there all names count as its own.
+    """
+    return index.layers[i] != "world" or fold(index.names[i]) == key
+
+
 def _base_scores(gaz: Gazetteer, text: str, m: Match, lo: int = 0, hi: int | None = None) -> dict[int, float]:
     index = gaz.index
     cues = _cue_kinds(text, m, lo, hi)
@@ -119,6 +134,8 @@ def _base_scores(gaz: Gazetteer, text: str, m: Match, lo: int = 0, hi: int | Non
     scores: dict[int, float] = {}
     for i, how in m.hits:
         s = MATCH_WEIGHT[how] + gaz.prior(i) + (CAPITAL_BONUS if i in capital else 0.0)
+        if how == "exact" and _names_it(index, i, m.key):
+            s += PRIMARY_NAME_BONUS
         if cues and index.kinds[i] in cues:
             s += CUE_BONUS
         scores[i] = max(scores.get(i, -1e9), s)
@@ -261,7 +278,8 @@ class _Document:
             # Locally, places touch when their extents do: a town in a county is at distance 0.
             gap = np.maximum(0.0, d - self.unc[:, None] - self.unc[None, cols])
             self._closeness = np.exp(-d / PROXIMITY_SCALE_KM)
-            self._local = np.exp(-gap / LOCAL_SCALE_KM)
+            small = self.unc <= LOCAL_MAX_RADIUS_KM  # towns, counties, districts: not states or countries
+            self._local = np.where(small[:, None] & small[None, cols], np.exp(-gap / LOCAL_SCALE_KM), 0.0)
         assert self._closeness is not None and self._local is not None
         return (PROXIMITY_BONUS * self._support(self._closeness, b)
                 + LOCAL_BONUS * self._same_place_max(self._support(self._local, b)))

@@ -44,6 +44,20 @@ def test_places_that_touch_choose_each_other(gaz):
     assert [(loc.place.country, loc.place.admin1) for loc in resolve(text, gaz)] == [("US", "TX"), ("US", "TX")]
 
 
+@pytest.mark.parametrize("text, expected", [
+    # a town's alternate name ("Paris" for a Georgia town) loses to the place called so, and a
+    # state is no "local" neighbour of every town in it
+    ("Russia and Georgia traded blame; talks in Paris with France's president followed.",
+     [("Russia", "RU"), ("Georgia", "GE"), ("Paris", "FR"), ("France", "FR")]),
+    ("Students from Pickerington and Oxford, Ohio, met on Friday.",
+     [("Pickerington", "US"), ("Oxford", "US"), ("Ohio", "US")]),
+])
+def test_own_names_and_states_are_not_outweighed_by_local_context(gaz, text, expected):
+    locs = resolve(text, gaz)
+    assert [(loc.mention, loc.place.country) for loc in locs] == expected
+    assert all(loc.place.name == loc.mention for loc in locs)
+
+
 def test_local_context_leaves_co_located_features_to_the_words(gaz):
     # A town and the district or sub-district named after it lie on top of each other: nearby
     # places say where a mention is, the words (a town on a route; "region", "oil field") say which.
