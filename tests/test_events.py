@@ -200,6 +200,27 @@ def test_heading_into_iraq_is_leaving(text: str, places: tuple[str, ...]) -> Non
     assert convoy.direction == "leaving"
 
 
+def test_direction_read_off_a_route_across_the_border() -> None:
+    # No direction word: the route starts in Syria and ends in Iraq, or the other way round.
+    hasakah = Place("sy-al-hasakah", "Al-Hasakah", "city", "SY", 36.5, 40.75, 3.0)
+    iraq = Place("iq", "Iraq", "country", "IQ", 33.0, 44.0, 300.0)
+    qamishli = Place("sy-qamishli", "Qamishli", "city", "SY", 37.05, 41.22, 3.0)
+
+    def at(text: str, place: Place) -> Location:
+        start = text.index(place.name)
+        return Location(place.name, start, start + len(place.name), place, place.lat, place.lon)
+
+    out = "A convoy of 20 US military vehicles left Al-Hasakah for Iraq."
+    [convoy] = extract_convoys(report(out), [at(out, hasakah), at(out, iraq)])
+    assert (convoy.direction, convoy.origin.mention, convoy.destination.mention) == ("leaving", "Al-Hasakah", "Iraq")
+    back = "A convoy of 25 trucks came from Iraq and headed to Qamishli."
+    [convoy] = extract_convoys(report(back), [at(back, iraq), at(back, qamishli)])
+    assert convoy.direction == "entering"
+    inside = "A convoy of 25 trucks moved from Al-Hasakah to Qamishli."
+    [convoy] = extract_convoys(report(inside), [at(inside, hasakah), at(inside, qamishli)])
+    assert convoy.direction is None
+
+
 def test_arabic_leaving_convoy() -> None:
     text = "خرجت قافلة للقوات الأمريكية تضم 20 شاحنة عبر معبر الوليد الحدودي مع إقليم كردستان العراق."
     locations = locs(text, "الوليد", "إقليم كردستان العراق")

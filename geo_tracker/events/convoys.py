@@ -190,6 +190,29 @@ def _route(roles: list[tuple[Location, str | None]], direction: str | None) -> d
     return route
 
 
+REPORTED_COUNTRY = "SY"
+"""The country whose borders "entering" and "leaving" refer to (see ``lexicon.DIRECTION``)."""
+
+
+def _direction_of_route(origin: Location | None, destination: Location | None) -> str | None:
+    """Entering or leaving, read off a route that starts on one side of the border and ends on the
+    other ("left Al-Hasakah for Iraq"), when no word says so.
+
+    Example:
+        >>> from geo_tracker.models import Place
+        >>> hasakah = Place("sy-h", "Al-Hasakah", "city", "SY", 36.5, 40.7, 3.0)
+        >>> erbil = Place("iq-e", "Erbil", "city", "IQ", 36.2, 44.0, 5.0)
+        >>> at = lambda p: Location(p.name, 0, 1, p, p.lat, p.lon)
+        >>> _direction_of_route(at(hasakah), at(erbil)), _direction_of_route(at(erbil), at(hasakah))
+        ('leaving', 'entering')
+    """
+    countries = [loc.place.country if loc is not None and loc.place is not None else None
+                 for loc in (origin, destination)]
+    if None in countries or countries[0] == countries[1]:
+        return None
+    return "leaving" if countries[0] == REPORTED_COUNTRY else "entering" if countries[1] == REPORTED_COUNTRY else None
+
+
 # ---------------------------------------------------------------- building and merging
 
 
@@ -198,6 +221,7 @@ def _build(report: Report, locations: Sequence[Location], spans: list[Span], ind
     directions = find_terms(DIRECTION, text, *span)
     direction = directions[0].label if directions else None
     route = _route(_roles(text, span, locations), direction)
+    direction = direction or _direction_of_route(route["origin"], route["destination"])
     vehicles, note = _count_vehicles(text, span)
     cargo = tuple(dict.fromkeys(t.label for t in find_terms(CARGO, text, *span)))
     return Convoy(
