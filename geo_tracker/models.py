@@ -19,6 +19,7 @@ Example:
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -150,15 +151,64 @@ def outlet_key(source: str | None) -> str:
     return name
 
 
+_NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:for|of|the|and|al|el)\s+)*[A-Z][\w'’-]*)*")
+
+
+def _acronym(name: str) -> str:
+    words = [w for w in name.replace("-", " ").split() if w.casefold() not in _OUTLET_FILLER]
+    return "".join(w[0] for w in words).casefold() if len(words) >= 2 else ""
+
+
+def _outlet_names(source: str) -> set[str]:
+    """What a sentence may call an outlet: its name, its acronym, or its leading acronym ("RT" of "RT Arabic")."""
+    name = " ".join(source.split())
+    head = name.split()[0] if name else ""
+    names = {name.casefold(), outlet_key(name), _acronym(name)}
+    if head.isupper() and 2 <= len(head) <= 5:
+        names.add(head.casefold())
+    return {n for n in names if len(n) >= 2}
+
+
+def cited_names(sentence: str) -> set[str]:
+    """The names a sentence could be citing: its capitalised runs and their acronyms.
+
+    Example:
+        >>> sorted(cited_names("Russia Today reported that SOHR counted 50 trucks."))
+        ['rt', 'russia today', 'sohr']
+    """
+    out: set[str] = set()
+    for run in _NAME_RUN.findall(sentence):
+        out.add(run.casefold())
+        out.add(_acronym(run))
+    return {n for n in out if len(n) >= 2}
+
+
+def _origin(report: list[Evidence], outlets: dict[str, set[str]]) -> str:
+    """The outlet a report's statement comes from: the one any of its sentences cites, if that is
+    another outlet of the same event; else the report's own."""
+    own = outlet_key(report[0].source) or "report:" + report[0].report_id
+    cited = set().union(*(cited_names(ev.sentence) for ev in report))
+    return next((key for key, names in outlets.items() if key != own and names & cited), own)
+
+
 def corroboration(evidence: tuple[Evidence, ...]) -> int:
-    """Distinct outlets among ``evidence``; a report without an outlet counts on its own.
+    """Independent outlets among ``evidence``: a report without an outlet counts on its own, and a
+    statement that cites another outlet of the same event ("…, Russia Today reported") counts as
+    that outlet's, not as a second source.
 
     Example:
         >>> corroboration((Evidence("r1", "s", source="SOHR"), Evidence("r2", "s", source="SOHR"),
         ...                Evidence("r3", "s"), Evidence("r4", "s", source="Syrian Observatory for Human Rights")))
         2
+        >>> corroboration((Evidence("r1", "50 trucks entered.", source="RT Arabic"),
+        ...                Evidence("r2", "50 trucks entered, Russia Today reported.", source="Syriac Press")))
+        1
     """
-    return len({outlet_key(ev.source) or "report:" + ev.report_id for ev in evidence})
+    outlets = {outlet_key(ev.source): _outlet_names(ev.source) for ev in evidence if ev.source and outlet_key(ev.source)}
+    reports: dict[str, list[Evidence]] = {}
+    for ev in evidence:
+        reports.setdefault(ev.report_id, []).append(ev)
+    return len({_origin(report, outlets) for report in reports.values()})
 
 
 @dataclass(frozen=True)

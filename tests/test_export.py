@@ -136,10 +136,13 @@ def test_ingest_then_export_csv_on_the_samples(tmp_path, gaz):
     rows = list(csv.DictReader(io.StringIO(res.output)))
     assert list(rows[0]) == ACLED_COLUMNS
     assert [r["event_date"] for r in rows] == sorted(r["event_date"] for r in rows)
-    # RT Arabic and Syriac Press reported the same 35-truck convoy of 28 November 2020.
+    # RT Arabic and Syriac Press reported the same 35-truck convoy of 28 November 2020; Syriac Press
+    # says "Russia Today reported", so both sources are kept but they are one account, not two.
     rt = [r for r in rows if "2020-11-28-rt-convoy-35-trucks" in r["report_ids"]]
     assert len(rt) == 1
-    assert rt[0]["source"] == "RT Arabic; Syriac Press" and rt[0]["corroboration"] == "2"
+    assert rt[0]["source"] == "RT Arabic; Syriac Press" and rt[0]["corroboration"] == "1"
+    # SANA and Middle East Monitor each report the Tal Alu base without citing the other: two accounts.
+    assert [r["corroboration"] for r in rows if r["location"] == "Tal Alo base"] == ["2"]
     assert rt[0]["event_date"] == "2020-11-28" and "Convoy of 35 vehicles" in rt[0]["notes"]
     # SOHR's convoys of 6 and 8 February 2021 are two convoys.
     sohr = [r for r in rows if r["sub_event_type"] == "Movement of forces"
