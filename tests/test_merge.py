@@ -10,7 +10,7 @@ import pytest
 
 from geo_tracker.export import event_id
 from geo_tracker.merge import date_interval, merge_convoys, merge_sites
-from geo_tracker.models import Convoy, DateValue, Evidence, Location, Place, Site
+from geo_tracker.models import Convoy, DateValue, Evidence, Location, Place, Site, corroboration
 from geo_tracker.pipeline import extract
 
 # ---------------------------------------------------------------- reports written for the rules
@@ -255,3 +255,14 @@ def test_an_outlet_and_its_acronym_are_one_outlet() -> None:
     merged = geo_tracker.merge_convoys(a + b)
     # One outlet's convoys on two days are two convoys, each corroborated once.
     assert len(merged) == 2 and all(c.corroboration == 1 for c in merged)
+
+
+def test_a_report_citing_another_outlet_of_the_event_is_not_a_second_source():
+    sohr = Evidence("r1", "A convoy of 50 trucks entered Syria.", source="Syrian Observatory for Human Rights")
+    relay = Evidence("r2", "The convoy was large, SOHR said.", source="Asharq Al-Awsat")
+    own = Evidence("r3", "A convoy of 50 trucks entered, SANA said.", source="Asharq Al-Awsat")
+    assert corroboration((sohr, relay)) == 1
+    # citing an outlet that did not report the event leaves the report its own account
+    assert corroboration((sohr, own)) == 2
+    # one cited sentence is enough for the whole report
+    assert corroboration((sohr, Evidence("r2", "Trucks crossed.", source="Asharq Al-Awsat"), relay)) == 1
