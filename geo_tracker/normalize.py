@@ -213,7 +213,7 @@ _CODE = re.compile(r"[A-Z][A-Z0-9]{1,3}")
 
 
 @lru_cache(maxsize=100_000)
-def _skeleton_token(tok: str) -> str:
+def skeleton_token(tok: str) -> str:
     """Skeleton of one folded Latin-script token (see :func:`skeleton`)."""
     if len(tok) > 5:
         tok = _JOINED_ARTICLE.sub("", tok)  # alqamishli → qamishli
@@ -330,7 +330,7 @@ def skeleton(name: str) -> str:
     out = []
     for tok in tokens:
         if tok.isascii():
-            out.append(_skeleton_token(tok))
+            out.append(skeleton_token(tok))
         elif is_arabic(tok):
             out.append(_skeleton_arabic(tok)[0])
         else:

@@ -29,7 +29,7 @@ from itertools import accumulate
 from .gazetteer import Gazetteer
 from .gazetteer.aliases import alias_hits, alias_spans
 from .persons import PersonNames
-from .normalize import ARTICLES, FoldedText, core_name, fold, is_arabic
+from .normalize import ARTICLES, FoldedText, core_name, fold, is_arabic, skeleton_token
 from .stopwords import COMMON_WORDS
 
 MAX_FUZZY_TOKENS = 3
@@ -333,6 +333,7 @@ def _fuzzy_spans(gaz, text, ft, tokens, starts, candidates, found: list[Match], 
         return []
     covered = [(m.start, m.end) for m in found]
     aligned = ft.aligned
+    prefixes = gaz.skeleton_prefixes
     out: list[Match] = []
     resume = 0
     for i in candidates:
@@ -344,6 +345,8 @@ def _fuzzy_spans(gaz, text, ft, tokens, starts, candidates, found: list[Match], 
             or tokens[i] in ARTICLES
         ):
             continue
+        if tokens[i].isascii() and skeleton_token(tokens[i]) not in prefixes:
+            continue  # every span starting here has a skeleton starting so (see skeleton())
         start = ft.offset(starts[i])
         if any(a <= start < b for a, b in covered):
             continue

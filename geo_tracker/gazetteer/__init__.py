@@ -251,6 +251,12 @@ class Gazetteer:
         return start
 
     @cached_property
+    def skeleton_prefixes(self) -> frozenset[str]:
+        """Every prefix of a curated/user skeleton key: a span whose skeleton starts with none of
+        them matches nothing by skeleton, so recognition need not build the rest of it."""
+        return frozenset(key[:n] for key in self.index.skeletons for n in range(1, len(key) + 1))
+
+    @cached_property
     def _skeleton_keys(self) -> list[str]:
         return [key for key in self.index.skeletons if len(key) >= 4]
 
