@@ -106,31 +106,35 @@ def _is_abbreviation(text: str, dot: int, next_char: str) -> bool:
     return token in ABBREVIATIONS and not next_char.isupper()
 
 
+_VISIBLE = re.compile(r"\S")
+_BREAK = re.compile("[\n" + re.escape(_TERMINATORS) + "]")
+
+
 def _next_visible(text: str, pos: int) -> str:
     """The first non-space character at or after ``pos`` ('' at the end)."""
-    match = re.compile(r"\S").search(text, pos)
+    match = _VISIBLE.search(text, pos)
     return match.group(0) if match else ""
 
 
 def _boundaries(text: str) -> list[int]:
     """Offsets just after each sentence end (terminator plus closing quotes)."""
     ends: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\n":
+    n = len(text)
+    found = _BREAK.search(text)
+    while found is not None:  # jump from one newline or terminator to the next
+        i = found.start()
+        if text[i] == "\n":
             ends.append(i)
-        elif ch in _TERMINATORS:
-            j = i + 1
-            while j < n and (text[j] in _TERMINATORS or text[j] in _CLOSERS):
-                j += 1
-            nxt = _next_visible(text, j)
-            abbreviation = ch == "." and _is_abbreviation(text, i, nxt)
-            if not abbreviation and not nxt.islower() and not nxt.isdigit():
-                ends.append(j)
-            i = j
+            found = _BREAK.search(text, i + 1)
             continue
-        i += 1
+        j = i + 1
+        while j < n and (text[j] in _TERMINATORS or text[j] in _CLOSERS):
+            j += 1
+        nxt = _next_visible(text, j)
+        abbreviation = text[i] == "." and _is_abbreviation(text, i, nxt)
+        if not abbreviation and not nxt.islower() and not nxt.isdigit():
+            ends.append(j)
+        found = _BREAK.search(text, j)
     ends.append(n)
     return ends
 
