@@ -3,7 +3,8 @@
 Each candidate gets a score that adds up evidence which generalises across
 corpora (no rule is keyed to a particular place):
 
-* **match** — exact spelling > article-less > transliteration skeleton;
+* **match** — exact spelling > article-less > transliteration skeleton; a world
+  place's own name over one of its alternate names;
 * **prior** — kind (country > region > city > village), population, layer
   (curated and user layers over the world layer);
 * **cue words** — "border crossing", "oil field", "base", "airport",
@@ -57,8 +58,9 @@ SOFTMAX_TEMPERATURE = 0.15
 """How sharply a mention's base scores turn into beliefs about its candidates."""
 ITERATIONS = 3
 CAPITAL_BONUS = 0.3
-PRIMARY_NAME_BONUS = 0.4
 """A national capital is the likelier reading of its name ("Washington", "Amman")."""
+PRIMARY_NAME_BONUS = 0.4
+"""A world place called by its own name, over one listing the word among its alternate names."""
 COUNTRY_BONUS = 0.5
 NEIGHBOUR_BONUS = 0.25
 """A place in a country bordering the document's countries gains this much at most ("Gaza" beside Israel and Egypt)."""
