@@ -163,8 +163,10 @@ def _outlet_names(source: str) -> set[str]:
     """What a sentence may call an outlet: its name, its acronym, or its leading acronym ("RT" of "RT Arabic")."""
     name = " ".join(source.split())
     head = name.split()[0] if name else ""
-    names = {name.casefold(), outlet_key(name), _acronym(name)}
-    if head.isupper() and 2 <= len(head) <= 5:
+    names = {name.casefold(), outlet_key(name)}
+    if len(_acronym(name)) >= 3:  # "AA" of a two-word name would match too many phrases
+        names.add(_acronym(name))
+    if head.isupper() and 2 <= len(head) <= 5:  # an outlet that calls itself by an acronym: "RT Arabic"
         names.add(head.casefold())
     return {n for n in names if len(n) >= 2}
 

@@ -266,3 +266,10 @@ def test_a_report_citing_another_outlet_of_the_event_is_not_a_second_source():
     assert corroboration((sohr, own)) == 2
     # one cited sentence is enough for the whole report
     assert corroboration((sohr, Evidence("r2", "Trucks crossed.", source="Asharq Al-Awsat"), relay)) == 1
+
+
+def test_a_two_letter_acronym_of_a_two_word_outlet_is_no_citation():
+    # "Ain Arab" abbreviates to "AA", as "Asharq Al-Awsat" would: not a citation of it.
+    asharq = Evidence("r1", "A convoy reached Ain Arab.", source="Asharq Al-Awsat")
+    sohr = Evidence("r2", "A convoy reached Ain Arab.", source="SOHR")
+    assert corroboration((asharq, sohr)) == 2
