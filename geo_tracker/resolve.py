@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -126,7 +127,12 @@ def _names_it(index, i: int, key: str) -> bool:
     reading. Every spelling of a curated or user row is one reporters use, so
     there all names count as its own.
     """
-    return index.layers[i] != "world" or fold(index.names[i]) == key
+    return index.layers[i] != "world" or _folded(index.names[i]) == key
+
+
+@lru_cache(maxsize=200_000)
+def _folded(name: str) -> str:
+    return fold(name)
 
 
 def _base_scores(gaz: Gazetteer, text: str, m: Match, lo: int = 0, hi: int | None = None) -> dict[int, float]:
