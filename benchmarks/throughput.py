@@ -8,7 +8,7 @@ On one corpus, in one run:
   (``GeoText(text)``): recognition only;
 
 then MB/s, reports/s and the ratios to flashgeotext (target: geo_tracker
-≥ 2×), the start-up of a fresh process (``import geo_tracker`` and the first
+≥ 2×), the seconds each stage of geo_tracker takes, the start-up of a fresh process (``import geo_tracker`` and the first
 extraction with the warm on-disk index cache; target ≤ 1 s) and peak
 resident memory after the geo_tracker run (target ≤ 400 MB).
 
@@ -118,6 +118,34 @@ def startup(repeat: int) -> dict:
     return {**best, "heavy": runs[-1]["heavy"]}
 
 
+def stage_seconds(reports: Sequence, gaz) -> dict[str, float]:
+    """Seconds per pipeline stage over ``reports``, run stage by stage as ``extract_report`` does
+    for a report of one segment (where the time goes; the full run above is the figure that counts)."""
+    from geo_tracker.events.convoys import extract_convoys
+    from geo_tracker.events.sites import extract_sites
+    from geo_tracker.qualify import qualify
+    from geo_tracker.recognize import recognize
+    from geo_tracker.resolve import resolve
+    from geo_tracker.text import sentence_spans
+
+    spent = dict.fromkeys(("recognition", "resolution", "qualifiers", "sentences", "convoys", "sites"), 0.0)
+
+    def clock(stage: str, fn: Callable, *args):
+        t0 = time.perf_counter()
+        out = fn(*args)
+        spent[stage] += time.perf_counter() - t0
+        return out
+
+    for report in reports:
+        text = report.text
+        matches = clock("recognition", recognize, text, gaz)
+        places = clock("qualifiers", qualify, text, clock("resolution", resolve, text, gaz, matches))
+        sentences = clock("sentences", sentence_spans, text)
+        clock("convoys", extract_convoys, report, places, sentences)
+        clock("sites", extract_sites, report, places, sentences)
+    return spent
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", metavar="FILE", help=f"LGL-family XML corpus (default: {LGL} when present)")
@@ -167,6 +195,10 @@ def main() -> None:
     if flash_rate:
         gt = mb / rows[0][2] / flash_rate
         print(f"target geo_tracker ≥ 2× flashgeotext: {gt:.3f}× ({'met' if gt >= 2 else 'NOT met'})")
+
+    stages = stage_seconds(list(reports.values()), gaz)
+    print("where geo_tracker's time goes (a second pass, stage by stage, caches warm; s): "
+          + ", ".join(f"{stage} {seconds:.2f}" for stage, seconds in stages.items()))
 
     s = startup(args.repeat)
     print(f"\nstart-up, fresh process, warm index cache (median of {args.repeat}):")
