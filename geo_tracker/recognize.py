@@ -22,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from itertools import accumulate
@@ -97,6 +98,14 @@ def _widen(gaz: Gazetteer, key: str, surface: str, hits: tuple[tuple[int, str], 
             seen.add(i)
             extra.append((i, "skeleton"))
     return hits + tuple(extra)
+
+
+def _with_districts(gaz: Gazetteer, m: Match) -> Match:
+    """``m`` with the counties its name may stand for (added after acceptance: a county never
+    makes a word a place mention, it is only one more reading of one)."""
+    seen = {i for i, _ in m.hits}
+    extra = tuple((i, "bare") for i in gaz.district_readings(m.key) if i not in seen)
+    return dataclasses.replace(m, hits=m.hits + extra) if extra else m
 
 
 def _looks_like_name(surface: str) -> bool:
@@ -221,7 +230,7 @@ def recognize(text: str, gaz: Gazetteer) -> list[Match]:
                     if match:
                         break
         if match is not None and _accept(gaz, text, match[0], people):
-            found.append(match[0])
+            found.append(_with_districts(gaz, match[0]))
             resume = i + match[1]
     found = _without_overlaps(_alias_matches(gaz, text) + _with_articles(text, found))
     found = [m for m in found if not _CONTRACTION.search(m.surface)]
@@ -238,8 +247,10 @@ def match_span(gaz: Gazetteer, text: str, start: int, end: int) -> Match | None:
         ((0, 'alias'),)
     """
     surface = text[start:end]
-    hits = alias_hits(gaz, surface) or tuple(gaz.matches(surface) or gaz.fuzzy(surface))
-    return Match(start, end, surface, fold(surface), hits) if hits else None
+    m = _with_districts(gaz, Match(start, end, surface, fold(surface), alias_hits(gaz, surface) or tuple(gaz.matches(surface))))
+    if not m.hits:
+        m = dataclasses.replace(m, hits=tuple(gaz.fuzzy(surface)))
+    return m if m.hits else None
 
 
 def _alias_matches(gaz: Gazetteer, text: str) -> list[Match]:

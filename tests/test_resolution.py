@@ -58,6 +58,15 @@ def test_own_names_and_states_are_not_outweighed_by_local_context(gaz, text, exp
     assert all(loc.place.name == loc.mention for loc in locs)
 
 
+def test_a_county_called_by_its_bare_name(gaz):
+    # Local news says "Logan" for Logan County; the county seat beside it settles which.
+    text = "Sheriff's deputies in Logan arrested two men near Bellefontaine, Ohio."
+    logan = resolve(text, gaz)[0]
+    assert (logan.mention, logan.place.kind, logan.place.admin1) == ("Logan", "admin2", "OH")
+    # ... but a county never makes a person's name a place mention
+    assert resolve("Walker said the vote was close.", gaz) == []
+
+
 def test_local_context_leaves_co_located_features_to_the_words(gaz):
     # A town and the district or sub-district named after it lie on top of each other: nearby
     # places say where a mention is, the words (a town on a route; "region", "oil field") say which.

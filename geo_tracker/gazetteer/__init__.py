@@ -77,6 +77,9 @@ KIND_WEIGHT: dict[str, float] = {
 AREA_SIZE: dict[str, float] = {"country": 0.85, "admin1": 0.8}
 """The size term of the prior for areas (a populated place's is log10(population) / 7)."""
 
+DISTRICT_WORDS = ("county", "parish")
+"""Kind words of second-level region names that local reporting leaves out."""
+
 MATCH_WEIGHT = {"exact": 1.0, "bare": 0.9, "skeleton": 0.75, "fuzzy": 0.6, "online": 0.5, "alias": 0.9}
 
 
@@ -236,6 +239,16 @@ class Gazetteer:
         for i in self.skeleton_matches(name):
             found.setdefault(i, "skeleton")
         return list(found.items())
+
+    def district_readings(self, key: str) -> tuple[int, ...]:
+        """Second-level regions named ``key`` plus a kind word ("DeKalb" for DeKalb County).
+
+        Local news calls a county by its bare name. These are extra readings
+        of a name recognised on its own, never a reason to recognise one
+        ("Walker" alone stays a person's name).
+        """
+        return tuple(i for word in DISTRICT_WORDS for i in self.index.exact.get(f"{key} {word}", ())
+                     if self.index.kinds[i] == "admin2")
 
     def skeleton_matches(self, name: str) -> tuple[int, ...]:
         """Curated/user places whose transliteration skeleton equals ``name``'s."""
