@@ -103,6 +103,9 @@ def _widen(gaz: Gazetteer, key: str, surface: str, hits: tuple[tuple[int, str], 
 def _with_districts(gaz: Gazetteer, m: Match) -> Match:
     """``m`` with the counties its name may stand for (added after acceptance: a county never
     makes a word a place mention, it is only one more reading of one)."""
+    index = gaz.index
+    if any(index.kinds[i] in ("country", "admin1") and fold(index.names[i]) == m.key for i, _ in m.hits):
+        return m  # "Ohio" is the state, not Ohio County, Indiana
     seen = {i for i, _ in m.hits}
     extra = tuple((i, "bare") for i in gaz.district_readings(m.key) if i not in seen)
     return dataclasses.replace(m, hits=m.hits + extra) if extra else m

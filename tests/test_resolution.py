@@ -65,6 +65,9 @@ def test_a_county_called_by_its_bare_name(gaz):
     assert (logan.mention, logan.place.kind, logan.place.admin1) == ("Logan", "admin2", "OH")
     # ... but a county never makes a person's name a place mention
     assert resolve("Walker said the vote was close.", gaz) == []
+    # ... and a state keeps its own name: "Ohio" beside Indiana towns is not Ohio County, Indiana
+    ohio = resolve("Flooding hit Rising Sun and Aurora, Indiana, and crossed into Ohio.", gaz)[-1]
+    assert (ohio.mention, ohio.place.kind) == ("Ohio", "admin1")
 
 
 def test_local_context_leaves_co_located_features_to_the_words(gaz):
