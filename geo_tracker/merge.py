@@ -75,7 +75,8 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from .geodesy import EARTH_RADIUS_KM
-from .models import Convoy, DateValue, Location, Site, outlet_key
+from .models import Convoy, DateValue, Location, Site
+from .outlets import outlet_key
 
 __all__ = [
     "COARSE_KM", "CONVOY_SLACK_DAYS", "DESTINATION_SLACK_KM", "ESTIMATE_DAYS", "INFERRED_LAG_DAYS", "MERGE_RULES_VERSION",

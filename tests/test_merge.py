@@ -10,7 +10,8 @@ import pytest
 
 from geo_tracker.export import event_id
 from geo_tracker.merge import date_interval, merge_convoys, merge_sites
-from geo_tracker.models import Convoy, DateValue, Evidence, Location, Place, Site, corroboration
+from geo_tracker.models import Convoy, DateValue, Evidence, Location, Place, Site
+from geo_tracker.outlets import corroboration
 from geo_tracker.pipeline import extract
 
 # ---------------------------------------------------------------- reports written for the rules
@@ -273,3 +274,11 @@ def test_a_two_letter_acronym_of_a_two_word_outlet_is_no_citation():
     asharq = Evidence("r1", "A convoy reached Ain Arab.", source="Asharq Al-Awsat")
     sohr = Evidence("r2", "A convoy reached Ain Arab.", source="SOHR")
     assert corroboration((asharq, sohr)) == 2
+
+
+def test_an_arabic_report_relaying_an_outlet_is_not_a_second_source():
+    sohr = Evidence("r1", "A convoy of 40 trucks entered Syria.", source="SOHR")
+    relay = Evidence("r2", "دخلت قافلة من 40 شاحنة، بحسب المرصد السوري لحقوق الإنسان", source="IMLebanon")
+    own = Evidence("r3", "دخلت قافلة من 40 شاحنة إلى الشرق الأوسط", source="IMLebanon")
+    assert corroboration((sohr, relay)) == 1
+    assert corroboration((sohr, own)) == 2
