@@ -100,11 +100,15 @@ def _widen(gaz: Gazetteer, key: str, surface: str, hits: tuple[tuple[int, str], 
     return hits + tuple(extra)
 
 
+def _names_a_country_or_state(gaz: Gazetteer, m: Match) -> bool:
+    """Whether ``m`` is a country's or first-level region's own name ("Georgia", not "Georgian")."""
+    return any(gaz.index.kinds[i] in ("country", "admin1") and gaz.own_name_is(i, m.key) for i, _ in m.hits)
+
+
 def _with_districts(gaz: Gazetteer, m: Match) -> Match:
     """``m`` with the counties its name may stand for (added after acceptance: a county never
     makes a word a place mention, it is only one more reading of one)."""
-    index = gaz.index
-    if any(index.kinds[i] in ("country", "admin1") and fold(index.names[i]) == m.key for i, _ in m.hits):
+    if _names_a_country_or_state(gaz, m):
         return m  # "Ohio" is the state, not Ohio County, Indiana
     seen = {i for i, _ in m.hits}
     extra = tuple((i, "bare") for i in gaz.district_readings(m.key) if i not in seen)
@@ -168,7 +172,7 @@ def _accept(gaz: Gazetteer, text: str, m: Match, people: PersonNames) -> bool:
     if curated:
         return True
     # A country or state by its own name ("Georgia Tech"), not by an alternate one.
-    area = any(index.kinds[i] in ("country", "admin1") and fold(index.names[i]) == m.key for i, _ in m.hits)
+    area = _names_a_country_or_state(gaz, m)
     if people.is_person(text, m.start, m.end, well_known=area):
         return False
     if _inside_compound(text, m.start, m.end) and not _well_known(index, m.hits):
@@ -250,7 +254,8 @@ def match_span(gaz: Gazetteer, text: str, start: int, end: int) -> Match | None:
         ((0, 'alias'),)
     """
     surface = text[start:end]
-    m = _with_districts(gaz, Match(start, end, surface, fold(surface), alias_hits(gaz, surface) or tuple(gaz.matches(surface))))
+    hits = alias_hits(gaz, surface) or tuple(gaz.matches(surface))
+    m = _with_districts(gaz, Match(start, end, surface, fold(surface), hits))
     if not m.hits:
         m = dataclasses.replace(m, hits=tuple(gaz.fuzzy(surface)))
     return m if m.hits else None

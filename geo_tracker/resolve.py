@@ -36,7 +36,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 
@@ -119,7 +118,7 @@ def _cue_kinds(text: str, m: Match, lo: int = 0, hi: int | None = None) -> set[s
     return cue_kinds(_context_tokens(text, m, lo, hi) + m.key.split())
 
 
-def _names_it(index, i: int, key: str) -> bool:
+def _names_it(gaz: Gazetteer, i: int, key: str) -> bool:
     """Whether ``key`` is place ``i``'s own name, not one of its alternate names.
 
     GeoNames lists old, local and variant names as alternates ("Paris" for a
@@ -127,12 +126,7 @@ def _names_it(index, i: int, key: str) -> bool:
     reading. Every spelling of a curated or user row is one reporters use, so
     there all names count as its own.
     """
-    return index.layers[i] != "world" or _folded(index.names[i]) == key
-
-
-@lru_cache(maxsize=200_000)
-def _folded(name: str) -> str:
-    return fold(name)
+    return gaz.index.layers[i] != "world" or gaz.own_name_is(i, key)
 
 
 def _base_scores(gaz: Gazetteer, text: str, m: Match, lo: int = 0, hi: int | None = None) -> dict[int, float]:
@@ -142,7 +136,7 @@ def _base_scores(gaz: Gazetteer, text: str, m: Match, lo: int = 0, hi: int | Non
     scores: dict[int, float] = {}
     for i, how in m.hits:
         s = MATCH_WEIGHT[how] + gaz.prior(i) + (CAPITAL_BONUS if i in capital else 0.0)
-        if how == "exact" and _names_it(index, i, m.key):
+        if how == "exact" and _names_it(gaz, i, m.key):
             s += PRIMARY_NAME_BONUS
         if cues and index.kinds[i] in cues:
             s += CUE_BONUS

@@ -28,7 +28,7 @@ import math
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,6 +76,11 @@ KIND_WEIGHT: dict[str, float] = {
 
 AREA_SIZE: dict[str, float] = {"country": 0.85, "admin1": 0.8}
 """The size term of the prior for areas (a populated place's is log10(population) / 7)."""
+
+@lru_cache(maxsize=200_000)
+def _folded_name(name: str) -> str:
+    return fold(name)
+
 
 DISTRICT_WORDS = ("county", "parish")
 """Kind words of second-level region names that local reporting leaves out."""
@@ -239,6 +244,10 @@ class Gazetteer:
         for i in self.skeleton_matches(name):
             found.setdefault(i, "skeleton")
         return list(found.items())
+
+    def own_name_is(self, i: int, key: str) -> bool:
+        """Whether the folded ``key`` is place ``i``'s own name (not one of its alternate names)."""
+        return _folded_name(self.index.names[i]) == key
 
     def district_readings(self, key: str) -> tuple[int, ...]:
         """Second-level regions named ``key`` plus a kind word ("DeKalb" for DeKalb County).
