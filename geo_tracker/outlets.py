@@ -28,18 +28,17 @@ def outlet_key(source: str | None) -> str:
         ('sohr', 'sohr', 'asharq al-awsat')
     """
     name = " ".join((source or "").split()).casefold()
-    words = [w for w in name.replace("-", " ").split() if w not in _OUTLET_FILLER]
-    if len(words) >= 3:
-        return "".join(w[0] for w in words)
-    return name
-
-
-_NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:for|of|the|and|al|el)\s+)*[A-Z][\w'’-]*)*")
+    acronym = _acronym(name)
+    return acronym if len(acronym) >= 3 else name
 
 
 def _acronym(name: str) -> str:
+    """First letters of a name's significant words (two or more), lower case; else ''."""
     words = [w for w in name.replace("-", " ").split() if w.casefold() not in _OUTLET_FILLER]
     return "".join(w[0] for w in words).casefold() if len(words) >= 2 else ""
+
+
+_NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:for|of|the|and|al|el)\s+)*[A-Z][\w'’-]*)*")
 
 
 _ARABIC_NAMES_BY_OUTLET: dict[str, tuple[str, ...]] = {
