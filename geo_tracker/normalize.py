@@ -122,6 +122,21 @@ def fold(s: str) -> str:
     return _SQUEEZE.sub("", s.translate(_fold_table()))
 
 
+_ABBREVIATED = {"mount": "mt", "saint": "st", "sainte": "ste", "fort": "ft"}
+
+
+def abbreviated(key: str) -> str | None:
+    """A folded name as news abbreviates it ("mount pleasant" → "mt pleasant"), or None if unchanged.
+
+    Example:
+        >>> abbreviated(fold("Port Saint Lucie")), abbreviated("paris")
+        ('port st lucie', None)
+    """
+    tokens = key.split(" ")
+    short = [_ABBREVIATED.get(t, t) for t in tokens]
+    return " ".join(short) if short != tokens else None
+
+
 @dataclass(frozen=True)
 class FoldedText:
     """A report folded once for matching, with offsets back to the original.

@@ -29,7 +29,7 @@ from itertools import accumulate
 
 from .gazetteer import Gazetteer
 from .gazetteer.aliases import alias_hits, alias_spans
-from .persons import PersonNames
+from .persons import PersonNames, given_names
 from .normalize import ARTICLES, FoldedText, core_name, fold, is_arabic, skeleton_token
 from .stopwords import COMMON_WORDS
 
@@ -282,6 +282,15 @@ def _without_overlaps(matches: list[Match]) -> list[Match]:
     return out
 
 
+_SAINT_TITLES = frozenset(("st", "ste", "saint", "sainte"))
+
+
+def _is_saint(key: str) -> bool:
+    """Whether a folded key is a saint's title and a given name ("st patrick", not "st petersburg")."""
+    title, _, name = key.partition(" ")
+    return title in _SAINT_TITLES and name in given_names()
+
+
 def _possessive(ft: FoldedText, tokens: list[str], starts: list[int], j: int) -> bool:
     """Whether token ``j`` is a possessive ("Ohio's", "Israel’s"), folded to "ohios"."""
     if not tokens[j].endswith("s") or len(tokens[j]) < 3:
@@ -318,8 +327,11 @@ def _longest_at(gaz, ft, tokens, starts, i, width, head, offset):
             continue
         f_end = starts[i + k - 1] + len(tokens[i + k - 1])
         hits: tuple[tuple[int, str], ...] = ()
-        if _possessive(ft, tokens, starts, i + k - 1):
+        if _possessive(ft, tokens, starts, i + k - 1) and not _is_saint(key[:-1]):
             # "France's" is France: the possessive comes off first ("frances" names villages too).
+            # A saint in the possessive is a feast, church or school ("St. Patrick's Day",
+            # "St. Mary's students"): it stays whole, a place only if the gazetteer has it so
+            # ("St. John's", Newfoundland). "St. Petersburg's" is still St. Petersburg.
             hits = _lookup(index, key[:-1])
             if hits:
                 key, f_end = key[:-1], f_end - 1

@@ -157,3 +157,32 @@ def test_possessive_comes_off_before_a_longer_lookup():
     ]], layer="world")
     [m] = recognize("France's president spoke.", small)
     assert (m.surface, m.key, [small.place(i).id for i, _ in m.hits]) == ("France", "france", ["fr"])
+
+
+def _world(*places: Place) -> Gazetteer:
+    return Gazetteer.from_places([dataclasses.replace(p, layer="world") for p in places], layer="world")
+
+
+def test_mount_saint_and_fort_answer_to_their_abbreviations():
+    small = _world(
+        Place("mp-ia", "Mount Pleasant", "town", "US", 40.96, -91.56, 3.0, admin1="IA", population=8433),
+        Place("psl", "Port Saint Lucie", "city", "US", 27.29, -80.35, 8.0, admin1="FL", population=200000),
+        Place("fw", "Fort Worth", "city", "US", 32.73, -97.32, 15.0, admin1="TX", population=900000),
+    )
+    text = "The Mt. Pleasant News, Port St. Lucie police and Ft. Worth officials said."
+    found = recognize(text, small)
+    assert [(m.surface, [small.place(i).id for i, _ in m.hits]) for m in found] == [
+        ("Mt. Pleasant", ["mp-ia"]), ("Port St. Lucie", ["psl"]), ("Ft. Worth", ["fw"]),
+    ]
+    # the abbreviation is the place's own name, as good as the full one for resolution
+    assert small.own_name_is(small.index.by_id["mp-ia"], "mt pleasant")
+
+
+def test_a_saint_in_the_possessive_is_a_feast_or_church_not_a_place():
+    small = _world(
+        Place("stp", "Saint Patrick", "village", "US", 37.0, -90.0, 3.0, population=600),
+        Place("spb", "Saint Petersburg", "city", "RU", 59.94, 30.31, 20.0, population=5000000),
+        Place("sjn", "St. John's", "city", "CA", 47.56, -52.71, 10.0, population=100000),
+    )
+    text = "St. Patrick's Day came to St. Petersburg's streets and St. John's harbour."
+    assert [m.surface for m in recognize(text, small)] == ["St. Petersburg", "St. John's"]

@@ -149,3 +149,20 @@ def test_countries_take_the_geonames_point_and_cite_it(gaz):
     rows = {r.country: r for r in world.iter_countries()}
     missing = sorted(set(rows) - set(world.read_country_points()))
     assert missing and "countries-states-cities" in rows[missing[0]].source
+
+
+def test_us_state_points_cover_the_states_the_world_layer_knows():
+    points = world.read_region_points()
+    us_states = {r.id.removeprefix("admin1:") for r in world.iter_admin1() if r.country == "US"}
+    assert len(points) == 52 and set(points) <= us_states
+    assert all(18 <= lat <= 72 and -180 <= lon <= -65 for lat, lon in points.values())
+
+
+def test_new_york_state_is_not_placed_on_new_york_city(gaz):
+    state = next(c.place for c in gaz.lookup("New York") if c.place.kind == "admin1")
+    city = next(c.place for c in gaz.lookup("New York City") if c.place.kind == "city")
+    assert haversine_km(state.lat, state.lon, city.lat, city.lon) > 150
+    assert "states.csv" in state.source
+    # a region outside the table keeps the countries-states-cities point, cited as such
+    ontario = next(r for r in world.iter_admin1() if r.id == "admin1:CA-ON")
+    assert ontario.source == world.CSC_SOURCE

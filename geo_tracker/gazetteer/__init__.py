@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..models import Place
-from ..normalize import ARTICLES as _ARTICLE_TOKENS, core_name, fold, skeleton, strip_articles
+from ..normalize import ARTICLES as _ARTICLE_TOKENS, abbreviated, core_name, fold, skeleton, strip_articles
 from .curated import bundled_curated_paths, read_curated_csv
 from .kinds import CUE_BONUS, cue_kinds
 from .index import USER_LAYER_RANK, covers, IndexBuilder, NameIndex, fingerprint, load_cached, stack, store_cached
@@ -78,8 +78,11 @@ AREA_SIZE: dict[str, float] = {"country": 0.85, "admin1": 0.8}
 """The size term of the prior for areas (a populated place's is log10(population) / 7)."""
 
 @lru_cache(maxsize=200_000)
-def _folded_name(name: str) -> str:
-    return fold(name)
+def _folded_names(name: str) -> tuple[str, ...]:
+    """A name folded, and abbreviated as news writes it ("Mount Pleasant": "mt pleasant")."""
+    key = fold(name)
+    short = abbreviated(key)
+    return (key, short) if short else (key,)
 
 
 DISTRICT_WORDS = ("county", "parish")
@@ -247,7 +250,7 @@ class Gazetteer:
 
     def own_name_is(self, i: int, key: str) -> bool:
         """Whether the folded ``key`` is place ``i``'s own name (not one of its alternate names)."""
-        return _folded_name(self.index.names[i]) == key
+        return key in _folded_names(self.index.names[i])
 
     def district_readings(self, key: str) -> tuple[int, ...]:
         """Second-level regions named ``key`` plus a kind word ("DeKalb" for DeKalb County).
@@ -392,6 +395,7 @@ class Gazetteer:
         from .userlayers import list_layers
         from .world import (
             ADMIN2_NOTE, COUNTRY_POINTS_SOURCE, CSC_LICENCE, CSC_SOURCE, GEONAMES_LICENCE, GEONAMES_SOURCE, RG_SOURCE,
+            US_STATE_POINTS_SOURCE,
         )
 
         counts: dict[str, int] = {}
@@ -408,7 +412,9 @@ class Gazetteer:
                 f"{GEONAMES_LICENCE}; {CSC_LICENCE}",
             ),
             "world: continents": (f"{GEONAMES_SOURCE} (continent records)", GEONAMES_LICENCE),
-            "world: first-level regions": (CSC_SOURCE, CSC_LICENCE),
+            "world: first-level regions": (
+                f"{CSC_SOURCE}; US state points: {US_STATE_POINTS_SOURCE}", CSC_LICENCE
+            ),
             "world: second-level regions": (
                 f"derived from the towns of {RG_SOURCE}; {ADMIN2_NOTE}", GEONAMES_LICENCE,
             ),

@@ -35,11 +35,11 @@ import numpy as np
 
 from ..geodesy import haversine_km
 from ..models import Place
-from ..normalize import ARTICLES, core_name, fold, skeleton, strip_articles
+from ..normalize import ARTICLES, abbreviated, core_name, fold, skeleton, strip_articles
 from .keys import KeyInts, KeyStack, KeyTable
 from .world import WorldRow
 
-INDEX_FORMAT = 8
+INDEX_FORMAT = 9
 MIN_KEY_LENGTH = 3
 
 LAYER_RANK = {"world": 0, "curated": 2}
@@ -136,6 +136,7 @@ class IndexBuilder:
         c["pop"].append(row.population)
         self._ranks.append(rank)
         keys = {fold(n) for n in row.names}
+        keys |= {short for short in map(abbreviated, keys) if short}
         for key in keys:
             if len(key) < MIN_KEY_LENGTH:
                 continue

