@@ -74,9 +74,10 @@ LOCAL_SCALE_KM = 30.0
 """Local closeness falls to 1/e over this gap between two places' extents."""
 SAME_PLACE_MARGIN_KM = 10.0
 """Candidates of one mention this close beyond their radii are one location for local context."""
-LOCAL_MAX_RADIUS_KM = 60.0
-"""Only places this small take part in local context: a town is not "near" the state it lies in
-(that is the first-level region term's job)."""
+LOCAL_MAX_RADIUS_KM = 100.0
+"""Only places this small take part in local context, and never states, countries or wider
+regions (:data:`_WIDE_KINDS`): a town is not "near" the state it lies in (that is the first-level
+region term's job). A county's derived radius can exceed 60 km (Henderson County, Texas: 73)."""
 CONTAINER_BONUS = 0.8
 CONTAINER_MIN_REACH_KM = 25.0
 ANCHOR_MAX_UNCERTAINTY_KM = 150.0
@@ -87,6 +88,8 @@ DEMONYM_WEIGHT = 0.5
 """A nationality word's weight as evidence of a document's country, against 1 for a named place."""
 
 _ADMIN1_KINDS = frozenset({"admin1", "governorate"})
+_WIDE_KINDS = _ADMIN1_KINDS | {"country", "continent", "region"}
+"""Kinds too wide to be a mention's local context, whatever their stated radius."""
 
 
 def demonym_countries(text: str) -> Counter:
@@ -207,6 +210,7 @@ class _Document:
         unc = index.uncertainty_km[ids].astype(np.float64)
         is_country = np.array([k == "country" for k in kinds], dtype=bool)
         self.is_admin1 = np.array([k in _ADMIN1_KINDS for k in kinds], dtype=bool)
+        self.local_kind = np.array([k not in _WIDE_KINDS for k in kinds], dtype=bool)
         # A place lends its country to the document when it locates it: a
         # country, or a place small enough not to straddle a border.
         self.votes_country = is_country | (unc <= ANCHOR_MAX_UNCERTAINTY_KM)
@@ -280,7 +284,8 @@ class _Document:
             # Locally, places touch when their extents do: a town in a county is at distance 0.
             gap = np.maximum(0.0, d - self.unc[:, None] - self.unc[None, cols])
             self._closeness = np.exp(-d / PROXIMITY_SCALE_KM)
-            small = self.unc <= LOCAL_MAX_RADIUS_KM  # towns, counties, districts: not states or countries
+            # towns, counties, districts: not states, countries or wider regions
+            small = (self.unc <= LOCAL_MAX_RADIUS_KM) & self.local_kind
             self._local = np.where(small[:, None] & small[None, cols], np.exp(-gap / LOCAL_SCALE_KM), 0.0)
         assert self._closeness is not None and self._local is not None
         return (PROXIMITY_BONUS * self._support(self._closeness, b)

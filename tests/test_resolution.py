@@ -44,6 +44,14 @@ def test_places_that_touch_choose_each_other(gaz):
     assert [(loc.place.country, loc.place.admin1) for loc in resolve(text, gaz)] == [("US", "TX"), ("US", "TX")]
 
 
+def test_a_wide_county_still_gives_local_context(gaz):
+    # Henderson County, Texas spans 73 km from its central town; it holds Athens, Texas.
+    text = "A man from Athens was arrested in Henderson County on Friday."
+    assert [(loc.mention, loc.place.admin1) for loc in resolve(text, gaz)] == [
+        ("Athens", "TX"), ("Henderson County", "TX"),
+    ]
+
+
 @pytest.mark.parametrize("text, expected", [
     # a town's alternate name ("Paris" for a Georgia town) loses to the place called so, and a
     # state is no "local" neighbour of every town in it
