@@ -242,6 +242,7 @@ class _Document:
         self._local: np.ndarray | None = None
         self._colocated: tuple[np.ndarray, np.ndarray] | None = None
         self._anchor_cols: np.ndarray | None = None
+        self._other: np.ndarray | None = None
 
     def split(self, flat: np.ndarray) -> list[np.ndarray]:
         return [flat[a:b] for a, b in zip(self.offsets[:-1], self.offsets[1:])]
@@ -283,25 +284,27 @@ class _Document:
             d = haversine_km(self.lat[:, None], self.lon[:, None], self.lat[None, cols], self.lon[None, cols])
             # Locally, places touch when their extents do: a town in a county is at distance 0.
             gap = np.maximum(0.0, d - self.unc[:, None] - self.unc[None, cols])
-            self._closeness = np.exp(-d / PROXIMITY_SCALE_KM)
+            # A mention's own group lends it no context: those anchors are zeroed once here.
+            self._other = (self.group[:, None] != self.group[None, cols]).astype(np.float64)
+            self._closeness = np.exp(-d / PROXIMITY_SCALE_KM) * self._other
             # towns, counties, districts: not states, countries or wider regions
             small = (self.unc <= LOCAL_MAX_RADIUS_KM) & self.local_kind
-            self._local = np.where(small[:, None] & small[None, cols], np.exp(-gap / LOCAL_SCALE_KM), 0.0)
+            self._local = np.where(small[:, None] & small[None, cols], np.exp(-gap / LOCAL_SCALE_KM), 0.0) * self._other
         assert self._closeness is not None and self._local is not None
         return (PROXIMITY_BONUS * self._support(self._closeness, b)
                 + LOCAL_BONUS * self._same_place_max(self._support(self._local, b)))
 
     def _support(self, closeness: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Each candidate's ``closeness`` to the anchors of the other mentions, weighted by belief (0–1)."""
+        """Each candidate's ``closeness`` to the anchors of the other mentions, weighted by belief (0–1).
+
+        ``closeness`` is (candidates, anchors), its own group's anchors already zeroed.
+        """
         cols = self._anchor_cols
-        if cols is None or not len(cols):
+        if cols is None or not len(cols) or self._other is None:
             return np.zeros(len(b))
         w = b[cols] * self.anchor[cols]
-        others = w[None, :] * (self.group[None, cols] != np.arange(self.n_groups)[:, None])  # (groups, anchors)
-        support = closeness @ others.T  # (candidates, groups)
-        norm = others.sum(axis=1)
-        rows = np.arange(len(b))
-        return np.divide(support[rows, self.group], norm[self.group], out=np.zeros(len(b)), where=norm[self.group] > 0)
+        norm = self._other @ w
+        return np.divide(closeness @ w, norm, out=np.zeros(len(b)), where=norm > 0)
 
     def _same_place_max(self, values: np.ndarray) -> np.ndarray:
         """``values`` raised to the best among each mention's co-located candidates.
