@@ -72,6 +72,7 @@ from geographiclib.geodesic import Geodesic
 from geopy.distance import geodesic
 
 from .models import Location, Place
+from .text import fold_case
 
 __all__ = [
     "AREA_RADIUS_KM",
@@ -566,33 +567,60 @@ _LIST_GOES_ON = _re(r"\s*(?:,|،|and\b|or\b|و)")
 # Cue gates
 #
 # Most mentions have no vague or relative phrasing around them, so most phrase
-# patterns fail.  Each gate below is a quick search for something a family of
-# patterns cannot match without (a direction word, a distance unit, an Arabic
-# letter); when the gate finds nothing in a window, the pattern is not run.  The
-# outcome is the same, only cheaper: every gate must stay a necessary condition
-# of the patterns it guards (same flags, and a left boundary only where every
-# such pattern has one).
+# patterns fail.  Each gate below is a quick test for something a family of
+# patterns cannot match without (a keyword, a distance unit, an Arabic letter);
+# when the gate finds nothing in a window, the pattern is not run.  The outcome
+# is the same, only cheaper: every gate must stay a necessary condition of the
+# patterns it guards (tests/test_qualify.py checks this on strings generated
+# from the patterns themselves).
+#
+# Keyword gates are substring tests on the window folded to lower case
+# (:func:`geo_tracker.text.fold_case`): far cheaper than case-insensitive regex scans.
 # --------------------------------------------------------------------------
 
-_ARABIC_CUE = _re(r"[\u0600-\u06FF]")
+
+@dataclass(frozen=True, eq=False)
+class _Cue:
+    """Something every pattern it guards needs: one of ``words`` (lower-case ASCII, found
+    case-insensitively), or for a cue that no word list states, a match of ``pattern``."""
+
+    words: tuple[str, ...] = ()
+    pattern: re.Pattern[str] | None = None
+
+    def found_in(self, window: _Window) -> bool:
+        """Whether the cue occurs in ``window``."""
+        if self.pattern is not None:
+            return self.pattern.search(window.text) is not None
+        folded = window.folded
+        return any(word in folded for word in self.words)
+
+
+_ARABIC_CUE = _Cue(pattern=_re(r"[\u0600-\u06FF]"))
 """Every ``_AR_*`` pattern searched in a window spells an Arabic word."""
 
-_DIR_CUE = _re(r"(?<![\w-])(?:north|south|east|west)")
-"""Every ``_DIR_ADJ``/``_DIR_NOUN`` form starts so, after a space or the ``_B`` boundary."""
+_DIR_CUE = _Cue(("north", "south", "east", "west"))
+"""Every ``_DIR_ADJ``/``_DIR_NOUN`` form."""
 
-_NUMBER_END = "|".join(
-    [r"(?<=[\d\s-])"] + [f"(?<={last})" for last in sorted({w.split()[-1] for w in _NUM_WORDS if w.isascii()})]
+_UNIT_CUE = _Cue(pattern=_re(rf"(?<=[\d\s-]){_UNIT}"))
+"""A distance unit after a digit, a space or a hyphen: in ``{_NUM}\\s*-?\\s*{_UNIT}`` a number ends
+in a digit or, as a word, must be followed by a space or hyphen (so "I am" or "program" is no unit)."""
+
+_CS_CUE = _Cue(("countryside", "rural", "hinterland", "desert", "badia"))
+"""Every ``_CS_NOUN`` and "rural" form."""
+
+_ROAD_CUE = _Cue(("road", "highway", "motorway", "expressway", "route", "axis", "corridor", "artery"))
+"""Every ``_ROAD_KEY``."""
+
+_NEAR_CUE = _Cue(
+    (
+        "near", "close", "next", "adjacent", "alongside", "far", "vicinity", "proximity", "environs",
+        "surroundings", "outskirts", "neighbo", "edge", "periphery", "suburbs", "fringe", "approaches",
+        "entrance", "gates", "perimeter", "area", "around", "outside", "distance", "within",
+    )
 )
-"""What a unit can follow in ``{_NUM}\\s*-?\\s*{_UNIT}``: a space, a hyphen, a digit, or the last word
-of a number word ("five", "a couple of"; the "-five" in "twenty-five" is a number word too)."""
+"""A word of each ``_EN_NEAR_PRE`` phrase ("not far from": "far"; "a short distance from": "distance")."""
 
-_UNIT_CUE = _re(rf"(?=[km])(?:{_NUMBER_END}){_UNIT}")
-"""The distance patterns' number and unit (every unit starts with k or m)."""
-
-_CS_CUE = _re(r"(?<![\w-])(?:countryside|rural|hinterland|desert|badia)")
-"""Every ``_CS_NOUN`` and "rural" form starts so, after a space or the ``_B`` boundary."""
-
-_GATED: tuple[tuple[re.Pattern[str], tuple[re.Pattern[str], ...]], ...] = (
+_GATED: tuple[tuple[_Cue, tuple[re.Pattern[str], ...]], ...] = (
     (
         _ARABIC_CUE,
         (
@@ -610,33 +638,46 @@ _GATED: tuple[tuple[re.Pattern[str], tuple[re.Pattern[str], ...]], ...] = (
     ),
     (_UNIT_CUE, (_EN_DIST_DIR, _EN_DIST)),
     (_CS_CUE, (_EN_CS_PRE, _EN_CS_SUFFIX, _EN_RURAL_PRE)),
+    (_ROAD_CUE, (_EN_ROAD_BETWEEN_PRE,)),
+    (_Cue(("between",)), (_EN_BETWEEN_PRE,)),
+    (_NEAR_CUE, (_EN_NEAR_PRE,)),
+    (_Cue(("region",)), (_EN_REGION_PRE, _EN_REGION_SUFFIX)),
+    (_Cue(("area",)), (_EN_AREA_PRE,)),
 )
 """Each gate with the phrase patterns it guards; patterns not listed always run."""
 
-_CUE_OF: dict[int, re.Pattern[str]] = {id(p): cue for cue, patterns in _GATED for p in patterns}
+_CUE_OF: dict[int, _Cue] = {id(p): cue for cue, patterns in _GATED for p in patterns}
 """``id(pattern)`` -> its gate.  Keyed by id (the patterns are module constants): hashing a
 compiled pattern hashes its whole program, which would cost more than some searches."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Window:
     """The cleaned text on one side of a mention, searched through the cue gates."""
 
     text: str
-    _gates: dict[int, bool] = field(default_factory=dict, compare=False, repr=False)
+    _folded: str | None = field(default=None, compare=False, repr=False)
+    _gates: dict[_Cue, bool] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def folded(self) -> str:
+        """:func:`fold_case` of the text (computed once)."""
+        if self._folded is None:
+            self._folded = fold_case(self.text)
+        return self._folded
 
     def search(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
         """``pattern.search(self.text)``, or None at once when the pattern's gate finds nothing."""
         cue = _CUE_OF.get(id(pattern))
-        if cue is not None and not self._passes(cue):
+        if cue is not None and not self.passes(cue):
             return None
         return pattern.search(self.text)
 
-    def _passes(self, cue: re.Pattern[str]) -> bool:
-        """Whether ``cue`` occurs in the window (searched once per window)."""
-        found = self._gates.get(id(cue))
+    def passes(self, cue: _Cue) -> bool:
+        """Whether ``cue`` occurs in the window (tested once per window)."""
+        found = self._gates.get(cue)
         if found is None:
-            found = self._gates[id(cue)] = cue.search(self.text) is not None
+            found = self._gates[cue] = cue.found_in(self)
         return found
 
 

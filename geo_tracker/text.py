@@ -21,6 +21,7 @@ __all__ = [
     "TITLE_ABBREVIATIONS",
     "NUMBER_PATTERN",
     "arabic_pattern",
+    "fold_case",
     "normalize_digits",
     "parse_number",
     "segment_spans",
@@ -43,6 +44,30 @@ def normalize_digits(text: str) -> str:
         '45 آلية'
     """
     return text.translate(_DIGIT_TABLE)
+
+
+_ASCII_CASE_TWINS = {"\u0130": "i", "\u0131": "i", "\u017f": "s"}
+"""The non-ASCII letters that ``re.IGNORECASE`` matches to ASCII letters but ``str.lower`` does
+not turn into them one for one: İ (lowered to two characters), dotless ı and long ſ."""
+
+
+def fold_case(text: str) -> str:
+    """``text`` in lower case, each character that ``re.IGNORECASE`` equates with an ASCII letter
+    turned into that letter, one character for one: where a case-insensitive regex matches an
+    ASCII word in ``text``, the word itself is at the same offsets of ``fold_case(text)``.
+
+    Plain substring tests on the folded text are a cheap pre-check for case-insensitive
+    patterns (``re`` cannot skip ahead to the first letter of a case-insensitive alternation,
+    so it tries the whole pattern at every position).
+
+    Example:
+        >>> fold_case("NEAR Kafr İdlib")
+        'near kafr idlib'
+    """
+    if not text.isascii():
+        for twin, letter in _ASCII_CASE_TWINS.items():  # faster than str.translate on long texts
+            text = text.replace(twin, letter)
+    return text.lower()
 
 
 _AR_VARIANTS = {
@@ -85,6 +110,7 @@ ABBREVIATIONS: frozenset[str] = TITLE_ABBREVIATIONS | frozenset(
 _TERMINATORS = ".!?؟۔"
 _CLOSERS = "\"')]»”’"
 _TOKEN_BEFORE = re.compile(r"([\w.]+)$")
+_INITIALS = re.compile(r"(?:[a-z]\.)*[a-z]")
 
 
 def _is_abbreviation(text: str, dot: int, next_char: str) -> bool:
@@ -101,7 +127,7 @@ def _is_abbreviation(text: str, dot: int, next_char: str) -> bool:
     if not match:
         return False
     token = match.group(1).lower().strip(".")
-    if token in TITLE_ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", token):
+    if token in TITLE_ABBREVIATIONS or _INITIALS.fullmatch(token):
         return True  # titles and initials such as "U.S" or "A"
     return token in ABBREVIATIONS and not next_char.isupper()
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo_tracker.events import event_date, extract_convoys, extract_sites
 from geo_tracker.events.lexicon import ACTORS, CARGO, SITE_STATUS, find_terms
@@ -384,3 +386,69 @@ def test_site_mentions_merge_within_report() -> None:
 
 def test_site_without_location_is_skipped() -> None:
     assert extract_sites(report("US forces set up a new base."), []) == []
+
+
+# ---------------------------------------------------------------- find_terms' word pre-check
+
+def _latin_surfaces() -> list[tuple[str, str]]:
+    from geo_tracker.events import lexicon
+
+    vocabularies = [name for name in lexicon.__all__ if isinstance(getattr(lexicon, name), dict)]
+    return [
+        (name, surface)
+        for name in vocabularies
+        for surfaces in getattr(lexicon, name).values()
+        for surface in surfaces
+        if not lexicon._ARABIC.search(surface)
+    ]
+
+
+@pytest.mark.parametrize("name, surface", _latin_surfaces())
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_every_cue_contains_a_pre_check_word(name: str, surface: str, data) -> None:
+    """The words find_terms looks for first are in every text a vocabulary's cue matches
+    (texts generated from the cue's own regex, odd cases included)."""
+    import re
+
+    from geo_tracker.events import lexicon
+    from geo_tracker.text import fold_case
+
+    vocabulary = getattr(lexicon, name)
+    matcher = lexicon._matcher(tuple((k, tuple(v)) for k, v in vocabulary.items()), lexicon._LATIN)
+    assert matcher is not None and matcher.words is not None, name
+    regex = re.compile(lexicon._pattern(surface), re.IGNORECASE)
+    text = data.draw(st.from_regex(regex))
+    odd = text.translate(str.maketrans({"i": "\u0130", "s": "\u017f", "k": "\u212a"}))
+    if data.draw(st.booleans()) and regex.search(odd):
+        text = odd
+    match = regex.search(text)
+    assert matcher.words.search(fold_case(text), match.start(), match.end()), (surface, text)
+
+
+_WORDS = ["convoy", "Convoy", "CONVOYS", "trucks", "entered", "enterED", "left", "ſent", "base", "bases", "airport",
+          "U.S.", "US", "us", "the", "of", "Syria", "-", ",", ".", " ", "\n", "dozens of", "قافلة", "دخلت", "ال", "İ",
+          "establish", "column of", "military", "positions", "withdrew", "42", "armoured", "vehicles"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.sampled_from(_WORDS), max_size=20), cut=st.integers(0, 5))
+def test_find_terms_pre_check_changes_nothing(words: list[str], cut: int) -> None:
+    """find_terms gives the same cues with and without its word pre-check."""
+    import dataclasses
+    import unittest.mock
+
+    from geo_tracker.events import lexicon
+
+    text = " ".join(words)
+    start, end = min(cut, len(text)), max(len(text) - cut, min(cut, len(text)))
+    vocabularies = [getattr(lexicon, n) for n in lexicon.__all__ if isinstance(getattr(lexicon, n), dict)]
+    checked = [find_terms(v, text, start, end) for v in vocabularies]
+    plain = lexicon._matcher.__wrapped__
+
+    def without_words(items, script):
+        matcher = plain(items, script)
+        return None if matcher is None else dataclasses.replace(matcher, words=None)
+
+    with unittest.mock.patch.object(lexicon, "_matcher", without_words):
+        assert [find_terms(v, text, start, end) for v in vocabularies] == checked

@@ -668,10 +668,33 @@ def test_cue_gates_change_no_result(noise: list[str], phrase: str, tail: str, ki
 @pytest.mark.parametrize("phrase", GATE_PHRASES)
 def test_cue_gates_pass_where_their_patterns_match(phrase: str) -> None:
     """Each gate is a necessary condition of the patterns it guards."""
-    from geo_tracker.qualify import _GATED
+    from geo_tracker.qualify import _GATED, _Window
 
     for tail in GATE_TAILS:
         for window in (phrase, tail):
             for gate, patterns in _GATED:
                 if any(p.search(window) for p in patterns):
-                    assert gate.search(window), (gate.pattern, window)
+                    assert _Window(window).passes(gate), (gate, window)
+
+
+def _gated_patterns() -> list[tuple[str, object]]:
+    import geo_tracker.qualify as module
+
+    names = {id(v): k for k, v in vars(module).items() if k.startswith(("_EN_", "_AR_"))}
+    return [(names[id(p)], p) for _, patterns in module._GATED for p in patterns]
+
+
+@pytest.mark.parametrize("name, pattern", _gated_patterns(), ids=[n for n, _ in _gated_patterns()])
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_cue_gates_pass_on_generated_matches(name: str, pattern, data) -> None:
+    """Each gate passes on any text its patterns match, generated from the pattern itself
+    (odd cases included: "İ", "ı", "ſ" and the Kelvin sign match Latin letters case-insensitively)."""
+    from geo_tracker.qualify import _CUE_OF, _Window
+
+    text = data.draw(st.from_regex(pattern))
+    odd = str.maketrans({"i": "\u0130", "s": "\u017f", "k": "\u212a"})
+    if data.draw(st.booleans()) and pattern.search(text.translate(odd)):
+        text = text.translate(odd)
+    assert _Window(text).passes(_CUE_OF[id(pattern)]), (name, text)
+

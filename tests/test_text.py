@@ -33,3 +33,19 @@ def _boundaries_char_by_char(text: str) -> list[int]:
 def test_sentence_ends_found_by_jumping_equal_a_character_scan(parts: list[str]) -> None:
     text = "".join(parts)
     assert _boundaries(text) == _boundaries_char_by_char(text)
+
+
+def test_fold_case_equates_what_ignorecase_equates() -> None:
+    """``fold_case`` turns every character that ``re.IGNORECASE`` matches to an ASCII letter into
+    that letter, one for one (checked over all of Unicode), and keeps every length."""
+    import re
+    import string
+    import sys
+
+    from geo_tracker.text import fold_case
+
+    everything = "".join(map(chr, range(sys.maxunicode + 1)))
+    for letter in string.ascii_lowercase:
+        for char in re.findall(letter, everything, re.IGNORECASE):
+            assert fold_case(char) == letter, (letter, hex(ord(char)))
+    assert len(fold_case(everything)) == len(everything)

@@ -18,7 +18,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..text import arabic_pattern
+from ..text import arabic_pattern, fold_case
+
+try:  # the regex parser of the standard library (``sre_parse`` before Python 3.11); private, so
+    # everything read from it is optional: without it, vocabularies just skip the word pre-check
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
 
 __all__ = [
     "ACTORS", "CARGO", "CONVOY_CUES", "COUNT_NOUNS", "DIRECTION", "FEATURES", "MOVEMENT_VERBS",
@@ -67,12 +73,71 @@ def _compiled(items: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str
 
 @dataclass(frozen=True)
 class _Matcher:
-    """A vocabulary compiled for scanning: per script, one locator regex (every label's cues in
-    one alternation, which the regex engine scans in one pass) and each label's own regex, tried
-    only where the locator stops."""
+    """A vocabulary's cues of one script compiled for scanning: one locator regex (every label's
+    cues in one alternation, which the regex engine scans in one pass) and each label's own
+    regex, tried only where the locator stops.  ``words`` (Latin script only), when set, finds
+    a word that every cue contains, in the text folded by :func:`~geo_tracker.text.fold_case`:
+    where it finds none, the (much slower, case-insensitive) locator cannot match either."""
 
-    locators: tuple[re.Pattern[str] | None, re.Pattern[str] | None]
-    labels: tuple[tuple[str, re.Pattern[str] | None, re.Pattern[str] | None], ...]
+    locator: re.Pattern[str]
+    labels: tuple[tuple[str, re.Pattern[str] | None], ...]
+    words: re.Pattern[str] | None = None
+
+
+_LITERAL, _BRANCH, _SUBPATTERN = (getattr(_sre_parse, op, None) for op in ("LITERAL", "BRANCH", "SUBPATTERN"))
+_REPEATS = tuple(
+    getattr(_sre_parse, op) for op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(_sre_parse, op)
+)
+
+
+def _required_words(items: list[tuple[object, object]]) -> frozenset[str] | None:
+    """Lower-case ASCII strings one of which every match of a parsed regex sequence contains
+    (its longest run of plain characters, or the words of a part it cannot skip), or None.
+
+    Example:
+        >>> sorted(_required_words(list(_sre_parse.parse("(?:military |armou?red )columns?", re.I))))
+        ['column']
+        >>> sorted(_required_words(list(_sre_parse.parse("enters?|left", re.I))))
+        ['enter', 'left']
+    """
+    options: list[frozenset[str]] = []
+    run = ""
+    for op, av in items + [(None, None)]:
+        if op is _LITERAL and av < 128:  # type: ignore[operator]
+            run += chr(av).lower()  # type: ignore[arg-type]
+            continue
+        if run:
+            options.append(frozenset({run}))
+            run = ""
+        part: frozenset[str] | None = None
+        if op is _BRANCH:
+            branches = [_required_words(list(branch)) for branch in av[1]]  # type: ignore[index]
+            if all(b is not None for b in branches):
+                part = frozenset().union(*branches)  # type: ignore[arg-type]
+        elif op is _SUBPATTERN:
+            part = _required_words(list(av[-1]))  # type: ignore[index]
+        elif op in _REPEATS and av[0] >= 1:  # type: ignore[index]
+            part = _required_words(list(av[2]))  # type: ignore[index]
+        if part is not None:
+            options.append(part)
+    return max(options, key=lambda words: min(map(len, words)), default=None)
+
+
+def _words_regex(surfaces: list[str]) -> re.Pattern[str] | None:
+    """A case-sensitive regex for folded text finding a word every Latin surface form contains,
+    or None when some form has none."""
+    if None in (_LITERAL, _BRANCH, _SUBPATTERN):
+        return None  # a Python whose private regex parser changed: no pre-check, same results
+    words: set[str] = set()
+    for surface in surfaces:
+        try:
+            found = _required_words(list(_sre_parse.parse(surface, re.IGNORECASE)))
+        except (AttributeError, TypeError, ValueError, IndexError):
+            return None  # as above
+        if not found:
+            return None
+        words |= found
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
 
 
 def _alternation(surfaces: list[str]) -> re.Pattern[str] | None:
@@ -88,17 +153,25 @@ def _alternation(surfaces: list[str]) -> re.Pattern[str] | None:
     return re.compile(_start(ordered[0]) + "(?:" + "|".join(_body(s) for s in ordered) + ")", re.IGNORECASE)
 
 
+_LATIN, _ARABIC_SCRIPT = 0, 1
+"""The scripts a vocabulary is compiled for separately."""
+
+
 @lru_cache(maxsize=None)
-def _matcher(items: tuple[tuple[str, tuple[str, ...]], ...]) -> _Matcher:
+def _matcher(items: tuple[tuple[str, tuple[str, ...]], ...], script: int) -> _Matcher | None:
+    """The matcher for ``script``'s cues of a vocabulary (None if it has none), compiled on first
+    use: a corpus without Arabic never compiles the Arabic cues, which take most of the time
+    compiling the vocabularies does."""
     labels = []
-    every: tuple[list[str], list[str]] = ([], [])
+    every: list[str] = []
     for label, surfaces in items:
-        latin = [s for s in surfaces if not _ARABIC.search(s)]
-        arabic = [s for s in surfaces if _ARABIC.search(s)]
-        every[0].extend(latin)
-        every[1].extend(arabic)
-        labels.append((label, _alternation(latin), _alternation(arabic)))
-    return _Matcher((_alternation(every[0]), _alternation(every[1])), tuple(labels))
+        own = [s for s in surfaces if bool(_ARABIC.search(s)) == (script == _ARABIC_SCRIPT)]
+        every.extend(own)
+        labels.append((label, _alternation(own)))
+    locator = _alternation(every)
+    if locator is None:
+        return None
+    return _Matcher(locator, tuple(labels), _words_regex(every) if script == _LATIN else None)
 
 
 def compile_vocabulary(vocabulary: Vocabulary) -> tuple[tuple[str, re.Pattern[str]], ...]:
@@ -109,6 +182,12 @@ def compile_vocabulary(vocabulary: Vocabulary) -> tuple[tuple[str, re.Pattern[st
         '(?<![\\\\w-])base(?![\\\\w])'
     """
     return _compiled(tuple((k, tuple(v)) for k, v in vocabulary.items()))
+
+
+@lru_cache(maxsize=4)
+def _folded(text: str) -> str:
+    """:func:`fold_case` of a report text, kept for its sentences' searches."""
+    return fold_case(text)
 
 
 @dataclass(frozen=True)
@@ -130,16 +209,18 @@ def find_terms(vocabulary: Vocabulary, text: str, start: int = 0, end: int | Non
         ['planned']
     """
     end = len(text) if end is None else end
-    matcher = _matcher(tuple((k, tuple(v)) for k, v in vocabulary.items()))
+    items = tuple((k, tuple(v)) for k, v in vocabulary.items())
     found: list[Term] = []
-    for script, locator in enumerate(matcher.locators):
-        if locator is None or (script == 1 and not _ARABIC.search(text, start, end)):
+    for script in (_LATIN, _ARABIC_SCRIPT):
+        if script == _ARABIC_SCRIPT and not _ARABIC.search(text, start, end):
+            continue
+        matcher = _matcher(items, script)
+        if matcher is None or (matcher.words is not None and not matcher.words.search(_folded(text), start, end)):
             continue
         pos = start
-        while (hit := locator.search(text, pos, end)) is not None:
+        while (hit := matcher.locator.search(text, pos, end)) is not None:
             best: Term | None = None
-            for label, *regexes in matcher.labels:
-                regex = regexes[script]
+            for label, regex in matcher.labels:
                 m = regex.match(text, hit.start(), end) if regex is not None else None
                 if m and m.end() > m.start() and (best is None or m.end() > best.end):
                     best = Term(label, m.start(), m.end(), m.group(0))
