@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import __version__
+from .atomic import atomic_path
 from .errors import GeoTrackerError, RenderError
 from .export import CRS, EVENT_COLUMNS, convoys_frame, event_rows, location_to_dict, places_frame, sites_frame
 from .io import iter_input_files, read_report_chunks
@@ -415,20 +416,12 @@ class _Assembler:
 
     def write(self, output: Path, fmt: str) -> None:
         """Write the joined parts to a temporary file beside ``output``, then rename it."""
-        fd, name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=f".tmp{output.suffix}")
-        os.close(fd)
-        tmp = Path(name)
-        try:
+        with atomic_path(output, suffix=f".tmp{output.suffix}") as tmp:
             if fmt == "parquet":
                 self._write_parquet(tmp)
             else:
                 tmp.unlink()  # GDAL creates the file itself
                 self._write_gpkg(tmp)
-            os.replace(tmp, output)
-        except OSError as exc:
-            raise RenderError(f"{output}: cannot write ({exc.strerror or exc})") from None
-        finally:
-            tmp.unlink(missing_ok=True)
 
     def _write_parquet(self, path: Path) -> None:
         import pyarrow.parquet as pq
@@ -572,7 +565,10 @@ def run_batch(
         else:
             log.warning("skipped: %s", message)
 
-    workdir = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out.name}.", suffix=".parts"))
+    try:
+        workdir = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out.name}.", suffix=".parts"))
+    except OSError as exc:  # an unwritable or read-only directory
+        raise RenderError(f"{out}: cannot write ({exc.strerror or exc})") from None
     try:
         assembler = _Assembler(workdir, table)
         total = estimate_reports(inputs) if progress_enabled(quiet=quiet) else None

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,17 +26,10 @@ def _fail(message: str) -> None:
 
 def _write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename."""
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        _fail(f"{path}: directory {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        _fail(f"{path}: cannot write ({exc.strerror})")
+    from .atomic import atomic_path
+
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
 
 
 def _parse_published(value: str | None, param_hint: str = "--published") -> _dt.date | None:
@@ -100,8 +91,8 @@ def _run(fn: Callable[[], None]) -> None:
 
 @main.command("map")
 @click.argument("inputs", nargs=-1, metavar="[INPUT]...")
-@click.option("-o", "--output", default="map.html", show_default=True, type=click.Path(dir_okay=False),
-              help="HTML file to write.")
+@click.option("-o", "--output", default="map.html", show_default=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="HTML file to write, or - for standard output (the summary then goes to standard error).")
 @click.option("--title", help="Title shown on the map.")
 @click.option("--offline", is_flag=True,
               help="One self-contained HTML file: scripts and styles inline, no tiles, bundled country and "
@@ -116,10 +107,20 @@ def map_command(inputs, output, title, offline, basemap, published, errors, skip
         from .maps import render_map, save_map
 
         extraction = _load(inputs, _parse_published(published), errors, skip_bad)
-        path = save_map(render_map(extraction, title=title, offline=offline, basemap=basemap), output)
+        m = render_map(extraction, title=title, offline=offline, basemap=basemap)
         s = extraction.summary()
+        summary = f"{s['reports']} reports, {s['places']} places, {s['convoys']} convoys, {s['sites']} sites"
+        if output == "-":  # like extract and export: the page on stdout, not a file named "-"
+            try:
+                page = m.get_root().render()
+            except Exception as exc:  # folium/jinja failures of any kind, as save_map reports them
+                _fail(f"could not render map: {exc}")
+            click.echo(page, nl=False)
+            click.echo(summary, err=True)
+            return
+        path = save_map(m, output)
         click.echo(str(path))
-        click.echo(f"{s['reports']} reports, {s['places']} places, {s['convoys']} convoys, {s['sites']} sites")
+        click.echo(summary)
 
     _run(run)
 
@@ -330,6 +331,10 @@ def _geocoder(provider: str | None, url: str | None):
 @_geocode_options
 def lookup_command(name, country, limit, as_json, geocode, geocode_url):
     """Ranked gazetteer candidates for NAME."""
+    if country is not None and not (len(country.strip()) == 2 and country.strip().isascii() and country.strip().isalpha()):
+        # "Syria" or "SYR" would otherwise filter out every candidate and read as "no place matches"
+        raise click.BadParameter(f"{country!r} is not a two-letter ISO 3166-1 country code (e.g. SY, IQ, TR)",
+                                 param_hint="--country")
 
     def run() -> None:
         from .gazetteer import Gazetteer

@@ -9,16 +9,15 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import html
 import io
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .atomic import atomic_path
 from .models import Convoy, DateValue, Extraction, Location, ReportResult, Site
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -644,39 +643,6 @@ def format_for(path, fmt: str | None = None) -> str:
             return name
     raise RenderError(f"{path}: cannot tell the export format from the extension (use one of "
                       f"{', '.join(s for ss in EXPORT_FORMATS.values() for s in ss)}, or give a format)")
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-@contextlib.contextmanager
-def atomic_path(path):
-    """Yield a temporary path next to ``path``; on success it replaces ``path`` in one rename.
-
-    On any error the temporary file is removed and ``path`` is left as it was.
-    """
-    from pathlib import Path
-
-    from .errors import RenderError
-
-    target = Path(path)
-    directory = target.parent
-    if not directory.is_dir():
-        raise RenderError(f"{target}: directory {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a finished file gets the usual mode
-        yield Path(tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise RenderError(f"{target}: cannot write ({exc.strerror or exc})") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def render_events(events, fmt: str) -> str:

@@ -449,6 +449,14 @@ def _route_point(group: Sequence[_Statement[Convoy]], role: str) -> tuple[Locati
     )[1]
     agree = [not loc.resolved or locations_agree(best, loc) for _, loc in stated]
     if all(agree):
+        # Two named crossings whose (wide) radii overlap still agree, but "via Al-Walid" and "via the
+        # Al-Yarubiyah crossing" are two outlets' different statements: keep the other name as a conflict.
+        crossings = {loc.place.id for _, loc in stated
+                     if loc.resolved and loc.place is not None and loc.place.kind == "crossing"}
+        if len(crossings) > 1:
+            pairs = [(_location_name(loc), s.label) for s, loc in stated if loc.resolved]
+            pairs.sort(key=lambda p: p[0] != _location_name(best))  # the point shown first
+            return best, [f"{role}: {_labelled(pairs)}"]
         return best, []
     ordered = [sl for sl, ok in zip(stated, agree) if ok] + [sl for sl, ok in zip(stated, agree) if not ok]
     pairs = [(_location_name(loc), s.label) for s, loc in ordered]

@@ -282,3 +282,27 @@ def test_an_arabic_report_relaying_an_outlet_is_not_a_second_source():
     own = Evidence("r3", "دخلت قافلة من 40 شاحنة إلى الشرق الأوسط", source="IMLebanon")
     assert corroboration((sohr, relay)) == 1
     assert corroboration((sohr, own)) == 2
+
+
+def test_two_named_crossings_that_merge_keep_the_other_crossing_as_a_conflict():
+    # Al-Walid's position is a wide estimate, so its radius reaches the Al-Yarubiyah crossing and the
+    # two statements merge; the merged route shows one crossing, and the other outlet's must not vanish.
+    walid = ("Last week a convoy of 30 trucks entered via the Al-Walid crossing.", "North Press", "2022-05-10")
+    rabia = ("On May 2, a convoy of 30 trucks entered via the Al-Yarubiyah crossing heading to Rmelan.",
+             "SOHR", "2022-05-10")
+    merged = merge_convoys(convoys_of(walid, rabia))
+    if len(merged) == 1:
+        [c] = merged
+        named = {c.via.place.name}
+        notes = [n for n in c.conflicts if n.startswith("via: ")]
+        assert len(notes) == 1, c.conflicts
+        assert "Al-Walid crossing (North Press)" in notes[0] and "Al-Yarubiyah crossing (SOHR)" in notes[0]
+        assert notes[0].startswith(f"via: {named.pop()} (")  # the crossing shown comes first
+    else:  # kept apart: each keeps its own crossing
+        assert {c.via.place.name for c in merged} == {"Al-Walid crossing", "Al-Yarubiyah crossing"}
+
+
+def test_one_crossing_named_two_ways_is_no_conflict():
+    merged = merge_convoys(convoys_of((SOHR_45, "SOHR", "2021-03-10"), (ASHARQ_50, "Asharq Al-Awsat", "2021-03-10")))
+    assert len(merged) == 1
+    assert not [n for n in merged[0].conflicts if n.startswith("via")]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -12,6 +11,7 @@ import folium
 import xyzservices.providers as xyz
 from xyzservices import TileProvider
 
+from ..atomic import atomic_path
 from ..errors import RenderError
 
 if TYPE_CHECKING:
@@ -224,22 +224,10 @@ def save_map(m: folium.Map, path: str | os.PathLike[str]) -> Path:
     except Exception as exc:  # folium/jinja failures of any kind
         raise RenderError(f"{target}: could not render map: {exc}") from exc
 
-    fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(page)
-            fh.flush()
-            os.fsync(fh.fileno())
-        mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise RenderError(f"{target}: could not write map: {exc}") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_path(target) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as fh:
+        fh.write(page)
+        fh.flush()
+        os.fsync(fh.fileno())
     return target
 
 
