@@ -72,7 +72,7 @@ from geographiclib.geodesic import Geodesic
 from geopy.distance import geodesic
 
 from .models import Location, Place
-from .text import fold_case
+from .text import AREA_GAP, fold_case
 
 __all__ = [
     "AREA_RADIUS_KM",
@@ -1117,4 +1117,19 @@ def qualify(text: str, locations: Sequence[Location]) -> list[Location]:
                 result = loc
         out[idx] = result
         prev_rule, prev_end = result.qualifier, loc.end
+    return _in_stated_areas(text, order, out)
+
+
+def _in_stated_areas(text: str, order: Sequence[int], out: list[Location]) -> list[Location]:
+    """An unlocated mention the text puts in an area of the next one takes that area's location.
+
+    "Al-Sour in the eastern countryside of Deir ez-Zor": the gazetteer has no Al-Sour there, so
+    Al-Sour is placed as the eastern countryside of Deir ez-Zor, under its own name.
+    """
+    for a, b in zip(order, order[1:]):
+        inner, area = out[a], out[b]
+        if inner.resolved or not area.resolved or area.start < inner.end:
+            continue
+        if AREA_GAP.fullmatch(text[inner.end : area.start]):
+            out[a] = replace(area, mention=inner.mention, start=inner.start, end=inner.end, score=0.0)
     return out

@@ -47,6 +47,7 @@ from .geodesy import haversine_km
 from .models import NATIONALITY, Location
 from .normalize import fold
 from .recognize import Match, recognize
+from .text import AREA_GAP
 
 AREA_KINDS = frozenset({"continent", "country", "governorate", "admin1", "admin2", "region", "district"})
 PART_KINDS = frozenset({"subdistrict", "oil_field", "gas_field"})
@@ -80,6 +81,9 @@ regions (:data:`_WIDE_KINDS`): a town is not "near" the state it lies in (that i
 region term's job). A county's derived radius can exceed 60 km (Henderson County, Texas: 73)."""
 CONTAINER_BONUS = 0.8
 CONTAINER_MIN_REACH_KM = 25.0
+AREA_REACH_KM = 150.0
+"""How far beyond a place's extent its countryside may reach ("X in the eastern countryside of
+Deir ez-Zor": Al-Bukamal is 120 km from the city)."""
 ANCHOR_MAX_UNCERTAINTY_KM = 150.0
 REGION_ANCHOR_MAX_UNCERTAINTY_KM = 400.0
 MIN_BELIEF = 0.002
@@ -147,14 +151,34 @@ def _base_scores(gaz: Gazetteer, text: str, m: Match, lo: int = 0, hi: int | Non
     return scores
 
 
-def _containers(gaz: Gazetteer, text: str, matches: Sequence[Match], k: int) -> list[int]:
-    """Candidates of the mention right after "X, " or "X in " (its container)."""
+_CONTAINER_GAP = re.compile(
+    r"\s*(?:,|in|in the|of|(?:in\s+|of\s+)?(?:the\s+)?"
+    r"(?:(?:north|south|east|west)(?:ern)?|(?:north|south)-?(?:east|west)(?:ern)?)?\s*"
+    r"(?:countryside|outskirts|suburbs|desert|rural areas)\s+of"
+    r"|،|(?:في\s+|ب)?(?:ريف|بادية|أطراف|ضواحي)|في)\s*",
+    re.IGNORECASE,
+)
+"""What lies between a place and the area that holds it: "X, Y", "X in Y", "X in the eastern
+countryside of Y", "X بريف Y"."""
+
+
+def _container_of(text: str, matches: Sequence[Match], k: int, gap_pattern: re.Pattern[str] = _CONTAINER_GAP) -> int | None:
+    """The index of the mention that holds mention ``k`` ("X, Y", "X in Y"), if the text says so."""
     if k + 1 >= len(matches):
-        return []
+        return None
     gap = text[matches[k].end : matches[k + 1].start]
-    if not re.fullmatch(r"\s*(,|in|in the|of)\s*", gap, flags=re.IGNORECASE):
-        return []
-    return [i for i, _ in matches[k + 1].hits]
+    return k + 1 if gap_pattern.fullmatch(gap) else None
+
+
+def _containers(gaz: Gazetteer, text: str, matches: Sequence[Match], k: int) -> list[int]:
+    """Candidates of the mention that holds mention ``k`` (its container), if any."""
+    c = _container_of(text, matches, k)
+    return [] if c is None else [i for i, _ in matches[c].hits]
+
+
+def _container_reach_km(gaz: Gazetteer, c: int) -> float:
+    """How far from container place ``c``'s point a place it holds may lie."""
+    return max(float(gaz.index.uncertainty_km[c]) * 1.5, CONTAINER_MIN_REACH_KM)
 
 
 def admin1_key(gaz: Gazetteer, i: int) -> tuple[str, str] | None:
@@ -348,11 +372,47 @@ def resolve(text: str, gaz: Gazetteer, matches: Sequence[Match] | None = None) -
     for _ in range(ITERATIONS if doc.n_groups > 1 or doc.has_demonyms else 0):
         beliefs = np.concatenate([_beliefs(t) for t in doc.split(total)])
         total = fixed + doc.context(beliefs)
+    chosen = [int(mention.ids[int(np.argmax(t))]) for mention, t in zip(mentions, doc.split(total))]
+    scores = [float(np.max(t)) for t in doc.split(total)]
     locations = []
-    for mention, t in zip(mentions, doc.split(total)):
-        j = int(np.argmax(t))
-        locations.append(_location(gaz, mention.match, int(mention.ids[j]), float(t[j]), text))
+    for k, mention in enumerate(mentions):
+        c = _container_of(text, matches, k, AREA_GAP)
+        if c is not None and _placeable(gaz, mention.match, chosen[k]) and not _within(gaz, chosen[k], chosen[c]):
+            # "Al-Sour in the eastern countryside of Deir ez-Zor": the only Al-Sour known is Tyre,
+            # in Lebanon. A namesake outside the area the text puts it in is not the place.
+            locations.append(_unlocated(mention.match))
+            continue
+        locations.append(_location(gaz, mention.match, chosen[k], scores[k], text))
     return locations
+
+
+def _within(gaz: Gazetteer, i: int, c: int) -> bool:
+    """Whether place ``i`` can lie in the area of container place ``c`` ("X in the countryside of C").
+
+    Generous on purpose, for it only rejects namesakes that cannot be meant: one in another
+    country, one farther than :data:`AREA_REACH_KM` beyond the container's extent, or a region
+    wider than the container itself.
+    """
+    index = gaz.index
+    if index.countries[c] and index.countries[i] and index.countries[c] != index.countries[i]:
+        return False
+    if index.kinds[c] == "country":
+        return True
+    radius, container_radius = float(index.uncertainty_km[i]), float(index.uncertainty_km[c])
+    if radius > max(container_radius, CONTAINER_MIN_REACH_KM):
+        return False
+    d = float(haversine_km(index.lat[i], index.lon[i], index.lat[c], index.lon[c]))
+    return d <= container_radius + AREA_REACH_KM + radius
+
+
+def _placeable(gaz: Gazetteer, m: Match, i: int) -> bool:
+    """Whether a mention names a place that an area can hold: not a country or a nationality word."""
+    return gaz.index.kinds[i] not in ("country", "continent") and not all(how == "alias" for _, how in m.hits)
+
+
+def _unlocated(m: Match) -> Location:
+    """A mention the gazetteer has no fitting place for."""
+    return Location(mention=m.surface, start=m.start, end=m.end, place=None, lat=None, lon=None)
 
 
 def _containment(gaz: Gazetteer, cands: np.ndarray, containers: list[int]) -> np.ndarray:
@@ -366,7 +426,7 @@ def _containment(gaz: Gazetteer, cands: np.ndarray, containers: list[int]) -> np
             # An area contains the place; a town named after it ("Washington, D.C.") is it.
             key = admin1_key(gaz, c) if kind in _ADMIN1_KINDS else None
             same = np.array([key is not None and admin1_key(gaz, int(i)) == key for i in cands])
-            reach = max(float(index.uncertainty_km[c]) * 1.5, CONTAINER_MIN_REACH_KM)
+            reach = _container_reach_km(gaz, c)
             d = haversine_km(index.lat[cands], index.lon[cands], index.lat[c], index.lon[c])
             out = np.maximum(out, CONTAINER_BONUS * (same | (d <= reach)))
     return out

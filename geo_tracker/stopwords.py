@@ -53,6 +53,7 @@ jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr sen rep gov sgt lt
 inc corp ltd co llc public act business leader section commerce olympic metro waste pack law drug clean
 chamber battle lot god jesus christmas passover easter congress labor liberal democrat republican
 jewish christian muslim catholic hamas hezbollah hizbollah taliban
+dam dams airfield airbase crossing checkpoint outpost headquarters
 """
 
 _PHRASES = ("the city", "white house")
@@ -62,6 +63,7 @@ _ARABIC = """
 شاحنه شاحنة شاحنات اليات آليات مدينه مدينة منطقه منطقة ريف محافظه محافظة شمال جنوب شرق غرب الشرقي الغربي الشمالي
 الجنوبي الجيش التحالف الدولي الامريكيه الأمريكية الامريكي الأمريكي العسكريه العسكرية عسكري عسكريه نحو باتجاه خلال
 وقد كما وذلك ذلك حتى عند عن مع او أو ثم كان كانت يوم شهر عام تحالف التحالف دخلت خرجت متجهه متجهة محمله محملة
+جديد جديدة جديده الجديد الجديدة الجديده
 """
 
 COMMON_WORDS: frozenset[str] = frozenset(fold(w) for w in [*(_ENGLISH + _ARABIC).split(), *_PHRASES])

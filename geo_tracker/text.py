@@ -20,6 +20,7 @@ __all__ = [
     "ABBREVIATIONS",
     "TITLE_ABBREVIATIONS",
     "NUMBER_PATTERN",
+    "AREA_GAP",
     "arabic_pattern",
     "fold_case",
     "normalize_digits",
@@ -44,6 +45,26 @@ def normalize_digits(text: str) -> str:
         '45 آلية'
     """
     return text.translate(_DIGIT_TABLE)
+
+
+AREA_GAP = re.compile(
+    r"(?:\s+(?:oil|gas|fields?|base|airport|airbase|crossing|dam|village|town|camp|area|"
+    r"النفطي|الغازي|العسكري|العسكرية|بلدة|قرية))*"
+    r"\s*(?:(?:in\s+|of\s+)?(?:the\s+)?"
+    r"(?:(?:north|south|east|west)(?:ern)?|(?:north|south)-?(?:east|west)(?:ern)?)?\s*"
+    r"(?:countryside|outskirts|suburbs|desert|rural areas)\s+of"
+    r"|(?:في\s+|ب)(?:ريف|بادية|أطراف|ضواحي))\s*",
+    re.IGNORECASE,
+)
+"""Words between two place mentions that put the first inside an area of the second:
+"Al-Sour in the eastern countryside of Deir ez-Zor", "the Al-Jazra oil field in the western
+countryside of Al-Raqqah", "الصور بريف دير الزور". Unlike a comma or
+"in", which also join lists ("Paris, London"), these state the containment.
+
+Example:
+    >>> bool(AREA_GAP.fullmatch(" in the eastern countryside of ")), bool(AREA_GAP.fullmatch(", "))
+    (True, False)
+"""
 
 
 _ASCII_CASE_TWINS = {"\u0130": "i", "\u0131": "i", "\u017f": "s"}

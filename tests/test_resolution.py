@@ -142,3 +142,51 @@ def test_cue_word_of_one_place_does_not_reach_the_next(gaz):
     text = "A convoy entered via the Al-Walid border crossing, heading towards Al-Qamishli."
     by_mention = {l.mention: l.place for l in resolve(text, gaz)}
     assert by_mention["Al-Qamishli"].kind != "crossing"
+
+
+def test_a_namesake_outside_the_stated_area_gives_way_to_the_area():
+    import dataclasses
+
+    from geo_tracker.gazetteer import Gazetteer
+    from geo_tracker.models import Place
+    from geo_tracker.pipeline import extract_report, make_report
+
+    small = Gazetteer.from_places([dataclasses.replace(p, layer="world") for p in [
+        Place("tyre", "Tyre", "city", "LB", 33.27, 35.19, 4.0, alt_names=("Sour", "صور"), population=135000),
+        Place("dez", "Deir ez-Zor", "city", "SY", 35.34, 40.14, 6.0, alt_names=("دير الزور",), population=200000),
+    ]], layer="world")
+    for text, mention in [
+        ("US forces set up a new base in Al-Sour in the eastern countryside of Deir ez-Zor.", "Al-Sour"),
+        ("أنشأت قوات التحالف قاعدة في الصور بريف دير الزور الشرقي", "صور"),  # the article stays outside
+    ]:
+        result = extract_report(make_report(text, published="2024-05-01"), small)
+        loc = next(l for l in result.places if l.mention == mention)
+        # the only Al-Sour known is Tyre, in Lebanon: the mention is placed in the area the text names
+        assert (loc.place.id, loc.precision, loc.qualifier) == ("dez", 3, "eastern countryside of")
+        [site] = result.sites
+        assert site.location.mention == mention and site.location.place.id == "dez"
+
+
+def test_spellings_and_skeletons_of_syrian_places_in_their_stated_area(gaz):
+    # Al-Sour is the Sur of Deir ez-Zor (not Tyre, "Sour" in Arabic); a skeleton match to the whole
+    # Jazira region is no oil field in Raqqa's countryside
+    locs = {l.mention: l for l in resolve(
+        "A base in Al-Sour in the eastern countryside of Deir ez-Zor and another at the Al-Jazra oil field "
+        "in the western countryside of Al-Raqqah.", gaz)}
+    assert locs["Al-Sour"].place.id == "sy-sur"
+    assert not locs["Jazra"].resolved
+
+
+def test_a_place_inside_the_stated_area_and_a_nationality_word_keep_their_readings(gaz):
+    text = ("A US convoy reached the Al-Omar oil field in the eastern countryside of Deir ez-Zor, "
+            "and a US base in the countryside of Al-Hasakah was expanded.")
+    locs = {l.mention: l.place.id for l in resolve(text, gaz)}
+    assert locs["Al-Omar oil field"] == "sy-al-omar-oil-field"  # 45 km from the city: still its countryside
+    assert locs["US"] == "country:US"
+
+
+def test_common_words_that_are_alternate_names_are_not_places(gaz):
+    # "جديدة" is "new" (El Jadida, Morocco); GeoNames lists "DAM" for Damascus
+    assert [m.surface for m in recognize("أنشأت القوات الروسية قاعدة عسكرية جديدة في مطار القامشلي.", gaz)] == [
+        "الروسية", "مطار القامشلي"]
+    assert [m.surface for m in recognize("US forces withdrew from the Tishreen Dam area on Monday.", gaz)] == ["US"]
