@@ -189,4 +189,7 @@ def test_common_words_that_are_alternate_names_are_not_places(gaz):
     # "جديدة" is "new" (El Jadida, Morocco); GeoNames lists "DAM" for Damascus
     assert [m.surface for m in recognize("أنشأت القوات الروسية قاعدة عسكرية جديدة في مطار القامشلي.", gaz)] == [
         "الروسية", "مطار القامشلي"]
-    assert [m.surface for m in recognize("US forces withdrew from the Tishreen Dam area on Monday.", gaz)] == ["US"]
+    assert [m.surface for m in recognize("US forces withdrew from the dam area; the Dam was shelled.", gaz)] == ["US"]
+    # the dam itself is a curated place
+    assert [l.place.id for l in resolve("US forces withdrew from the Tishreen Dam area.", gaz)] == [
+        "country:US", "sy-tishrin-dam"]

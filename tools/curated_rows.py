@@ -26,7 +26,7 @@ CURATED = [
            "governorate. Exact position NOT public; reports place it in the Al-Yarubiyah/Suwaydiyah border area "
            "between Al-Yarubiyah (Rabia) and Semalka/Faysh Khabur. The 25 km radius covers both. Distinct from "
            "iq-al-waleed-crossing (al-Tanf / Anbar).",
-      alts=["Al-Waleed crossing", "al-Walid crossing", "al-Waleed", "Al Waleed crossing", "Walid crossing",
+      alts=["Al-Walid", "Al-Waleed crossing", "al-Walid crossing", "al-Waleed", "Al Waleed crossing", "Walid crossing",
             "Waleed crossing", "al-Walid border crossing", "al-Waleed illegal crossing", "al-Walid illegitimate crossing",
             "Al-Walid (Hasakah)", "معبر الوليد", "معبر الوليد غير الشرعي"] ),
     R("iq-al-waleed-crossing", "Al-Waleed border crossing", "crossing", "IQ", "Anbar", 33.4332, 38.9374, 2,
@@ -76,12 +76,16 @@ CURATED = [
       alts=["Kharab Eljir", "Kharab al-Jair", "Khrab al-Jir", "Kherab al-Jir", "Kharab Jir", "خراب الجير"]),
     R("sy-kharab-al-jir-airstrip", "Kharab al-Jir airstrip", "airfield", "SY", "Al-Hasakah", "ocha:C4978", None, 5,
       source="Anchor: OCHA COD-AB Syria communities 2015, PCODE C4978 (Kharab Eljir village); reports locate the base "
-             "at the village, ~5 km from the Al-Yarubiyah/Rabia crossing (ISW News 2021-11-23; Al Mayadeen English)",
+             "at the village, ~5 km from the Al-Yarubiyah/Rabia crossing (ISW News 2021-11-23; Al Mayadeen English); "
+             "the same airfield as Abu Hajar / Rmelan airport, which lies between the villages of Umm Habal and "
+             "Kharab al-Jir about 15 km southeast of Rmelan (7al.net 2016-01-24); Wikipedia \"Abu Hajar Airport\" "
+             "gives 36.89778 N 41.99750 E, 1.3 km from this point",
       note="US/coalition base with runway in Rmelan countryside. Exact runway position not taken from a public "
            "coordinate source: point is the village; radius widened to 5 km.",
       alts=["Kharab al-Jir base", "Kharab al-Jir airport", "Kharab al-Jir airbase", "Kharab al-Jair base", "Khrab al-Jir airport",
             "Harab Jir", "Kherab al-Jir", "Rmelan airstrip", "Rmeilan airfield", "Rumeilan airport", "Rmelan landing zone",
-            "مطار خراب الجير", "قاعدة خراب الجير"]),
+            "مطار خراب الجير", "قاعدة خراب الجير", "Abu Hajar airport", "Abu Hajar airfield", "Abu Hajar airbase",
+            "Rmelan airport", "مطار أبو حجر", "مطار الرميلان"]),
     R("sy-rmelan", "Rmelan", "town", "SY", "Al-Hasakah", "ocha:C4813", None, 4,
       note="Oil town; OCHA lists Upper Rmeilan (C4813) and Lower Rmeilan (C4833) ~1 km apart.",
       alts=["Rmeilan", "Rumeilan", "Rumaylan", "Romelan", "Rimelan", "Rmeelan", "Rimêlan", "Upper Rmeilan", "Rmelan town",
@@ -99,11 +103,11 @@ CURATED = [
       alts=["Jawadiyah", "Jawadiyeh", "Jawadiya", "Çilaxa", "Chilaxa", "Chil Agha", "الجوادية"]),
     R("sy-amuda", "Amuda", "town", "SY", "Al-Hasakah", "ocha:C4688", None, 3, alts=["Amude", "Amûdê", "Amouda", "عامودا"]),
     R("sy-al-darbasiyah", "Al-Darbasiyah", "town", "SY", "Al-Hasakah", "ocha:C5054", None, 3,
-      alts=["Darbasiyah", "Darbasiyeh", "Ad Darbasiyah", "Dirbêsiyê", "Derbasiye", "الدرباسية"]),
+      alts=["Darbasiyah", "Darbasiyeh", "Ad Darbasiyah", "Dirbêsiyê", "Dirbêsî", "Derbasiye", "الدرباسية"]),
     R("sy-tal-tamr", "Tal Tamr", "town", "SY", "Al-Hasakah", "ocha:C4409", None, 3,
       alts=["Tell Tamer", "Tal Tamer", "Tell Tamr", "Til Temir", "Tel Tamir", "تل تمر"]),
     R("sy-ras-al-ain", "Ras al-Ain", "city", "SY", "Al-Hasakah", "ocha:C4988", None, 4,
-      alts=["Ras al-Ayn", "Ras Al Ain", "Ra's al-'Ayn", "Serêkaniyê", "Sere Kaniye", "Serekaniye", "Serê Kaniyê",
+      alts=["Ras al-Ayn", "Ras Al Ain", "Ra's al-'Ayn", "Serêkaniyê", "Serêkanî", "Sere Kaniye", "Serekaniye", "Serê Kaniyê",
             "Resulayn", "Resülayn", "Rish Aina", "رأس العين", "سري كانيه"]),
     R("sy-al-shaddadi", "Al-Shaddadi", "town", "SY", "Al-Hasakah", "ocha:C4446", None, 4,
       alts=["Shaddadi", "Al-Shadadi", "Ash Shaddadah", "Shaddadah", "Al-Shaddadah", "Shadadi", "Şeddadê", "الشدادي", "الشدادة"]),
@@ -214,6 +218,7 @@ CURATED = [
 
 # Extra spellings merged into generated rows (id -> list)
 EXTRA_ALIASES = {
+    "sy-sur": ["Al-Sur", "Al-Sour", "As-Sur", "Sour"],
     "sy-abu-kamal-border-crossing": ["Al-Bukamal crossing", "Albu Kamal crossing", "Al-Bukamal–Al-Qaim crossing",
                                      "Al-Qaim crossing", "Husaybah crossing", "Abu Kamal crossing", "معبر البوكمال", "معبر القائم"],
     "sy-qamishli-border-crossing": ["Nusaybin crossing", "Nusaybin–Qamishli crossing", "Qamishli–Nusaybin crossing",
@@ -251,7 +256,7 @@ CURATED += [
     R("sy-iq-tr-tripoint", "Syria–Iraq–Turkey tripoint", "border_point", "SY", "Al-Hasakah", 37.1060, 42.3572, 1,
       source='Wikipedia "Iraq–Syria border": tripoint on the Tigris at 37°06′22″N 42°21′26″E (confluence of Tigris and Khabur; US Geographer IBS No. 100)',
       note="Border triangle of Syria, Iraq and Turkey at the Tigris–Khabur confluence, ~1 km upstream of the Semalka pontoon.",
-      alts=["border triangle", "Syria-Iraq-Turkey border triangle", "tri-border", "triple border", "tripoint", "Ain Diwar triangle",
+      alts=["border triangle", "Syria-Iraq-Turkey border triangle", "tripoint", "Ain Diwar triangle",
             "المثلث الحدودي", "مثلث الحدود السورية العراقية التركية"]),
     R("sy-iq-jo-tripoint", "Syria–Iraq–Jordan tripoint", "border_point", "SY", "Homs", 33.3747, 38.7936, 1,
       source='Wikipedia "Iraq–Syria border": tripoint at 33°22′29″N 38°47′37″E',
@@ -339,4 +344,8 @@ CURATED += [
       source="Wikimapia place 1907955 'Mosul Dam' coordinates (36°37'39\"N 42°49'27\"E)",
       note="3.4 km embankment dam on the Tigris NW of Mosul (Dohuk/Nineveh boundary).",
       alts=["Saddam Dam", "Mosul Dam Lake", "Bêndawi Mûsil", "سد الموصل"]),
+    R("sy-tishrin-dam", "Tishrin Dam", "dam", "SY", "Aleppo", 36.38139, 38.18333, 3,
+      source='Wikipedia "Tishrin Dam" coordinates (36°22′53″N 38°11′00″E)',
+      note="Rock-fill dam on the Euphrates 90 km east of Aleppo, upstream of the Tabqa Dam (Manbij district).",
+      alts=["Tishreen Dam", "Teshreen Dam", "October Dam", "Bendava Tişrîn", "سد تشرين"]),
 ]
