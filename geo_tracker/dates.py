@@ -1,7 +1,7 @@
 """Find and resolve dates in English and Arabic news text.
 
 Absolute dates ("8 February 2021", "Feb. 8", "8/2/2021" read day-first,
-"2021-02-08", "8 شباط/فبراير 2021") and dates relative to the publication date
+"2021-02-08", "8 شباط/فبراير 2021", "الخامس من آذار") and dates relative to the publication date
 ("yesterday", "on Wednesday", "last month", "two days ago", "أمس",
 "الشهر الماضي") become :class:`DateValue` objects that keep their granularity
 (day, month or year) and the matched text.
@@ -73,6 +73,16 @@ _UNITS = {
     "عام": "year", "أعوام": "year", "سنة": "year", "سنوات": "year",
 }
 _AR_DUALS = {"يومين": ("day", 2), "أسبوعين": ("week", 2), "شهرين": ("month", 2), "عامين": ("year", 2), "سنتين": ("year", 2)}
+_AR_UNIT_ORDINALS = ("الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع")
+_AR_ORDINALS = {
+    **{word: n for n, word in enumerate(_AR_UNIT_ORDINALS, 1)},
+    "العاشر": 10, "الحادي عشر": 11,
+    **{f"{word} عشر": 10 + n for n, word in enumerate(_AR_UNIT_ORDINALS, 1) if n > 1},
+    "العشرين": 20, "الثلاثين": 30, "الواحد والعشرين": 21, "الواحد والثلاثين": 31,
+    **{f"{'الحادي' if n == 1 else word} والعشرين": 20 + n for n, word in enumerate(_AR_UNIT_ORDINALS, 1)},
+    "الحادي والثلاثين": 31,
+}
+"""Masculine Arabic ordinals as used for days of the month ("في الخامس من آذار", "الحادي والعشرين")."""
 
 
 def _alternation(words: dict[str, object], arabic: bool = False) -> str:
@@ -92,6 +102,7 @@ def _folded(words: dict[str, int]) -> dict[str, int]:
 
 
 _MONTH_LOOKUP = {**_folded(_EN_MONTHS), **_folded(_AR_MONTHS)}
+_ORDINAL_LOOKUP = _folded(_AR_ORDINALS)
 _WEEKDAY_LOOKUP = {**_folded(_EN_WEEKDAYS), **_folded(_AR_WEEKDAYS)}
 _DAYS_PER_UNIT = {"week": 7, "fortnight": 14}
 _UNIT_LOOKUP = {_fold(k): v for k, v in _UNITS.items()}
@@ -168,6 +179,20 @@ def _day_month(match: re.Match[str], published: dt.date | None) -> DateValue | N
     if month is None or not _plausible_month_word(match.group("mon")):
         return None
     day_number = int(match.group("d"))
+    if match.group("y"):
+        return _value(match, _safe_date(int(match.group("y")), month, day_number), "day")
+    return _value(match, _infer_year(month, day_number, published), "day")
+
+
+def _ordinal_day_month(match: re.Match[str], published: dt.date | None) -> DateValue | None:
+    """"الخامس من آذار": an Arabic ordinal word for the day; not after a definite noun it
+    qualifies ("الأسبوع الأول من آذار" is the first week, not the first day)."""
+    if re.search(r"(?<!\w)[وفبلك]?ال\w+\s+$", match.string[max(0, match.start() - 30) : match.start()]):
+        return None
+    month = _month_of(match.group("mon"))
+    day_number = _ORDINAL_LOOKUP.get(_fold(match.group("ord")))
+    if month is None or day_number is None:
+        return None
     if match.group("y"):
         return _value(match, _safe_date(int(match.group("y")), month, day_number), "day")
     return _value(match, _infer_year(month, day_number, published), "day")
@@ -280,6 +305,7 @@ _AR_WD = rf"(?:{_alternation(_AR_WEEKDAYS, arabic=True)})"
 _AR_TIME_OF_DAY = _ar("يوم", "مساء", "صباح", "فجر", "ليلة", "ليل", "ظهر", "عصر", "ظهيرة")
 _UNIT_WORDS = rf"(?:{_alternation(_UNITS, arabic=True)})"
 _AR_DUAL = rf"(?:{_alternation(_AR_DUALS, arabic=True)})"
+_AR_ORDINAL = rf"(?:{_alternation(_AR_ORDINALS, arabic=True)})"
 
 _PATTERNS: list[tuple[str, Handler]] = [
     (rf"{_B}(?P<y>{_YEAR})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}}){_E}", _iso),
@@ -288,6 +314,11 @@ _PATTERNS: list[tuple[str, Handler]] = [
         rf"(?<!\w)(?P<d>{_DAY}){_ORD}\s+(?:of\s+|{_ar('من')}\s+)?(?:{_ar('شهر')}\s+)?"
         rf"(?P<mon>{_MONTH})(?:\s*,?\s*(?:{_ar('عام', 'سنة', 'العام')}\s+)?(?P<y>{_YEAR}))?(?!\w)",
         _day_month,
+    ),
+    (
+        rf"(?<!\w)(?P<ord>{_AR_ORDINAL})\s+(?:{_ar('من')}\s+)?(?:{_ar('شهر')}\s+)?"
+        rf"(?P<mon>{_AR_MONTH_PAIR})(?:\s*،?\s*(?:{_ar('عام', 'سنة', 'العام')}\s+)?(?P<y>{_YEAR}))?(?!\w)",
+        _ordinal_day_month,
     ),
     (
         rf"(?<!\w)(?P<mon>{_EN_MONTH})\s+(?P<d>{_DAY}){_ORD}(?:\s*,?\s*(?P<y>{_YEAR}))?(?![\w:])",

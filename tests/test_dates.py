@@ -178,3 +178,33 @@ def test_resolve_prefers_most_precise_date() -> None:
 
 def test_resolve_returns_none_without_dates() -> None:
     assert resolve_date("A convoy entered Syria.", PUB) is None
+
+
+# ---------------------------------------------------------------- Arabic ordinal days
+
+_AR_ORDINAL_DAYS = [
+    "الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر",
+    "الحادي عشر", "الثاني عشر", "الثالث عشر", "الرابع عشر", "الخامس عشر", "السادس عشر", "السابع عشر",
+    "الثامن عشر", "التاسع عشر", "العشرين", "الحادي والعشرين", "الثاني والعشرين", "الثالث والعشرين",
+    "الرابع والعشرين", "الخامس والعشرين", "السادس والعشرين", "السابع والعشرين", "الثامن والعشرين",
+    "التاسع والعشرين", "الثلاثين", "الحادي والثلاثين",
+]
+
+
+@pytest.mark.parametrize(("day", "word"), list(enumerate(_AR_ORDINAL_DAYS, 1)))
+def test_arabic_ordinal_day_words(day: int, word: str) -> None:
+    # "في الخامس من آذار" is 5 March, not the month of March.
+    value = resolve_date(f"دخلت قافلة في {word} من آذار عبر معبر الوليد", D(2021, 4, 2))
+    assert value is not None and (value.value, value.granularity) == (D(2021, 3, day), "day")
+
+
+def test_arabic_ordinal_day_variants() -> None:
+    pub = D(2021, 3, 20)
+    assert resolve_date("في الخامس من آذار", pub).text == "الخامس من آذار"  # type: ignore[union-attr]
+    assert resolve_date("يوم الثانى عشر من شهر شباط/فبراير 2020", pub).value == D(2020, 2, 12)  # type: ignore[union-attr]
+    assert resolve_date("الواحد والعشرين من تشرين الأول", pub).value == D(2020, 10, 21)  # type: ignore[union-attr]
+    assert resolve_date("الثاني من كانون الثاني", pub).value == D(2021, 1, 2)  # type: ignore[union-attr]
+    # An ordinal qualifying a noun is not a day: "the first week of March" stays the month.
+    week = resolve_date("خلال الأسبوع الأول من آذار", pub)
+    assert week is not None and (week.value, week.granularity) == (D(2021, 3, 1), "month")
+    assert resolve_date("القرن الحادي والعشرين", pub) is None

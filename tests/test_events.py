@@ -452,3 +452,296 @@ def test_find_terms_pre_check_changes_nothing(words: list[str], cut: int) -> Non
 
     with unittest.mock.patch.object(lexicon, "_matcher", without_words):
         assert [find_terms(v, text, start, end) for v in vocabularies] == checked
+
+
+# ---------------------------------------------------------------- modality: denied, expected and intended events
+
+
+def _site_at(text: str, name: str, kind: str = "base", occurrence: int = 0) -> Location:
+    """A resolved Location of ``kind`` for a mention not in KINDS (bases, towns of the modality tests)."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(name, start + 1)
+    p = Place("sy-" + name.lower().replace(" ", "-"), name, kind, "SY", 35.0, 40.0, 3.0)
+    return Location(name, start, start + len(name), p, p.lat, p.lon)
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("The convoy did not enter Syria.", "enter", "negated"),
+        ("US forces have not yet withdrawn from the base.", "withdrawn", "negated"),
+        ("The coalition denied it had withdrawn from the base.", "withdrawn", "negated"),
+        ("US forces will not withdraw from the base.", "withdraw", "negated"),
+        ("لم تدخل القافلة الأراضي السورية", "تدخل", "negated"),
+        ("نفت القوات الأمريكية انسحابها من القاعدة", "انسحابها", "negated"),
+        ("A convoy is expected to arrive next week.", "arrive", "planned"),
+        ("US forces are preparing to withdraw from the base.", "withdraw", "planned"),
+        ("The coalition intends to leave the base.", "leave", "planned"),
+        ("من المتوقع أن تصل القافلة إلى رميلان", "تصل", "planned"),
+        ("تستعد القوات الأمريكية للانسحاب من القاعدة", "للانسحاب", "planned"),
+        ("يعتزم التحالف الانسحاب من القاعدة", "الانسحاب", "planned"),
+        ("A convoy of no fewer than 40 trucks entered Syria.", "entered", None),
+        ("A convoy of not less than 40 trucks entered Syria.", "entered", None),
+        ("قافلة لا يقل عدد آلياتها عن 40 دخلت سوريا", "دخلت", None),
+        ("The coalition denied the report, but a convoy entered Syria.", "entered", None),
+        ("A convoy that did not stop at the town entered Syria.", "entered", None),
+        ("A convoy entered Syria and did not stop.", "entered", None),
+        ("As expected, the convoy entered Syria.", "entered", None),
+        ("In May a convoy entered Syria.", "entered", None),
+    ],
+)
+def test_modality_of_event_word(text: str, word: str, expected: str | None) -> None:
+    from geo_tracker.events.modality import modality
+
+    assert modality(text, text.index(word)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The convoy did not enter Syria through the Al-Walid crossing.",
+        "No convoy has entered Syria through the Al-Walid crossing.",
+        "A convoy of 50 trucks is expected to arrive at Rmelan next week.",
+        "A convoy of 30 trucks will reach Rmelan.",
+        "لم تدخل القافلة عبر معبر الوليد.",
+        "من المتوقع أن تصل قافلة من 50 شاحنة إلى رميلان الأسبوع المقبل.",
+        "نفت قوات التحالف دخول رتل من 30 شاحنة عبر معبر الوليد.",
+    ],
+)
+def test_denied_or_expected_convoy_is_no_movement(text: str) -> None:
+    names = [n for n in ("Al-Walid", "الوليد", "Rmelan", "Syria") if n in text]
+    assert extract_convoys(report(text), locs(text, *names)) == []
+
+
+def test_stated_convoy_beside_denial_or_quantifier_is_kept() -> None:
+    text = ("The coalition denied the report, but a convoy of no fewer than 20 trucks entered Syria "
+            "via Al-Walid. It did not stop at Rmelan.")
+    [convoy] = extract_convoys(report(text), locs(text, "Syria", "Al-Walid", "Rmelan"))
+    assert (convoy.vehicles_min, convoy.direction, convoy.via.mention) == (20, "entering", "Al-Walid")
+    assert convoy.destination.mention == "Syria" and len(convoy.evidence) == 1  # the denied stop adds nothing
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "status"),
+    [
+        ("The US-led coalition denied it had withdrawn from the Al-Omar oil field base.", "Al-Omar oil field base", "unknown"),
+        ("US forces will not withdraw from the Tanf base.", "Tanf", "unknown"),
+        ("نفى التحالف انسحاب قواته من قاعدة التنف.", "التنف", "unknown"),
+        ("لا صحة لانسحاب القوات الأمريكية من قاعدة التنف.", "التنف", "unknown"),
+        # A planned change of a site (building, expanding or leaving it) is 'planned', not a fact.
+        ("US forces are preparing to withdraw from the Tanf base.", "Tanf", "planned"),
+        ("US forces will withdraw from the Tanf base.", "Tanf", "planned"),
+        ("تستعد القوات الأمريكية للانسحاب من قاعدة التنف.", "التنف", "planned"),
+        ("يعتزم التحالف الانسحاب من قاعدة التنف.", "التنف", "planned"),
+        ("Russian forces withdrew from their base in Tabqa.", "Tabqa", "withdrawn"),
+    ],
+)
+def test_denied_or_intended_site_status(text: str, name: str, status: str) -> None:
+    [site] = extract_sites(report(text), [_site_at(text, name)])
+    assert site.status == status
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("A convoy of 60 vehicles left the Conoco gas field base towards Iraq.", "Conoco gas field base"),
+        ("A convoy of 60 vehicles withdrew from the Conoco base towards Iraq.", "Conoco"),
+        ("غادرت قافلة عسكرية قاعدة كونيكو باتجاه العراق.", "كونيكو"),
+    ],
+)
+def test_convoy_leaving_a_base_does_not_withdraw_it(text: str, name: str) -> None:
+    """A convoy moving out of a base is not the force leaving it (as for the Mehr sample's
+    "set out from the US base at Kharab al-Jir")."""
+    [site] = extract_sites(report(text), [_site_at(text, name)])
+    assert site.status == "unknown"
+
+
+def test_forces_leaving_a_base_in_a_convoy_still_withdraw() -> None:
+    text = "US forces withdrew from the Conoco base in a convoy of 60 vehicles."
+    [site] = extract_sites(report(text), [_site_at(text, "Conoco")])
+    assert site.status == "withdrawn"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "US forces returned to the Tal Baydar base they had left in 2019.",
+        "US forces returned to the Tal Baydar base, which they had abandoned in 2019.",
+        "عادت القوات الأمريكية إلى قاعدة تل بيدر التي كانت قد انسحبت منها عام 2019.",
+    ],
+)
+def test_return_to_a_base_reestablishes_it_dated_by_the_report(text: str) -> None:
+    name = "Tal Baydar" if "Tal Baydar" in text else "تل بيدر"
+    [site] = extract_sites(report(text), [_site_at(text, name)])
+    assert site.status == "established"
+    assert site.date is not None and (site.date.value, site.date.text) == (dt.date(2021, 2, 10), None)
+
+
+def test_return_keeps_its_own_date_and_convoy_return_is_no_status() -> None:
+    text = "On 3 February US forces returned to the Tal Baydar base, which they had left in 2019."
+    [site] = extract_sites(report(text), [_site_at(text, "Tal Baydar")])
+    assert site.status == "established" and site.date.value == dt.date(2021, 2, 3)
+    text = "The convoy returned to the Tal Baydar base."
+    [site] = extract_sites(report(text), [_site_at(text, "Tal Baydar")])
+    assert site.status == "unknown"
+
+
+# ---------------------------------------------------------------- convoys: one per clause, context, territory
+
+_PLACES = {
+    "Al-Walid": Place("sy-al-walid", "Al-Walid", "crossing", "SY", 36.93, 42.17, 25.0),
+    "Semalka": Place("sy-semalka", "Semalka", "crossing", "SY", 37.12, 42.13, 2.0),
+    "Qamishli airport": Place("sy-qamishli-airport", "Qamishli airport", "airport", "SY", 37.02, 41.19, 1.5),
+    "Al-Bukamal": Place("sy-al-bukamal", "Al-Bukamal", "city", "SY", 34.45, 40.92, 3.0),
+    "Conoco": Place("sy-conoco", "Conoco", "gas_field", "SY", 35.34, 40.31, 4.0),
+    "Al-Shaddadi base": Place("sy-al-shaddadi-base", "Al-Shaddadi base", "base", "SY", 36.03, 40.75, 6.0),
+    "Syria": Place("sy-syria", "Syria", "country", "SY", 34.82, 38.58, 319.0),
+    "Iraq": Place("iq-iraq", "Iraq", "country", "IQ", 33.22, 42.52, 485.0),
+}
+
+
+def _at(text: str, mention: str, name: str | None = None, qualifier: str | None = None) -> Location:
+    """A Location of ``_PLACES[name or mention]`` at ``mention``; countries at precision 3."""
+    p, start = _PLACES[name or mention], text.index(mention)
+    return Location(mention, start, start + len(mention), p, p.lat, p.lon,
+                    precision=3 if p.kind == "country" else 1, uncertainty_km=p.uncertainty_km, qualifier=qualifier)
+
+
+def _summary(convoys: list) -> list[tuple]:
+    return [(c.vehicles_min, c.direction, c.via.mention if c.via else None,
+             c.date.value if c.date else None, c.cargo) for c in convoys]
+
+
+def test_two_convoys_in_one_sentence_stay_apart() -> None:
+    text = ("40 trucks entered Syria on March 3 via Al-Walid and another convoy of 20 trucks left through "
+            "Semalka on March 5.")
+    convoys = extract_convoys(report(text, dt.date(2021, 3, 10)), [_at(text, "Syria"), _at(text, "Al-Walid"),
+                                                                    _at(text, "Semalka")])
+    assert _summary(convoys) == [
+        (40, "entering", "Al-Walid", dt.date(2021, 3, 3), ("trucks",)),
+        (20, "leaving", "Semalka", dt.date(2021, 3, 5), ("trucks",)),  # left through a crossing: leaving
+    ]
+    assert convoys[0].destination.mention == "Syria" and convoys[1].destination is None
+
+
+@pytest.mark.parametrize("text", [
+    "On March 3, US forces brought in 20 trucks via Al-Walid and 30 via Semalka.",
+    "On March 3, US forces brought in 20 trucks via Al-Walid, while another 30 entered through Semalka.",
+])
+def test_second_count_with_its_own_route_is_a_second_convoy(text: str) -> None:
+    convoys = extract_convoys(report(text, dt.date(2021, 3, 10)), [_at(text, "Al-Walid"), _at(text, "Semalka")])
+    assert _summary(convoys) == [
+        (20, "entering", "Al-Walid", dt.date(2021, 3, 3), ("trucks",)),
+        (30, "entering", "Semalka", dt.date(2021, 3, 3), ("trucks",)),  # date, actor, cargo shared
+    ]
+    assert [c.actor for c in convoys] == ["US-led coalition"] * 2
+    assert all(c.evidence[0].sentence == text for c in convoys)
+
+
+@pytest.mark.parametrize("text", [
+    "A convoy of 45 trucks entered via Al-Walid, and 20 of them headed to Semalka.",
+    "A convoy entered Syria with 20 trucks and 25 tankers via Al-Walid.",
+    "A convoy of 45 trucks entered via Al-Walid, 20 km from Semalka.",
+])
+def test_parts_of_one_convoy_are_not_a_second_convoy(text: str) -> None:
+    names = [n for n in ("Syria", "Al-Walid", "Semalka") if n in text]
+    [convoy] = extract_convoys(report(text), [_at(text, n) for n in names])
+    assert convoy.vehicles_min == 45
+
+
+@pytest.mark.parametrize("text", [
+    "Two convoys of 20 and 35 trucks entered Syria via Al-Walid on March 3.",
+    "دخلت قافلتان من 20 و35 شاحنة عبر Al-Walid في الثالث من آذار.",
+])
+def test_convoys_counted_together_are_one_record_each(text: str) -> None:
+    # One record per convoy: merge.py compares one convoy's size with another outlet's.
+    convoys = extract_convoys(report(text, dt.date(2021, 3, 10)), [_at(text, "Al-Walid")])
+    assert _summary(convoys) == [(n, "entering", "Al-Walid", dt.date(2021, 3, 3), ("trucks",)) for n in (20, 35)]
+
+
+def test_convoys_counted_together_take_a_continuation_each() -> None:
+    text = "Two convoys of 20 and 35 trucks entered via Al-Walid. They headed to Al-Bukamal."
+    convoys = extract_convoys(report(text), [_at(text, "Al-Walid"), _at(text, "Al-Bukamal")])
+    assert [(c.vehicles_min, c.destination.mention, len(c.evidence)) for c in convoys] == [
+        (20, "Al-Bukamal", 2), (35, "Al-Bukamal", 2)]
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("A convoy of 30 trucks (approx. 40 vehicles) entered Syria.", 40),
+    ("A convoy of 50 trucks (about 40 of them refrigerated) entered Syria.", 50),
+    ("دخلت قافلة من 30 شاحنة (نحو 40 آلية) إلى سوريا.", 40),
+    ("A convoy of 50 trucks (and 10 tanks) entered Syria.", 60),
+])
+def test_bracketed_count_restates_the_count(text: str, count: int) -> None:
+    [convoy] = extract_convoys(report(text), [])
+    assert convoy.vehicles_min == count
+
+
+def test_meanwhile_starts_another_convoy_without_the_earlier_actor_or_day() -> None:
+    text = ("Russian forces sent reinforcements to Qamishli airport on Monday. "
+            "Meanwhile, a convoy of 40 trucks entered via the Al-Walid crossing.")
+    convoys = extract_convoys(report(text), [_at(text, "Qamishli airport"), _at(text, "Al-Walid")])
+    assert [(c.actor, c.vehicles_min, c.date.value, c.date.text) for c in convoys] == [
+        ("Russian forces", None, dt.date(2021, 2, 8), "on Monday"),
+        (None, 40, dt.date(2021, 2, 10), None),  # the report's date, not Monday
+    ]
+    text = ("On Monday Russian forces reinforced their positions at Qamishli airport. "
+            "Meanwhile, a convoy of 40 trucks entered via the Al-Walid crossing.")
+    [convoy] = extract_convoys(report(text), [_at(text, "Qamishli airport"), _at(text, "Al-Walid")])
+    assert (convoy.actor, convoy.date.text) == (None, None)
+
+
+def test_new_convoy_does_not_inherit_the_actor_of_another_movement() -> None:
+    text = ("On Monday Iran-backed militias moved fighters to Al-Bukamal. "
+            "A convoy of 10 tankers left the Conoco field towards Iraq.")
+    [convoy] = extract_convoys(report(text), [_at(text, "Al-Bukamal"), _at(text, "Conoco"), _at(text, "Iraq")])
+    assert (convoy.actor, convoy.date.text, convoy.vehicles_min) == (None, None, 10)
+
+
+def test_continuation_and_background_sentences_still_give_actor_and_date() -> None:
+    text = ("On Monday a US convoy of 40 trucks entered via Al-Walid. The convoy then headed to Al-Bukamal. "
+            "Meanwhile, the convoy was joined by 5 tankers.")
+    [convoy] = extract_convoys(report(text), [_at(text, "Al-Walid"), _at(text, "Al-Bukamal")])
+    assert (convoy.actor, convoy.date.value, convoy.destination.mention) == (
+        "US-led coalition", dt.date(2021, 2, 8), "Al-Bukamal")
+    assert len(convoy.evidence) == 3
+    text = "On Monday Russian forces reinforced their positions. A column of 12 trucks arrived in Al-Bukamal."
+    [convoy] = extract_convoys(report(text), [_at(text, "Al-Bukamal")])
+    assert (convoy.actor, convoy.date.value) == ("Russian forces", dt.date(2021, 2, 8))
+
+
+def test_territory_of_a_country_is_a_route_point() -> None:
+    text = "خرج رتل للقوات الأمريكية من الأراضي السورية باتجاه العراق"
+    locations = [_at(text, "السورية", "Syria", qualifier="nationality"), _at(text, "العراق", "Iraq")]
+    [convoy] = extract_convoys(report(text), locations)
+    assert (convoy.direction, convoy.origin.place.id, convoy.destination.place.id) == ("leaving", "sy-syria", "iq-iraq")
+    assert (convoy.origin.precision, convoy.origin.lat, convoy.origin.lon) == (3, 34.82, 38.58)  # the country's own point
+    text = "A convoy of 20 trucks left Al-Shaddadi base towards Iraqi territory."
+    locations = [_at(text, "Al-Shaddadi base"), _at(text, "Iraqi", "Iraq", qualifier="nationality")]
+    [convoy] = extract_convoys(report(text), locations)
+    assert (convoy.direction, convoy.origin.mention, convoy.destination.place.id) == ("leaving", "Al-Shaddadi base", "iq-iraq")
+    assert convoy.destination.precision == 3
+    text = "A convoy of Iraqi trucks entered via Al-Walid."  # a nationality word stays an attribute
+    [convoy] = extract_convoys(report(text), [_at(text, "Iraqi", "Iraq", qualifier="nationality"), _at(text, "Al-Walid")])
+    assert (convoy.origin, convoy.destination) == (None, None)
+
+
+def test_arabic_second_count_with_its_own_crossing_is_a_second_convoy() -> None:
+    text = "دخلت قافلة من 30 شاحنة عبر Al-Walid في الثالث من آذار، و15 شاحنة أخرى عبر Semalka"
+    convoys = extract_convoys(report(text, dt.date(2021, 3, 10)), [_at(text, "Al-Walid"), _at(text, "Semalka")])
+    assert _summary(convoys) == [
+        (30, "entering", "Al-Walid", dt.date(2021, 3, 3), ("trucks",)),
+        (15, "entering", "Semalka", dt.date(2021, 3, 3), ("trucks",)),
+    ]
+
+
+def test_masculine_arabic_verbs_and_nationality_adjectives() -> None:
+    # "An American military convoy of 30 trucks left Syrian territory towards Iraq": the masculine
+    # verb خرج and the adjective أمريكي after a masculine noun
+    text = "خرج رتل عسكري أمريكي مؤلف من 30 شاحنة من الأراضي السورية باتجاه العراق"
+    locations = [_at(text, "السورية", "Syria", qualifier="nationality"), _at(text, "العراق", "Iraq")]
+    [convoy] = extract_convoys(report(text), locations)
+    assert (convoy.vehicles_min, convoy.actor, convoy.direction) == (30, "US-led coalition", "leaving")
+    [convoy] = extract_convoys(report("دخل رتل روسي إلى Semalka"), [_at("دخل رتل روسي إلى Semalka", "Semalka")])
+    assert convoy.actor == "Russian forces"

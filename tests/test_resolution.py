@@ -190,6 +190,8 @@ def test_common_words_that_are_alternate_names_are_not_places(gaz):
     assert [m.surface for m in recognize("أنشأت القوات الروسية قاعدة عسكرية جديدة في مطار القامشلي.", gaz)] == [
         "الروسية", "مطار القامشلي"]
     assert [m.surface for m in recognize("US forces withdrew from the dam area; the Dam was shelled.", gaz)] == ["US"]
+    # the verb "went out", not Al Kharj (Saudi Arabia)
+    assert [m.surface for m in recognize("خرج رتل عسكري من الأراضي السورية", gaz)] == ["السورية"]
     # the dam itself is a curated place
     assert [l.place.id for l in resolve("US forces withdrew from the Tishreen Dam area.", gaz)] == [
         "country:US", "sy-tishrin-dam"]

@@ -9,7 +9,18 @@ making a new one.
 Route roles come from the words right before each location mention ("from",
 "via", "towards", "قادمة من", "عبر", "باتجاه"…); a border crossing defaults to
 *via*; "crossing with X" names the other side, which is the origin of an
-entering convoy and the destination of a leaving one.
+entering convoy and the destination of a leaving one. A country named as territory
+("Iraqi territory", "الأراضي السورية") is a route point at the country's precision;
+leaving through a border crossing is leaving the country.
+
+One sentence may tell of several convoys: a second one starts after a conjunction
+once the first has its verb ("… and another convoy of 20 trucks left …", "… and 30
+via Semalka", see :func:`_clauses`), and "two convoys of 20 and 35 trucks" gives one
+convoy per count. A count in brackets restates the one before it, it does not add.
+
+Actor and date come from the convoy's own clause, else from earlier sentences of the
+same story (:func:`_context_start`): not from before "Meanwhile,"/"في سياق آخر", and, for
+a new convoy (not "The convoy…", "It…"), not from another movement told before it.
 
 Example:
     >>> import datetime as dt
@@ -26,11 +37,15 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
-from ..models import Convoy, Location, Report
-from ..text import NUMBER_PATTERN, parse_number
-from . import event_date, find_actor, is_inferred, dates_compatible, locations_in, make_evidence, spans_for
+from ..models import NATIONALITY, Convoy, Location, Report
+from ..text import NUMBER_PATTERN, arabic_pattern, parse_number
+from ..dates import resolve_date
+from . import (
+    LOOKBACK_SENTENCES, dates_compatible, event_date, find_actor, is_inferred, locations_in, make_evidence, spans_for,
+)
+from .modality import states_movement
 from .lexicon import (
-    CARGO, CONVOY_CUES, COUNT_NOUNS, DIRECTION, MOVEMENT_VERBS, ROLE_CUES, SUBSET_CUES, VAGUE_QUANTITIES,
+    ACTORS, CARGO, CONVOY_CUES, COUNT_NOUNS, DIRECTION, MOVEMENT_VERBS, ROLE_CUES, SUBSET_CUES, VAGUE_QUANTITIES,
     compile_vocabulary, find_terms,
 )
 
@@ -42,6 +57,7 @@ _STOP = r"(?:from|of|to|in|at|and|with|the|a|an|or|by|on|for|km|kilometres|kilom
 _NOUN = compile_vocabulary(COUNT_NOUNS)[0][1].pattern.replace(r"(?:[\w-]+ ){0,3}?", rf"(?:(?!{_STOP}\b)[\w-]+ ){{0,3}}?")
 _COUNT = re.compile(rf"(?<![\w.,/-])(?P<n>{NUMBER_PATTERN})\s+(?P<noun>{_NOUN})", re.IGNORECASE)
 _NOUN_ONLY = re.compile(_NOUN, re.IGNORECASE)
+_NOUN_AFTER = re.compile(rf"\s+(?:{_NOUN})", re.IGNORECASE)
 _ANAPHOR_START = re.compile(
     r"^(?:[\"'“]?)(?:It|Its|They|Their|These|This|The (?:trucks|vehicles|convoy|column|shipment)s?)\b"
     r"|^و?(?:تتألف|تتكون|تضم|ضمت|كانت|كان|القافلة|الرتل|الشاحنات|وهي|هي)(?!\w)"
@@ -55,6 +71,51 @@ _CROSSING_WORD = re.compile(r"crossing|border post|border gate|معبر|منفذ
 _CROSSING_BEFORE = re.compile(r"(?:معبر|منفذ)\s+$")
 _CROSSING_AFTER = re.compile(r"^\s*(?:border\s+|الحدودي\s*)?(?:crossing|gate|post)\b", re.IGNORECASE)
 _COARSE_KINDS = {"country": 0, "region": 1, "admin1": 1, "governorate": 1, "province": 1, "district": 1}
+_TOPIC_BREAK = re.compile(
+    r"^\W*(?:meanwhile|separately|elsewhere|in\s+the\s+meantime|in\s+other\s+news|on\s+the\s+other\s+hand|"
+    r"in\s+(?:a|an)\s+(?:separate|other|unrelated)\s+(?:development|incident|context)|"
+    r"in\s+another\s+(?:development|incident|context))\b"
+    r"|^\W*و?(?:" + "|".join(arabic_pattern(p) for p in (
+        "في غضون ذلك", "في الأثناء", "في هذه الأثناء", "في سياق آخر", "في سياق منفصل", "من جهة أخرى",
+        "من جهة ثانية", "من ناحية أخرى", "إلى ذلك", "على صعيد آخر")) + r")(?!\w)",
+    re.IGNORECASE,
+)
+"""A sentence opening that starts another story: nothing before it is context for it."""
+_LEAVE_VERB = re.compile(r"\b(?:left|leaving|leaves|exited|exiting|departed|departing)\b|(?<!\w)و?(?:خرج|خرجت|غادر|غادرت)(?!\w)",
+                         re.IGNORECASE)
+_TERRITORY_AFTER = re.compile(r"^\s+(?:territor(?:y|ies)|soil|lands?)\b", re.IGNORECASE)
+_TERRITORY_BEFORE = re.compile(r"(?<!\w)(?:[وفب]?ال|لل)?(?:[أا]راضي|تراب)\s+$")
+_CONJ_BEFORE = re.compile(r"(?:[,;،]|\b(?:and|while|whereas|but)|(?<!\w)(?:بينما|حين|و))\s*$", re.IGNORECASE)
+_SECOND_SUBJECT = re.compile(
+    r"(?<![\w-])(?:another|a\s+(?:second|third|separate|further)|one\s+more)\b"
+    r"|(?<!\w)و?(?:\w+\s+)?[وفبل]?(?:ال)?(?:قافلة|رتل|رتلا|أرتال|قوافل|شحنة)\w*\s+(?:أخرى|اخرى|آخر|آخرا|ثانية)(?!\w)",
+    re.IGNORECASE,
+)
+_SECOND_COUNT = re.compile(rf"(?:(?<![\w.,/-])|(?<=(?<!\w)و))(?P<n>{NUMBER_PATTERN})", re.IGNORECASE)
+_BARE_COUNT = re.compile(
+    rf"\s*(?:(?:another|one\s+more|a\s+further)\s+)?و?(?P<n>{NUMBER_PATTERN})(?:\s+(?:{_NOUN}))?"
+    rf"(?:\s+(?:more|others?|أخرى|اخرى))?(?![\w.,/-])",
+    re.IGNORECASE,
+)
+_ROUTE_CUE_AFTER = re.compile(
+    r"\s*(?:more\s+|others?\s+)?(?:via|through|from|to|towards?|into|across|out\s+of)\b"
+    r"|\s*(?:أخرى\s+|اخرى\s+)?(?:عبر|من|إلى|الى|باتجاه|نحو)(?!\w)",
+    re.IGNORECASE,
+)
+_DUAL = re.compile(r"(?:قافلت|رتل)[اي]ن(?!\w)")
+_GROUP = re.compile(
+    rf"(?<![\w-])(?P<k>{NUMBER_PATTERN}|both)\s+(?:[\w-]+\s+){{0,2}}?(?:convoys|columns|shipments)\s+"
+    rf"(?:(?:of|with|carrying|comprising)\s+)?(?P<list>{NUMBER_PATTERN}(?:\s*,\s*{NUMBER_PATTERN})*,?\s+and\s+{NUMBER_PATTERN})"
+    rf"\s+(?:{_NOUN})"
+    rf"|(?<!\w)[وبل]?(?:قافلتين|قافلتان|رتلين|رتلان)\s+(?:\S+\s+){{0,3}}?"
+    rf"(?P<list2>{NUMBER_PATTERN}(?:\s*،\s*{NUMBER_PATTERN})*\s+و\s*{NUMBER_PATTERN})\s+(?:{_NOUN})",
+    re.IGNORECASE,
+)
+_RESTATED = re.compile(
+    r"^\s*[(\[]\s*(?:(?:approx(?:imately|\.)?|about|around|some|roughly|nearly|almost|over|more than|up to|c\.|~|"
+    r"نحو|حوالي|حوالى|قرابة|زهاء|أكثر من|ما يقارب|ما يزيد عن|ما يزيد على)\s*)*$",
+    re.IGNORECASE,
+)
 
 
 # ---------------------------------------------------------------- sentence classification
@@ -94,15 +155,23 @@ def _count_vehicles(text: str, span: Span) -> tuple[int | None, str | None]:
 
     Counts before a subset cue ("including", "بينها") add up; counts after it
     describe part of the convoy and are used only when nothing else is counted.
+    A count in brackets right after another restates it ("30 trucks (approx. 40
+    vehicles)"): the larger of the two stands, they do not add up.
     """
     start, end = span
     subset = find_terms(SUBSET_CUES, text, start, end)
     subset_at = subset[0].start if subset else end
     main, part = [], []
+    previous_end = -1
     for match in _COUNT.finditer(text, start, end):
         value = parse_number(match.group("n"))
         if value is not None and value > 0:
-            (main if match.start() < subset_at else part).append(value)
+            counts = main if match.start() < subset_at else part
+            if counts and previous_end >= 0 and _RESTATED.match(text[previous_end : match.start()]):
+                counts[-1] = max(counts[-1], value)
+            else:
+                counts.append(value)
+            previous_end = match.end()
     note = _vague_note(text, span)
     if main:
         return sum(main), None
@@ -216,26 +285,160 @@ def _direction_of_route(origin: Location | None, destination: Location | None) -
 # ---------------------------------------------------------------- building and merging
 
 
-def _build(report: Report, locations: Sequence[Location], spans: list[Span], index: int) -> Convoy:
-    text, span = report.text, spans[index]
+def _build(report: Report, locations: Sequence[Location], spans: list[Span], index: int,
+           clause: Span | None = None, context: int = 0, previous: Convoy | None = None) -> Convoy:
+    """The convoy told in ``clause`` (default: the whole sentence ``index``).
+
+    Earlier sentences from ``context`` on may give the actor and the date (see
+    :func:`_context_start`). ``previous`` is the convoy of the clause before in the same
+    sentence: a clause without a date or actor of its own shares that one's, one without
+    a verb of its own ("… and 30 via Semalka") its direction, one whose count names no
+    vehicles ("… and another 20 left") its cargo.
+    """
+    text = report.text
+    span = clause or spans[index]
     directions = find_terms(DIRECTION, text, *span)
     direction = directions[0].label if directions else None
     route = _route(_roles(text, span, locations), direction)
     direction = direction or _direction_of_route(route["origin"], route["destination"])
+    via = route["via"]
+    if direction is None and via is not None and _is_crossing(via, text) and _LEAVE_VERB.search(text, *span):
+        direction = "leaving"  # "left through the Semalka crossing": out of the country
     vehicles, note = _count_vehicles(text, span)
+    if vehicles is None and note is None and previous is not None:
+        vehicles = _bare_count(text, span)  # "… and 30 via Semalka", "… and another 20 left"
     cargo = tuple(dict.fromkeys(t.label for t in find_terms(CARGO, text, *span)))
+    window = list(spans[context:index]) + [span]
+    actor, date = find_actor(text, window, len(window) - 1), event_date(report, window, len(window) - 1)
+    if previous is not None:
+        if not find_terms(ACTORS, text, *span):
+            actor = previous.actor
+        if resolve_date(text[span[0] : span[1]], report.published) is None:
+            date = previous.date
+        if not find_terms(MOVEMENT_VERBS, text, *span):
+            direction = direction or previous.direction
+        if not cargo and _bare_count(text, span) is not None:
+            cargo = previous.cargo  # the count's noun is elided: the same vehicles
     return Convoy(
         vehicles_min=vehicles,
-        actor=find_actor(text, spans, index),
+        actor=actor,
         cargo=cargo,
-        date=event_date(report, spans, index),
+        date=date,
         origin=route["origin"],
-        via=route["via"],
+        via=via,
         destination=route["destination"],
         direction=direction,  # type: ignore[arg-type]
         vehicles_note=note,
-        evidence=(make_evidence(report, span),),
+        evidence=(make_evidence(report, spans[index]),),
     )
+
+
+def _clauses(text: str, span: Span, locations: Sequence[Location]) -> list[Span]:
+    """The sentence ``span`` cut where a second convoy starts, one span per convoy.
+
+    A second convoy starts after a conjunction (", and", "while", "و", "بينما") once the
+    convoy before has its verb: at "another/a second/a separate …" ("… and another convoy of
+    20 trucks left"), or at a count when the convoy before also has a place after its own count
+    and the count is followed by a route word or has a verb of its own ("20 trucks entered via
+    Al-Walid and 30 via Semalka"). "A convoy of 20 trucks and 5 tanks entered" stays one convoy.
+    """
+    start, end = span
+    cuts = [start]
+    for match in sorted([*_SECOND_SUBJECT.finditer(text, start, end), *_SECOND_COUNT.finditer(text, start, end)],
+                        key=lambda m: m.start()):
+        at, before = match.start(), (cuts[-1], match.start())
+        joined = _CONJ_BEFORE.search(text, before[0], at) or match.group(0).startswith("و")
+        if at <= cuts[-1] or not joined or not find_terms(MOVEMENT_VERBS, text, *before):
+            continue
+        after = (at, end)
+        if match.re is _SECOND_SUBJECT:
+            if not (find_terms(CONVOY_CUES, text, *after) or _COUNT.search(text, *after) or _bare_count(text, after)):
+                continue
+        else:
+            counted = [m.end() for m in _COUNT.finditer(text, *before)]
+            if not counted or not any(loc.start >= counted[-1] for loc in locations_in(locations, before)):
+                continue
+            noun = _NOUN_AFTER.match(text, match.end(), end)
+            words_end = noun.end() if noun else match.end()
+            if parse_number(match.group("n")) is None:
+                continue
+            if not (_ROUTE_CUE_AFTER.match(text, words_end, end)
+                    or (noun and find_terms(MOVEMENT_VERBS, text, *after))):
+                continue
+        cuts.append(at)
+    bounds = cuts + [end]
+    return [(a, _trim_end(text, a, b)) for a, b in zip(bounds, bounds[1:])]
+
+
+def _bare_count(text: str, span: Span) -> int | None:
+    """The count opening a clause whose vehicles go unnamed: "30 via Semalka", "another 20 left …"."""
+    match = _BARE_COUNT.match(text, *span)
+    if match is None:
+        return None
+    rest = match.end()
+    verb = find_terms(MOVEMENT_VERBS, text, rest, min(span[1], rest + 20))
+    if _ROUTE_CUE_AFTER.match(text, rest, span[1]) or (verb and not text[rest : verb[0].start].strip()):
+        return parse_number(match.group("n"))
+    return None
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    """``end`` moved back over a trailing conjunction and spaces ("…Al-Walid and ")."""
+    piece = text[start:end]
+    trimmed = re.sub(r"(?:[\s,;،]|\b(?:and|while|whereas|but)\b|(?<!\w)(?:بينما|في حين|و))*$", "", piece,
+                     flags=re.IGNORECASE)
+    return start + len(trimmed) if trimmed else end
+
+
+def _group_sizes(text: str, span: Span) -> list[int]:
+    """Sizes of several convoys counted together: "two convoys of 20 and 35 trucks" → [20, 35]."""
+    match = _GROUP.search(text, *span)
+    if match is None:
+        return []
+    listed = match.group("list") or match.group("list2")
+    items = re.split(r"\s*[,،]\s*(?:and\s+)?|,?\s+and\s+|\s+و\s*", listed.strip())
+    sizes = [parse_number(item) for item in items if item]
+    if not sizes or None in sizes or min(sizes) <= 0:  # type: ignore[operator]
+        return []
+    stated = match.group("k")
+    if stated is not None and stated.lower() != "both" and parse_number(stated) != len(sizes):
+        return []
+    if stated is not None and stated.lower() == "both" and len(sizes) != 2:
+        return []
+    return sizes  # type: ignore[return-value]
+
+
+def _reports_movement(text: str, span: Span) -> bool:
+    """True for a sentence that tells of a movement (a movement verb or a convoy word)."""
+    return bool(find_terms(MOVEMENT_VERBS, text, *span) or find_terms(CONVOY_CUES, text, *span))
+
+
+def _context_start(text: str, spans: list[Span], index: int, new_subject: bool) -> int:
+    """First sentence whose actor and date sentence ``index`` may inherit.
+
+    Context flows from earlier sentences of the same story: it stops at a sentence that
+    opens another story ("Meanwhile, …", "في سياق آخر") — that one keeps its own opening
+    and nothing before it — and, for a new convoy ("a convoy of 40 trucks entered",
+    not "The convoy then headed…"), after the last earlier sentence that tells of another
+    movement: that movement's force and day are not this convoy's.
+    """
+    for earlier in range(index, max(-1, index - LOOKBACK_SENTENCES - 1), -1):
+        a, b = spans[earlier]
+        if _TOPIC_BREAK.match(text[a:b]):
+            return earlier
+        if earlier < index and new_subject and _reports_movement(text, (a, b)):
+            return earlier + 1
+    return 0
+
+
+def _as_territory(loc: Location, text: str) -> Location:
+    """A country named as territory ("Iraqi territory", "الأراضي السورية") is a place, at the
+    precision of the country itself; other nationality words stay attributes."""
+    if loc.qualifier != NATIONALITY or loc.place is None or loc.place.kind != "country":
+        return loc
+    if _TERRITORY_AFTER.match(text[loc.end : loc.end + 30]) or _TERRITORY_BEFORE.search(text[max(0, loc.start - 20) : loc.start]):
+        return dataclasses.replace(loc, qualifier=None)
+    return loc
 
 
 def _rank(loc: Location | None) -> int:
@@ -302,20 +505,63 @@ def extract_convoys(
         [(None, 'dozens', ('trucks', 'ammunition'))]
     """
     spans = spans_for(report, sentences)
+    text = report.text
+    locations = [_as_territory(loc, text) for loc in locations]
     convoys: list[Convoy] = []
+    last_group: list[int] = []  # the convoys of the last sentence that told of one
     last_index = -2
     for index, span in enumerate(spans):
-        kind = _classify(report.text, span, follows_convoy=last_index == index - 1, has_previous=bool(convoys))
-        if kind is None:
+        follows = last_index == index - 1
+        kind = _classify(text, span, follows_convoy=follows, has_previous=bool(convoys))
+        if kind is None and not (_DUAL.search(text, *span) and find_terms(MOVEMENT_VERBS, text, *span)):
+            continue  # then no clause of it tells of a convoy either
+        if not states_movement(text, span):  # denied or expected: no movement
             continue
-        convoy = _build(report, locations, spans, index)
-        if kind == "new" and _is_empty(convoy):
-            continue
-        same = kind == "continuation" or (convoys and _compatible(convoys[-1], convoy)
-                                          and not _ANOTHER.search(report.text, *span))
-        if convoys and same:
-            convoys[-1] = _merge(convoys[-1], convoy)
-        else:
-            convoys.append(convoy)
-        last_index = index
+        clauses = _clauses(text, span, locations)
+        if len(clauses) > 1 or kind is None:
+            kind = _classify(text, clauses[0], follows_convoy=follows, has_previous=bool(convoys))
+            if kind is None and find_terms(MOVEMENT_VERBS, text, *clauses[0]) and _group_sizes(text, clauses[0]):
+                kind = "new"  # "دخلت قافلتان من 20 و35 شاحنة": no convoy word of the lexicon
+        topic_break = bool(_TOPIC_BREAK.match(text[span[0] : span[1]]))
+        if topic_break and kind == "continuation" and not _refers_to_convoy(text, clauses[0]):
+            kind = "new"
+        group: list[int] = []
+        previous: Convoy | None = None
+        for number, clause in enumerate(clauses):
+            clause_kind = kind if number == 0 else "new"
+            if clause_kind is None or (number > 0 and not states_movement(text, clause)):
+                continue
+            context = _context_start(text, spans, index, new_subject=clause_kind == "new")
+            convoy = _build(report, locations, spans, index, clause, context, previous)
+            previous = convoy
+            sizes = _group_sizes(text, clause)
+            if clause_kind == "new" and _is_empty(convoy) and not sizes:
+                continue
+            if len(sizes) > 1:  # "two convoys of 20 and 35 trucks": one convoy each
+                for size in sizes:
+                    convoys.append(dataclasses.replace(convoy, vehicles_min=size))
+                    group.append(len(convoys) - 1)
+                continue
+            same = clause_kind == "continuation" or (
+                number == 0 and not topic_break and convoys and _compatible(convoys[-1], convoy)
+                and not _ANOTHER.search(text, *clause))
+            if convoys and same:
+                targets = last_group if clause_kind == "continuation" and convoy.vehicles_min is None else []
+                for target in targets or [len(convoys) - 1]:
+                    convoys[target] = _merge(convoys[target], convoy)
+                group.extend(targets or [len(convoys) - 1])
+            else:
+                convoys.append(convoy)
+                group.append(len(convoys) - 1)
+        if group:
+            last_group = group
+            last_index = index
     return convoys
+
+
+def _refers_to_convoy(text: str, span: Span) -> bool:
+    """True when the sentence names a convoy it has told of ("Meanwhile, the convoy…", "It…")."""
+    cues = [c for c in find_terms(CONVOY_CUES, text, *span) if c.label == "convoy"]
+    if cues:
+        return _refers_back(text, span[0], cues[0].start, cues[0].text) and not _ANOTHER.search(text, span[0], cues[0].end)
+    return bool(_ANAPHOR_START.search(text[span[0] : span[1]]))

@@ -297,8 +297,8 @@ MOVEMENT_VERBS: Vocabulary = {
               r"brought(?: in)?", r"bring(?:s|ing)?", r"sent", r"dispatched", r"transported", r"headed", r"heading",
               r"moved", r"moving", r"came in", r"left", r"leaving", r"withdr[ae]w", r"withdrawing", r"pulled out",
               r"departed", r"set out", r"drove", r"passed", r"reached", r"deployed",
-              "دخلت", "دخل", "تدخل", "عبرت", "وصلت", "وصل", "أرسلت", "استقدمت", "أدخلت", "خرجت", "غادرت",
-              "انسحبت", "توجهت", "اتجهت", "متجهة", "قادمة", "سحبت", "نقلت"),
+              "دخلت", "دخل", "تدخل", "عبرت", "وصلت", "وصل", "أرسلت", "استقدمت", "أدخلت", "خرجت", "خرج", "غادرت",
+              "غادر", "انسحبت", "انسحب", "توجهت", "اتجهت", "متجهة", "قادمة", "سحبت", "نقلت"),
 }
 """Verbs showing that counted vehicles moved (makes "45 trucks entered" a convoy)."""
 
@@ -312,7 +312,7 @@ DIRECTION: Vocabulary = {
                 # Towards Iraq is out of Syria ("left for Iraq", "crossed into the Kurdistan Region").
                 r"(?:left|departed|head(?:ed|ing)|return(?:ed|ing)|withdr[ae]w|mov(?:ed|ing)|went|going|"
                 r"cross(?:ed|es|ing)?) (?:back )?(?:for|to|towards?|into) (?:the )?(?:northern )?(?:iraq|kurdistan)",
-                r"into (?:the )?(?:northern )?(?:iraq|kurdistan)", "خرجت", "خروج", "غادرت", "انسحبت", "انسحاب", "سحبت", "أخرجت"),
+                r"into (?:the )?(?:northern )?(?:iraq|kurdistan)", "خرجت", "خرج", "خروج", "غادرت", "غادر", "انسحبت", "انسحب", "انسحاب", "سحبت", "أخرجت"),
 }
 """Whether a convoy entered or left the country of the report."""
 
@@ -340,11 +340,14 @@ ACTORS: Vocabulary = {
                          r"(?:the )?global coalition", r"coalition forces", r"coalition troops", r"coalition",
                          r"U\.?S\.? (?:forces|troops|army|military|soldiers|marines)", r"(?-i:US)", r"U\.S\.", r"American",
                          r"Pentagon", r"CJTF-OIR", "التحالف الدولي", "قوات التحالف", "التحالف",
-                         "القوات الأمريكية", "القوات الأميركية", "الجيش الأمريكي", "الجيش الأميركي", "الأمريكية", "الأميركية"),
+                         "القوات الأمريكية", "القوات الأميركية", "الجيش الأمريكي", "الجيش الأميركي", "الأمريكية", "الأميركية",
+                         # masculine, after a masculine noun: "رتل عسكري أمريكي" (an American military convoy)
+                         "أمريكي", "أميركي", "الأمريكي", "الأميركي"),
     "Russian forces": (r"Russian (?:forces|troops|army|military|military police|soldiers)", r"Russians?",
-                       "القوات الروسية", "الجيش الروسي", "الشرطة العسكرية الروسية", "الروسية", "الروس"),
+                       "القوات الروسية", "الجيش الروسي", "الشرطة العسكرية الروسية", "الروسية", "الروس",
+                       "روسي", "الروسي"),
     "Turkish army": (r"Turkish (?:army|forces|troops|military|soldiers)", r"Turkish-backed",
-                     "الجيش التركي", "القوات التركية", "الأتراك"),
+                     "الجيش التركي", "القوات التركية", "الأتراك", "تركي", "التركي"),
     "SDF": (r"(?-i:SDF)", r"Syrian Democratic Forces", r"(?-i:QSD)", "قسد", "قوات سوريا الديمقراطية", "قوات سورية الديمقراطية"),
     "Iran-backed militias": (r"Iran(?:ian)?-backed (?:militias?|groups|forces)", r"pro-Iran(?:ian)? (?:militias?|groups|forces)",
                              r"Iranian (?:militias?|forces|troops)", r"(?-i:IRGC)", r"Revolutionary Guards?", r"Hezbollah",
@@ -405,7 +408,11 @@ SITE_STATUS: Vocabulary = {
                            "تعمل على إنشاء", "تعمل على بناء", "بناء", "إنشاء", "تشييد", "قيد الإنشاء", "أعمال بناء"),
     "established": (r"established", r"set up", r"opened(?! fire)", r"built", r"constructed", r"created", r"erected", r"installed",
                     r"completed", r"turned (?:it )?into",
-                    r"converted", "أنشأت", "أنشأ", "أقامت", "أقام", "افتتحت", "افتتاح", "استحدثت", "استحدث",
+                    r"converted",
+                    # Forces back at a site they had left: re-established ("returned to the Tal Baydar base").
+                    r"return(?:ed|s)? to(?= (?:the|their|its) )(?! (?:the |their )?(?:northern )?(?:iraq|kurdistan|country|home))",
+                    r"re-?(?:established|opened|occupied|entered)", r"redeployed (?:to|in|at|into)",
+                    "عادت إلى", "عاد إلى", "عودتها إلى", "عودتهم إلى", "عادت القوات", "عادت قوات", "عاد الجيش", "أنشأت", "أنشأ", "أقامت", "أقام", "افتتحت", "افتتاح", "استحدثت", "استحدث",
                     "شيدت", "بنت", "حولت"),
     "expanded": (r"expand(?:ed|ing|s)?", r"expansion", r"enlarg(?:ed|ing)", r"reinforc(?:ed|ing|es)", r"fortif(?:ied|ying)",
                  r"upgrad(?:ed|ing)", r"bolster(?:ed|ing)", r"strengthen(?:ed|ing)", r"extended",

@@ -3,7 +3,18 @@
 For each site word in a sentence ("base", "military airport", "قاعدة"…):
 
 * **status** is the nearest status cue (planned, under_construction, established,
-  expanded, withdrawn), else 'unknown';
+  expanded, withdrawn), else 'unknown'. Only cues that state the site's status count
+  (:mod:`geo_tracker.events.modality`, scoped to the cue's clause): a denied or negated cue
+  ("denied it had withdrawn", "will not withdraw", "نفى … انسحاب") states none, and a
+  planned or expected change of any kind ("preparing to withdraw", "will expand", "تستعد
+  للانسحاب") is 'planned' — an announced intention about the site, not a fact (an analyst
+  filtering 'withdrawn' should not see a base the force only plans to leave). A withdrawal
+  or return cue whose subject is a convoy ("a convoy … left the X base", "غادرت قافلة …")
+  is a convoy's movement, not the force leaving the site. Forces returning to a site
+  ("returned to the Tal Baydar base", "عادت القوات … إلى") re-establish it: 'established';
+* **date** is the sentence's event date, except that a date in a background clause of the
+  status cue ("…the base *they had left in 2019*", "…التي كانت قد انسحبت منها عام 2019")
+  is not the event's: the carried or publication date is used instead;
 * **location** is the place the site is at: an adjacent place that is itself a site
   (place.kind base/airfield/oil_field…, precision kept), else the first place
   mention after the word ("a base near Tal Alu", "قاعدة في ريف الحسكة"), else the
@@ -31,9 +42,11 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
-from ..models import Location, Report, Site
+from ..dates import find_dates
+from ..models import DateValue, Location, Report, Site
 from . import event_date, find_actor, locations_in, make_evidence, spans_for
-from .lexicon import FEATURES, SITE_KINDS, SITE_STATUS, Term, find_terms
+from .lexicon import CONVOY_CUES, FEATURES, SITE_KINDS, SITE_STATUS, Term, find_terms
+from .modality import background, clause, modality
 
 __all__ = ["extract_sites", "site_id"]
 
@@ -151,16 +164,66 @@ def _name(kind: str, loc: Location, relation: str) -> str:
 # ---------------------------------------------------------------- status and features
 
 
-def _status(term: Term, statuses: list[Term]) -> str:
-    """The status cue nearest to the site word; priority breaks ties."""
+_RETURN_CUE = re.compile(r"return|عاد|عودة", re.IGNORECASE)
+
+
+def _moved_by_convoy(text: str, span: Span, cue: Term) -> bool:
+    """A withdrawal or return cue whose subject is a convoy ("a convoy … left the base", Arabic
+    "غادرت قافلة …"): a convoy moving, not the force leaving or retaking the site. The convoy word
+    is before the cue in its clause, or (Arabic verb-first order) within two words after it."""
+    if cue.label != "withdrawn" and not _RETURN_CUE.search(cue.text):
+        return False
+    left, right = clause(text, cue.start, *span)
+    if find_terms(CONVOY_CUES, text, left, cue.start):
+        return True
+    after = find_terms(CONVOY_CUES, text, cue.end, right)
+    return bool(after) and not cue.text.isascii() and len(text[cue.end : after[0].start].split()) <= 2
+
+
+def _effective_statuses(text: str, span: Span, statuses: list[Term]) -> list[Term]:
+    """The status cues that state the site's status: a convoy's movement is none, a denied or
+    negated cue ("denied it had withdrawn", "لم تنسحب") is none, and an intended or expected
+    change ("preparing to withdraw", "will expand", "تستعد للانسحاب") is 'planned'
+    (:func:`~geo_tracker.events.modality.modality`, scoped to the cue's clause)."""
+    out = []
+    for cue in statuses:
+        if _moved_by_convoy(text, span, cue):
+            continue
+        mood = modality(text, cue.start, *span)
+        if mood == "negated":
+            continue
+        out.append(dataclasses.replace(cue, label="planned") if mood == "planned" else cue)
+    return out
+
+
+def _status(term: Term, statuses: list[Term]) -> tuple[str, Term | None]:
+    """The status cue nearest to the site word (priority breaks ties): ``(status, cue)``;
+    ``('unknown', None)`` without one. ``statuses`` are :func:`_effective_statuses`."""
     if not statuses:
-        return "unknown"
+        return "unknown", None
 
     def distance(s: Term) -> tuple[int, int]:
         gap = max(0, s.start - term.end, term.start - s.end)
         return gap, _STATUS_PRIORITY.index(s.label)
 
-    return min(statuses, key=distance).label
+    cue = min(statuses, key=distance)
+    return cue.label, cue
+
+
+def _site_date(report: Report, spans: list[Span], index: int, cue: Term | None) -> DateValue | None:
+    """:func:`event_date` of the sentence, leaving out a date stated in a background clause of the
+    status cue ("returned to the base *they had left in 2019*" is dated by the report, not 2019)."""
+    date = event_date(report, spans, index)
+    if cue is None or date is None or date.text is None:
+        return date
+    start, end = spans[index]
+    text = report.text
+    for d_start, d_end, _ in find_dates(text[start:end], report.published):
+        if background(report.text, start + d_start, cue.start, start, end):
+            text = text[: start + d_start] + " " * (d_end - d_start) + text[start + d_end :]
+    if text == report.text:
+        return date
+    return event_date(dataclasses.replace(report, text=text), spans, index)
 
 
 def _features(features: list[Term], term: Term, kind: str) -> tuple[str, ...]:
@@ -180,6 +243,7 @@ def _sentence_sites(report: Report, locations: Sequence[Location], spans: list[S
     if not site_words and not any(loc.place is not None and loc.place.kind in SITE_PLACE_KINDS for loc in locs):
         return []  # a site needs a site word or a place that is a site, and a location
     statuses = find_terms(SITE_STATUS, text, *span)
+    stated = _effective_statuses(text, span, statuses)
     features = find_terms(FEATURES, text, *span) + [
         Term("airstrip", t.start, t.end, t.text)
         for t in site_words
@@ -193,13 +257,14 @@ def _sentence_sites(report: Report, locations: Sequence[Location], spans: list[S
         if found is None:
             continue
         loc, relation = found
+        status, cue = _status(term, stated)
         sites.append(
             Site(
                 id=site_id(kind, loc),
                 name=_name(kind, loc, relation),
                 kind=kind,
-                status=_status(term, statuses),  # type: ignore[arg-type]
-                date=event_date(report, spans, index),
+                status=status,  # type: ignore[arg-type]
+                date=_site_date(report, spans, index, cue),
                 location=_widen(loc, relation),
                 actor=find_actor(text, spans, index),
                 features=_features(features, term, kind),
