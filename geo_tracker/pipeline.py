@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from .events import extract_convoys, extract_sites
+from .events.convoys import join_segments
 from .events.sites import _merge as _merge_sites
 from .gazetteer import Gazetteer
 from .io import parse_date
@@ -80,11 +81,11 @@ def extract_report(report: Report, gazetteer: Gazetteer | None = None) -> Report
     for start, end in segment_spans(text, SEGMENT_CHARS):
         part = _extract_segment(dataclasses.replace(report, text=text[start:end]), gaz)
         places += [_shift(loc, start) for loc in part.places]
-        convoys += [
+        convoys = join_segments(convoys, [
             dataclasses.replace(c, origin=_shift(c.origin, start), via=_shift(c.via, start),
                                 destination=_shift(c.destination, start))
             for c in part.convoys
-        ]
+        ])
         for site in part.sites:
             site = dataclasses.replace(site, location=_shift(site.location, start))
             sites[site.id] = _merge_sites(sites[site.id], site) if site.id in sites else site

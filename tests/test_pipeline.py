@@ -70,3 +70,16 @@ def test_exports_from_samples(gaz):
     assert len(lines) == 1 + len(ex.convoys) + len(ex.sites)
     for frame in (places_frame(ex), convoys_frame(ex), sites_frame(ex)):
         assert frame.crs.to_epsg() == 4326 and len(frame) > 0
+
+
+def test_a_long_report_counts_a_repeated_statement_once(gaz):
+    # A report longer than SEGMENT_CHARS is read in segments; a statement repeated across the
+    # segments is one convoy, as it is in a short report.
+    from geo_tracker.pipeline import SEGMENT_CHARS
+
+    sentence = "A convoy of 40 trucks entered Syria via the Al-Walid crossing on Monday, heading to Al-Qamishli. "
+    short = geo_tracker.extract(sentence * 3, published="2024-05-06", gazetteer=gaz)
+    text = sentence * (2 * SEGMENT_CHARS // len(sentence) + 1)
+    long = geo_tracker.extract(text, published="2024-05-06", gazetteer=gaz)
+    assert len(short.convoys) == len(long.convoys) == 1
+    assert len(long.convoys[0].evidence) == text.count("A convoy")

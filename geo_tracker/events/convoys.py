@@ -49,7 +49,7 @@ from .lexicon import (
     compile_vocabulary, find_terms,
 )
 
-__all__ = ["extract_convoys"]
+__all__ = ["extract_convoys", "join_segments"]
 
 Span = tuple[int, int]
 
@@ -557,6 +557,26 @@ def extract_convoys(
             last_group = group
             last_index = index
     return convoys
+
+
+def join_segments(earlier: Sequence[Convoy], later: Sequence[Convoy]) -> list[Convoy]:
+    """The convoys of one report read in two consecutive segments (a long report is read in parts).
+
+    The first convoy of ``later`` merges into the last of ``earlier`` when nothing in them
+    conflicts, as a later sentence of one segment merges into the convoy before it.
+
+    Example:
+        >>> from geo_tracker.models import Report
+        >>> r = Report("r", "Dozens of trucks crossed into Syria.")
+        >>> part = extract_convoys(r, [])
+        >>> len(join_segments(part, part))
+        1
+    """
+    out = list(earlier)
+    rest = list(later)
+    if out and rest and _compatible(out[-1], rest[0]):
+        out[-1] = _merge(out[-1], rest.pop(0))
+    return out + rest
 
 
 def _refers_to_convoy(text: str, span: Span) -> bool:
