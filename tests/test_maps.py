@@ -623,3 +623,15 @@ def test_render_map_does_not_merge_merged_convoys_again() -> None:
     for source in (merged, convoys):
         m = render_map(convoys=source, timeline=False)
         assert m.get_root().render().count("gt-route") >= 1
+
+
+def test_the_page_title_is_the_map_title_escaped():
+    import re
+
+    from geo_tracker.models import Extraction
+
+    page = render_map(Extraction(), title="Convoys </title><script>alert(1)</script>", offline=True).get_root().render()
+    assert re.findall(r"<title>(.*?)</title>", page, re.S) == [
+        "Convoys &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"]
+    assert re.findall(r"<title>(.*?)</title>", render_map(Extraction(), offline=True).get_root().render()) == [
+        "geo_tracker map"]

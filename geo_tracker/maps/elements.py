@@ -398,6 +398,28 @@ class Legend(_PageScript):
         return "".join(rows)
 
 
+class PageTitle(MacroElement):
+    """The page's ``<title>`` (browser tab, bookmarks, history); the title is escaped.
+
+    Example:
+        >>> PageTitle("A </title><script>").text
+        'A &lt;/title&gt;&lt;script&gt;'
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+            <title>{{ this.text }}</title>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self._name = "PageTitle"
+        self.text = escape_text(title)
+
+
 class TitleBox(_PageScript):
     """A title banner at the top centre of the map; the title is escaped.
 

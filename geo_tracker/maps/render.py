@@ -25,6 +25,7 @@ from .elements import (
     Legend,
     MeasureControl,
     NoTiles,
+    PageTitle,
     PlaceSearch,
     TimeFilter,
     Outlines,
@@ -32,6 +33,9 @@ from .elements import (
 )
 from .payload import build_payload
 from .style import NE_SYRIA_BOUNDS
+
+DEFAULT_PAGE_TITLE = "geo_tracker map"
+"""The page's ``<title>`` when the map has no title of its own."""
 
 __all__ = ["BASEMAPS", "CLUSTER_THRESHOLD", "Basemap", "render_map", "save_map"]
 
@@ -184,6 +188,7 @@ def render_map(
     MeasureControl(position="topleft", primary_length_unit="kilometers", secondary_length_unit="miles",
                    primary_area_unit="sqkilometers", secondary_area_unit=None).add_to(m)
     Legend(actors=[(a, c) for a, c in payload.actors], places=bool(payload.places), clusters=clustered).add_to(m)
+    PageTitle(title or DEFAULT_PAGE_TITLE).add_to(m)
     if title:
         TitleBox(title).add_to(m)
 
