@@ -4,9 +4,10 @@ Every reader yields :class:`geo_tracker.models.Report` objects. Supported inputs
 
 ``.txt`` / ``.md``
     One report per file. Optional front-matter lines at the top
-    (``published:``, ``source:``, ``url:``, ``id:``) end at the first blank line
-    or the first line that is not one of those ``key: value`` lines; a block
-    fenced by ``---`` lines is accepted too. The id defaults to the file stem.
+    (``published:``, ``source:``, ``url:``, ``id:``, ``title:``) end at the first
+    blank line or the first line that is not one of those ``key: value`` lines; a
+    block fenced by ``---`` lines is accepted too. The id defaults to the file stem.
+    A title is the headline: it becomes the first paragraph of the report's text.
 ``.jsonl``
     One JSON object per line (blank lines are ignored). Streamed.
 ``.json``
@@ -81,7 +82,7 @@ SkipHandler = Callable[[str], None]
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".jsonl", ".json", ".csv", ".parquet")
 """File extensions :func:`read_reports` understands (case-insensitive)."""
 
-FRONT_MATTER_KEYS: tuple[str, ...] = ("published", "source", "url", "id")
+FRONT_MATTER_KEYS: tuple[str, ...] = ("published", "source", "url", "id", "title")
 _RECORD_FIELDS = ("id", "text", "published", "source", "url")
 
 CSV_FIELD_LIMIT = 1 << 30
@@ -89,7 +90,7 @@ CSV_FIELD_LIMIT = 1 << 30
 if csv.field_size_limit() < CSV_FIELD_LIMIT:  # process-wide, and only ever raised
     csv.field_size_limit(CSV_FIELD_LIMIT)
 
-_FRONT_MATTER_RE = re.compile(r"\s*(published|source|url|id)\s*:\s*(.*?)\s*$", re.IGNORECASE)
+_FRONT_MATTER_RE = re.compile(r"\s*(" + "|".join(FRONT_MATTER_KEYS) + r")\s*:\s*(.*?)\s*$", re.IGNORECASE)
 _SNIFF_BYTES = 8192
 
 
@@ -290,6 +291,8 @@ def _read_text_file(path: Path, errors: Errors, published: _dt.date | None) -> I
     start, end = _strip_bounds(text, offset)
     body = text[start:end]
     del text
+    if meta.get("title", "").strip():  # the headline is part of what the report says
+        body = f"{meta['title'].strip()}\n\n{body}" if body else meta["title"].strip()
     if not body:
         raise InputError(f"{path}: empty file" if not meta else f"{path}: no report text after the front matter")
     try:

@@ -445,3 +445,14 @@ def test_sample_paths_falls_back_to_checkout(monkeypatch: pytest.MonkeyPatch) ->
     paths = sample_paths()
     assert len(paths) >= 10
     assert all(p.parent.name == "samples" and p.parent.parent.name == "data" for p in paths)
+
+
+def test_a_title_in_the_front_matter_is_the_headline(tmp_path: Path) -> None:
+    # "title:" used to end the front matter at once, so "published:" became report text
+    p = write(tmp_path / "r.md", "title: US convoy enters Syria via Al-Walid\npublished: 2021-02-06\n\nA convoy entered.\n")
+    [r] = list(read_report_file(p))
+    assert r.published == dt.date(2021, 2, 6)
+    assert r.text == "US convoy enters Syria via Al-Walid\n\nA convoy entered."
+    fenced = write(tmp_path / "f.md", "---\ntitle: Headline\nsource: SANA\n---\nBody.\n")
+    [r] = list(read_report_file(fenced))
+    assert (r.source, r.text) == ("SANA", "Headline\n\nBody.")
