@@ -495,7 +495,11 @@ MAX_RSS_MB = 1500
 def _check_big(doc: dict, size: int, peak: float) -> None:
     [rep] = doc["reports"]
     expected = size // (64 * 1024)
-    assert len(rep["convoys"]) >= expected * 0.9, len(rep["convoys"])
+    # the same convoy paragraph, repeated through the report, is read everywhere (its crossing is
+    # named in each copy) and counted as the one convoy it is
+    walid = [p for p in rep["places"] if p["id"] == "sy-al-walid-crossing"]
+    assert len(walid) >= expected * 0.9 and max(p["start"] for p in walid) > size * 0.9, len(walid)
+    assert rep["convoys"], "no convoy"
     assert all(c["via"] and c["via"]["id"] == "sy-al-walid-crossing" for c in rep["convoys"])
     assert peak < MAX_RSS_MB, f"peak RSS {peak:.0f} MB"
 

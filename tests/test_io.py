@@ -73,7 +73,7 @@ def test_text_without_front_matter_keeps_colon_lines(tmp_path: Path) -> None:
 
 
 def test_fenced_front_matter_and_case_insensitive_keys(tmp_path: Path) -> None:
-    p = write(tmp_path / "r.md", "---\nPublished: 2021-02-15\nSOURCE: Asharq Al-Awsat\ntitle: ignored\n---\n\nBody.\n")
+    p = write(tmp_path / "r.md", "---\nPublished: 2021-02-15\nSOURCE: Asharq Al-Awsat\nauthor: ignored\n---\n\nBody.\n")
     [r] = list(read_report_file(p))
     assert (r.published, r.source, r.text) == (D(2021, 2, 15), "Asharq Al-Awsat", "Body.")
 
