@@ -6,6 +6,8 @@ On one corpus, in one run:
   the default gazetteer loaded first and timed apart;
 * flashgeotext (``GeoText().extract(text)``, its default lookup) and geotext
   (``GeoText(text)``): recognition only;
+* a pure-Python floor: one token pass with one dictionary lookup per token
+  (:func:`token_floor`), the least any tagger written in Python does;
 
 then MB/s, reports/s and the ratios to flashgeotext (target: geo_tracker
 ≥ 2×), the seconds each stage of geo_tracker takes, the start-up of a fresh process (``import geo_tracker`` and the first
@@ -25,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import random
 import resource
 import statistics
@@ -98,6 +101,19 @@ def timed(fn: Callable[[str], object], texts: Sequence[str]) -> float:
     for text in texts:
         fn(text)
     return time.perf_counter() - t0
+
+
+_TOKEN = re.compile(r"\w+")
+
+
+def token_floor(text: str, _words: dict = {}) -> None:  # noqa: B006 - a fixed, empty lookup table
+    """The least work any pure-Python tagger does per report: find each token and look it up once.
+
+    Its rate bounds what a pipeline written in Python can reach: the 2× flashgeotext target
+    leaves about one such lookup per token for recognition, resolution and events together.
+    """
+    for token in _TOKEN.findall(text.lower()):
+        _words.get(token)
 
 
 def peak_rss_mb() -> float:
@@ -185,6 +201,7 @@ def main() -> None:
         rows.append(("flashgeotext", "recognition only", timed(lambda t: flash.extract(input_text=t), texts)))
         rows.append(("geotext", "recognition only", timed(geotext.GeoText, texts)))
         print(f"flashgeotext lookup load: {flash_load_s:.2f} s (not in its rate)")
+    rows.append(("python floor", "a token pass, one dict lookup per token", timed(token_floor, texts)))
 
     print(f"geo_tracker gazetteer load (warm cache): {load_s:.2f} s (not in its rate)")
     flash_rate = next((mb / s for n, _, s in rows if n == "flashgeotext"), None)
