@@ -109,8 +109,9 @@ _TOKEN = re.compile(r"\w+")
 def token_floor(text: str, _words: dict = {}) -> None:  # noqa: B006 - a fixed, empty lookup table
     """The least work any pure-Python tagger does per report: find each token and look it up once.
 
-    Its rate bounds what a pipeline written in Python can reach: the 2× flashgeotext target
-    leaves about one such lookup per token for recognition, resolution and events together.
+    Its rate bounds what a pipeline written in Python can reach. On LGL it runs at about
+    32 MB/s, and the 2× flashgeotext target is about 10 MB/s: three such lookups per token
+    for recognition, resolution and events together.
     """
     for token in _TOKEN.findall(text.lower()):
         _words.get(token)
