@@ -169,7 +169,9 @@ class Tracker:
     ) -> gpd.GeoDataFrame:
         """Merged sites (EPSG:4326); ``kind`` narrows to one site kind ('base', 'airfield'…)."""
         kind = kind if kind and kind.casefold() != "site" else "site"
-        return merged_frame(self.merged(since=since, until=until, actor=actor, kind=kind), "site")
+        # kind="convoy" selects no site (and must not hand convoys to the site table).
+        events = [e for e in self.merged(since=since, until=until, actor=actor, kind=kind) if isinstance(e, Site)]
+        return merged_frame(events, "site")
 
     def events(
         self, *, since: DateLike = None, until: DateLike = None, actor: str | None = None, kind: str | None = None
@@ -181,8 +183,11 @@ class Tracker:
         events = self.merged(since=since, until=until, actor=actor, kind=kind)
         frames = [merged_frame([e for e in events if isinstance(e, Convoy)], "convoy"),
                   merged_frame([e for e in events if isinstance(e, Site)], "site")]
+        columns = list(dict.fromkeys([*frames[0].columns, *frames[1].columns]))
         frames = [f for f in frames if not f.empty] or frames[:1]
         df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        # Convoy and site columns whatever the filters left (status, kind… even with no site).
+        df = df.reindex(columns=columns)
         df = df.sort_values(["event_date", "event_type", "event_id"], kind="stable", na_position="last")
         return gpd.GeoDataFrame(df.reset_index(drop=True), geometry="geometry", crs="EPSG:4326")
 

@@ -5,6 +5,7 @@ What the page does with all this in a browser is in test_browser.py.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html as htmllib
 import json
@@ -267,6 +268,29 @@ def test_site_records_of_one_site_form_a_dated_history() -> None:
     data = build_payload(sites=sites)
     assert {s["g"] for s in data.sites} == {0}
     assert [data.statuses[s["s"]][0] for s in data.sites] == ["Unknown", "Planned", "Established", "Withdrawn"]
+
+
+def test_status_history_credits_no_single_outlet_for_a_merged_record() -> None:
+    # A merged site's status comes from its latest statement, not from its first source: SOHR
+    # said "established" in June, North Press "expanded" in September. The history line must
+    # not read "Expanded (SOHR)".
+    from geo_tracker.merge import merge_sites
+
+    def record(status: str, day: dt.date, source: str, rid: str) -> Site:
+        evidence = (Evidence(rid, f"{status} base", source=source, published=day),)
+        return Site("base-x", "Base X", "base", status, DateValue(day), loc(QAMISHLI), evidence=evidence)
+
+    [merged] = merge_sites([record("established", dt.date(2022, 6, 15), "Syrian Observatory for Human Rights", "a"),
+                            record("expanded", dt.date(2022, 8, 10), "North Press Agency", "b")])
+    assert merged.status == "expanded"
+    single = record("withdrawn", dt.date(2022, 12, 20), "SANA", "c")
+    relayed = dataclasses.replace(single, evidence=single.evidence + (Evidence("d", "x", source="sana "),))
+    data = build_payload(sites=[merged, single, relayed])
+    assert [s.get("h") for s in data.sites] == ["2 outlets", "SANA", "SANA"]
+    from geo_tracker.maps import payload as payload_module
+
+    js = (Path(payload_module.__file__).parent / "static" / "geo_tracker.js").read_text(encoding="utf-8")
+    assert "other.e[0]" not in js and "other.h" in js
 
 
 def test_convoy_lines_widths_and_end_point_circles(extraction: Extraction) -> None:

@@ -120,3 +120,19 @@ def test_failed_first_ingest_leaves_no_empty_store(tmp_path) -> None:
     with pytest.raises(geo_tracker.InputError):
         geo_tracker.Tracker(store).ingest([bad])
     assert not store.exists()
+
+
+def test_sites_of_kind_convoy_is_empty_not_a_crash(tracker):
+    # sites(kind="convoy") handed the merged convoys to the site table: AttributeError 'Convoy'.id.
+    sites = tracker.sites(kind="convoy")
+    assert sites.empty and "status" in sites.columns
+
+
+def test_events_frame_keeps_site_and_convoy_columns_when_filters_leave_nothing(tracker):
+    # An empty selection used to come back with the convoy columns only, so
+    # events(kind="airfield")["status"] raised KeyError in code that works on any other day.
+    full = tracker.events()
+    for selection in (tracker.events(kind="airfield"), tracker.events(since="2030-01-01"),
+                      tracker.events(kind="base"), tracker.events(kind="convoy")):
+        assert list(selection.columns) == list(full.columns)
+        assert selection.crs.to_epsg() == 4326

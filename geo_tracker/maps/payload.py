@@ -19,7 +19,8 @@ sevenfold, and base64 holds no character that markup could act on. Layout
     actors    [[name, colour], ...]     sites and convoys index into it
     labels    {row key: label}          popup row labels, in display order
     sites     [{g: group, n: name, p: [lat, lon], i: icon, s: status, a: actor, R: radius km?,
-                A: area?, x: {row key: text}, e: [[report, sentence], ...], cf: [conflict]?, nc: outlets}]
+                A: area?, x: {row key: text}, e: [[report, sentence], ...], cf: [conflict]?, nc: outlets,
+                h: who stated it, for the status history}]
     convoys   [{l: [[lat, lon], ...], w: px, a: actor, v: vehicles?, ci: [circle]?, x, e, cf?, nc}]
     circles   [[lat, lon, metres, colour, area 0/1, label], ...]   convoy end points
     places    [{p, n, A?, x, m: [[said, outlet, date, report id], ...], more?}]
@@ -51,6 +52,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..models import Convoy, DateValue, Evidence, Location, Place, Report, Site
+from ..outlets import outlet_key
 from .style import (
     AREA_KM,
     STATUS_COLORS,
@@ -307,6 +309,15 @@ class _Builder:
             f=", ".join(site.features),
             l=location_text(site.location),
         )
+        # The status history names who stated a record. A merged site's status is one outlet's
+        # (the latest statement), which its evidence does not say: name no single outlet then.
+        outlets: dict[str, str] = {}
+        for ev in site.evidence:
+            outlets.setdefault(outlet_key(ev.source) or "report:" + ev.report_id, (ev.source or "").strip())
+        if len(outlets) == 1:
+            item["h"] = next(iter(outlets.values())) or None
+        elif len(outlets) > 1:
+            item["h"] = f"{len(outlets)} outlets"
         self._sort_keys.append(self.when(site.date))
         self.data.sites.append(self.sourced(item, site))
 

@@ -126,8 +126,7 @@
       box.appendChild(el("div", "gt-heading", "Status history:"));
       var history = el("ul", "gt-history");
       group.forEach(function (other) {
-        var outlet = other.e.length ? (data.reports[other.e[0][0]] || [])[0] : null;
-        var text = (other.x.d || "undated") + ": " + other.x.s + (outlet ? " (" + outlet + ")" : "");
+        var text = (other.x.d || "undated") + ": " + other.x.s + (other.h ? " (" + other.h + ")" : "");
         history.appendChild(el("li", other === rec ? "gt-current" : null, text));
       });
       box.appendChild(history);
