@@ -16,8 +16,12 @@ silently. The result does not depend on the order of the input.
   ±:data:`ESTIMATE_DAYS`, and the publication-date fallback the
   :data:`INFERRED_LAG_DAYS` days up to publication (reports describe events
   after they happen). Convoys merge when the intervals come within
-  :data:`CONVOY_SLACK_DAYS` (time zones, overnight crossings); sites, which
-  persist, within :data:`SITE_WINDOW_DAYS`. Undated statements never merge.
+  :data:`CONVOY_SLACK_DAYS` (time zones, overnight crossings). Sites persist:
+  their statements merge however far apart when they name the same gazetteer
+  place (within :data:`SITE_TIME_SCALE_DAYS` agreeing locations are enough),
+  so a base followed for years is one site whose latest statement gives its
+  status (planned, then under construction, then established is a history,
+  not a disagreement). Undated statements never merge.
   Two reports from the **same outlet** merge only on the same date (an outlet
   that reports a convoy on Monday and one on Wednesday reports two convoys);
 * **places**: two points agree when they are the same gazetteer place or lie
@@ -93,8 +97,17 @@ INFERRED_LAG_DAYS = 3
 """A date taken from the publication date covers the days up to publication: news trails events."""
 ESTIMATE_DAYS = 4
 """Half-width of an estimated day ("last week" = publication − 7 days, give or take half a week)."""
-SITE_WINDOW_DAYS = 90
-"""Sites persist; statements about one site (planned, building, established) spread over months."""
+SITE_WINDOW_DAYS = 366_000
+"""Sites persist: statements about one site merge however far apart they are (this bounds the
+date sweep only)."""
+SITE_TIME_SCALE_DAYS = 90
+"""Statements about one site this far apart or less may agree through their radii ("8 km south of
+Al-Yarubiyah" and "near Al-Yarubiyah"); further apart they must name the same gazetteer place,
+for a fuzzy location months later is weak evidence of the same site. Also the scale on which
+the nearer in time of two candidate sites scores higher."""
+STATUS_CONFLICT_DAYS = 30
+"""Different statuses from different outlets this close in time are a disagreement (a conflict
+note); further apart they are the site's history."""
 PLACE_SLACK_KM = 5.0
 """Added to the two uncertainty radii when deciding whether two points are the same place."""
 DESTINATION_SLACK_KM = 100.0
@@ -344,6 +357,8 @@ def _site_pair(a: _Statement[Site], b: _Statement[Site]) -> float | None:
     same_place = px is not None and py is not None and px.id == py.id
     if x.kind != y.kind and not same_place:
         return None
+    if gap > SITE_TIME_SCALE_DAYS and not same_place:
+        return None
     if not locations_agree(x.location, y.location):
         return None
     if same_place:
@@ -351,7 +366,7 @@ def _site_pair(a: _Statement[Site], b: _Statement[Site]) -> float | None:
     else:
         limit = x.location.uncertainty_km + y.location.uncertainty_km + PLACE_SLACK_KM
         closeness = 1 - _distance_km(x.location, y.location) / limit
-    return closeness + (1 - gap / (SITE_WINDOW_DAYS + 1)) + 0.25 * (x.status == y.status)
+    return closeness + 1 / (1 + gap / SITE_TIME_SCALE_DAYS) + 0.25 * (x.status == y.status)
 
 
 # ---------------------------------------------------------------- clustering
@@ -514,9 +529,8 @@ def _combine_sites(group: list[_Statement[Site]]) -> Site:
         key=lambda s: (s.event.date.value if s.event.date else _dt.date.min, -date_rank(s.event.date),
                        s.published or _dt.date.min, _STATUS_ORDER.index(s.event.status)),
     ).event
-    statuses = [(s.event.status, s.label) for s in group if s.event.status != "unknown"]
-    conflicts = _value_conflict("status", statuses) + _value_conflict("kind", [(e.kind, s.label) for s, e in
-                                                                              zip(group, events)])
+    conflicts = _status_conflicts(known) + _value_conflict("kind", [(e.kind, s.label) for s, e in
+                                                                   zip(group, events)])
     return dataclasses.replace(
         located,
         status=latest.status,
@@ -526,6 +540,20 @@ def _combine_sites(group: list[_Statement[Site]]) -> Site:
         evidence=tuple(ev for e in events for ev in e.evidence),
         conflicts=tuple(conflicts),
     )
+
+
+def _status_conflicts(known: Sequence[_Statement[Site]]) -> list[str]:
+    """Status disagreements: different statuses from different outlets within
+    :data:`STATUS_CONFLICT_DAYS` of each other. Statuses further apart are the site's history."""
+    clashing: dict[tuple[str, str], None] = {}
+    for i, a in enumerate(known):
+        for b in known[i + 1 :]:
+            gap = _gap_days(a, b)
+            if (a.event.status != b.event.status and a.outlet != b.outlet
+                    and gap is not None and gap <= STATUS_CONFLICT_DAYS):
+                clashing[(a.event.status, a.label)] = None
+                clashing[(b.event.status, b.label)] = None
+    return _value_conflict("status", list(clashing))
 
 
 def _event_order(event: Convoy | Site) -> tuple:

@@ -127,8 +127,15 @@ class Tracker:
     def merged(
         self, *, since: DateLike = None, until: DateLike = None, actor: str | None = None, kind: str | None = None
     ) -> list[Convoy | Site]:
-        """The merged convoys then sites that pass the filters (see :func:`geo_tracker.export.filter_events`)."""
-        _, convoys, sites = self._load()
+        """The merged convoys then sites that pass the filters (see :func:`geo_tracker.export.filter_events`).
+
+        A site is followed over time, so with ``since``/``until`` its statements in that period are
+        merged anew: ``until`` gives each site as it stood on that date (planned, not the withdrawal
+        reported later), ``since`` what was said of it from then on.
+        """
+        results, convoys, sites = self._load()
+        if since is not None or until is not None:
+            sites = merge_sites(filter_events([s for r in results for s in r.sites], since=since, until=until))
         return filter_events([*convoys, *sites], since=since, until=until, actor=actor, kind=kind)
 
     def _load(self) -> tuple[list, list[Convoy], list[Site]]:

@@ -200,14 +200,27 @@ def test_merging_does_not_depend_on_input_order():
         assert got == expected
 
 
-def test_sites_statuses_are_kept_and_far_dates_or_places_stay_apart():
+def test_sites_statuses_are_kept_and_far_places_stay_apart():
     merged = merge_sites([site("SANA", "established", day(10)), site("MEMO", "planned", day(2))])
     assert len(merged) == 1
     assert merged[0].status == "established"
     assert merged[0].conflicts == ("status: planned (MEMO); established (SANA)",)
-    later = site("SANA", "expanded", DateValue(dt.date(2021, 9, 1), "day", "on 1 September"))
-    assert len(merge_sites([site("MEMO", "planned", day(2)), later])) == 2
     assert len(merge_sites([site("SANA", "established", day(2)), site("MEMO", "established", day(3), place=OMAR)])) == 2
+
+
+def test_a_site_followed_for_a_year_is_one_site_with_its_latest_status():
+    # planned -> under construction -> established -> expanded -> withdrawn over a year, three outlets:
+    # one site, the latest status, and no "conflict" between statements months apart
+    history = [("SANA", "planned", dt.date(2022, 1, 10)), ("SANA", "under_construction", dt.date(2022, 3, 20)),
+               ("SOHR", "established", dt.date(2022, 6, 15)), ("North Press", "expanded", dt.date(2022, 9, 10)),
+               ("SOHR", "withdrawn", dt.date(2022, 12, 20))]
+    statements = [site(outlet, status, DateValue(when, "day", when.isoformat())) for outlet, status, when in history]
+    [merged] = merge_sites(statements)
+    assert (merged.status, merged.date.value, merged.conflicts) == ("withdrawn", dt.date(2022, 12, 20), ())
+    assert merged.corroboration == 3 and len(merged.evidence) == 5
+    # two outlets that disagree at the same time still make a conflict note
+    [merged] = merge_sites([*statements, site("Hawar", "established", DateValue(dt.date(2022, 12, 22), "day", "x"))])
+    assert merged.conflicts == ("status: withdrawn (SOHR); established (Hawar)",)
 
 
 def test_a_site_kind_may_differ_at_the_same_gazetteer_place():

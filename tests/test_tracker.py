@@ -136,3 +136,23 @@ def test_events_frame_keeps_site_and_convoy_columns_when_filters_leave_nothing(t
                       tracker.events(kind="base"), tracker.events(kind="convoy")):
         assert list(selection.columns) == list(full.columns)
         assert selection.crs.to_epsg() == 4326
+
+
+def test_a_site_followed_over_months_and_its_state_on_a_date(tmp_path, gaz):
+    # One base, three outlets, ten months: one site; --until gives the site as it stood then.
+    reports = [
+        Report("a", "US forces are planning to build a military base near Tal Alu in the Al-Yarubiya area.",
+               dt.date(2021, 1, 10), "SANA"),
+        Report("b", "US forces have established a new military base near Tal Alu in the Al-Yarubiya area.",
+               dt.date(2021, 6, 15), "SOHR"),
+        Report("c", "US forces withdrew from their base near Tal Alu in the Al-Yarubiya area.",
+               dt.date(2021, 11, 20), "North Press"),
+    ]
+    t = Tracker(tmp_path / "t.gpkg", gazetteer=gaz)
+    t.ingest(reports)
+    [site] = [e for e in t.merged() if not isinstance(e, geo_tracker.Convoy)]
+    assert (site.status, site.corroboration, site.conflicts) == ("withdrawn", 3, ())
+    [then] = t.merged(until="2021-02-01", kind="site")
+    assert (then.status, then.date.value) == ("planned", dt.date(2021, 1, 10))
+    [since] = t.merged(since="2021-06-01", kind="site")
+    assert since.status == "withdrawn" and since.corroboration == 2
