@@ -58,7 +58,7 @@ CURATED = [
     R("sy-qamishli-airport", "Qamishli Airport", "airport", "SY", "Al-Hasakah", "transport:sy-qamishli-international-airport", None, 1.5,
       note="Civil/military airport south of Al-Qamishli; used by Russian forces from 2019.",
       alts=["Qamishli International Airport", "Kamishli Airport", "Al-Qamishli airport", "Qamishli airbase",
-            "Qamishli air base", "OSKL", "KAC", "مطار القامشلي", "مطار القامشلي الدولي"]),
+            "Qamishli air base", "Qamishlo airport", "Qamişlo airport", "Kamishly airport", "مطار قامشلو", "OSKL", "KAC", "مطار القامشلي", "مطار القامشلي الدولي"]),
     R("sy-al-hasakah", "Al-Hasakah", "city", "SY", "Al-Hasakah", "ocha:C4360", None, 5,
       alts=["Hasakah", "Hasaka", "Hasakeh", "Al-Hasakeh", "Al Hasakah", "El Hasakah", "Hassakeh", "Hasake", "Hesîçe",
             "Hesekê", "Haseke", "الحسكة"]),
@@ -138,8 +138,8 @@ CURATED = [
     R("sy-abu-kamal", "Al-Bukamal", "city", "SY", "Deir ez-Zor", "ocha:C5167", None, 4,
       alts=["Abu Kamal", "Albu Kamal", "Al-Bukamal", "Bukamal", "Boukamal", "Abou Kamal", "البوكمال"]),
     R("sy-hajin", "Hajin", "town", "SY", "Deir ez-Zor", "ocha:C5175", None, 3, alts=["Hajeen", "هجين"]),
-    R("sy-al-susah", "Al-Susah", "town", "SY", "Deir ez-Zor", "ocha:C5186", None, 3, alts=["Susa", "Sosa", "Al-Sousa", "السوسة"]),
-    R("sy-al-basira", "Al-Busayrah", "town", "SY", "Deir ez-Zor", "ocha:C5110", None, 3, alts=["Busayrah", "Basira", "Al-Basira", "Busaira", "البصيرة"]),
+    R("sy-al-susah", "Al-Susah", "town", "SY", "Deir ez-Zor", "ocha:C5186", None, 3, alts=["Susa", "Sosa", "Al-Sousa", "Susah", "Al-Susa", "Sousah", "Al-Sousah", "Al-Sosa", "السوسة"]),
+    R("sy-al-basira", "Al-Busayrah", "town", "SY", "Deir ez-Zor", "ocha:C5110", None, 3, alts=["Busayrah", "Basira", "Al-Basira", "Busaira", "Busayra", "Al-Busayra", "Al-Busaira", "Al-Basirah", "البصيرة"]),
     R("sy-dhiban", "Dhiban", "town", "SY", "Deir ez-Zor", "ocha:C5202", None, 3, alts=["Thiban", "Diban", "ذيبان"]),
     R("sy-al-jalaa", "Al-Jalaa", "town", "SY", "Deir ez-Zor", "ocha:C5178", None, 3, alts=["Jalaa", "Al-Jala'a", "الجلاء"]),
     R("sy-khasham", "Khasham", "town", "SY", "Deir ez-Zor", "ocha:C5140", None, 3, alts=["Khusham", "خشام"]),
@@ -167,7 +167,7 @@ CURATED = [
       alts=["Deir ez-Zor airbase", "Deir ez-Zor military airport", "Deir Ezzor airport", "OSDZ", "DEZ", "مطار دير الزور"]),
     # ---------------------------------------------------------------- Raqqa / Aleppo east
     R("sy-raqqa", "Raqqa", "city", "SY", "Raqqa", "ocha:C5710", None, 5,
-      alts=["Ar-Raqqa", "Al-Raqqa", "Ar-Raqqah", "Rakka", "Raqa", "Reqa", "Rakka", "Rekka", "الرقة"]),
+      alts=["Ar-Raqqa", "Al-Raqqa", "Ar-Raqqah", "Al-Raqqah", "Rakka", "Raqa", "Reqa", "Rakka", "Rekka", "الرقة"]),
     R("sy-tabqa", "Tabqa", "city", "SY", "Raqqa", "ocha:C5929", None, 4,
       alts=["Al-Tabqa", "Al-Thawrah", "Ath-Thawrah", "Al-Thawra", "Madinat al-Thawra", "Tabqah", "Tebqa", "الطبقة", "الثورة"]),
     R("sy-tabqa-airbase", "Tabqa airbase", "airfield", "SY", "Raqqa", 35.7547, 38.566799, 2,
@@ -348,4 +348,66 @@ CURATED += [
       source='Wikipedia "Tishrin Dam" coordinates (36°22′53″N 38°11′00″E)',
       note="Rock-fill dam on the Euphrates 90 km east of Aleppo, upstream of the Tabqa Dam (Manbij district).",
       alts=["Tishreen Dam", "Teshreen Dam", "October Dam", "Bendava Tişrîn", "سد تشرين"]),
+]
+
+# ---------------------------------------------------------------- audit 2026-11: places reporters name that were missing
+CURATED += [
+    R("sy-abu-rasin", "Abu Rasin", "town", "SY", "Al-Hasakah", "ocha:C5005", None, 3,
+      note="Town NE of Tal Tamr, Ras al-Ain district; Kurdish name Zirgan/Zarkan. OCHA lists other villages named Abu Rasin "
+           "(C4543 Qamishli, C4341 Al-Hasakah sub-district); this row is the Ras al-Ain-district town reports mean.",
+      alts=["Abu Raseen", "Abu Rassin", "Abu Ra'sin", "Zarkan", "Zirgan", "Zergan", "Zirgan town", "أبو راسين", "ابو راسين", "زركان"]),
+    R("sy-al-baghuz", "Al-Baghuz", "town", "SY", "Deir ez-Zor", "ocha:C5184", None, 3,
+      note="Baghuz Fawqani (Upper Baghuz), Susat sub-district, on the Euphrates N of Al-Bukamal; ISIS's last enclave (2019).",
+      alts=["Baghuz", "Al-Baghouz", "Baghouz", "Baghuz Fawqani", "Al-Baghuz Fawqani", "Upper Baghuz", "الباغوز", "باغوز",
+            "الباغوز فوقاني"]),
+    R("sy-al-kishkiyah", "Al-Kishkiyah", "town", "SY", "Deir ez-Zor", "ocha:C5172", None, 3,
+      alts=["Kishkiyah", "Kishkiyeh", "Al-Kishkiyeh", "Kashkiyeh", "Al-Kashkiyah", "Kishkiya", "الكشكية"]),
+    R("sy-al-shuhayl", "Al-Shuhayl", "town", "SY", "Deir ez-Zor", "ocha:C5119", None, 3,
+      alts=["Shuhayl", "Al-Shuhail", "Shuhail", "Shuheil", "Al-Shuheil", "Shiheil", "Al-Shaheel", "Al-Sheheil", "الشحيل"]),
+    R("sy-jalabiyah", "Al-Jalabiyah", "village", "SY", "Aleppo", "ocha:C2068", None, 2,
+      note="Village on the M4 between Kobani and Ain Issa (Sarin sub-district); site of the Lafarge cement plant (sy-lafarge-base).",
+      alts=["Jalabiyah", "Jalabiya", "Jalabiyeh", "Al-Jalabiya", "الجلبية"]),
+    R("sy-lafarge-base", "Lafarge base", "base", "SY", "Aleppo", "ocha:C2068", None, 8,
+      source="Anchor: OCHA COD-AB Syria communities 2015, PCODE C2068 (Jalabiyeh, Sarin sub-district); the plant is "
+             "Lafarge's 'Jalabiya cement plant' (Lafarge statement reported by Sputnik, en.alalam.ir/news/1831027, 2016-06-22) "
+             "and sits 'along the M4 highway between the cities of Ain Issa and Kobane' (The War Zone, twz.com/30569, 2019-10-22)",
+      note="Former coalition headquarters/base in the Lafarge cement factory, evacuated and struck by coalition F-15Es on "
+           "2019-10-16. Exact plant position NOT taken from a public coordinate source: point is Jalabiyeh village; radius "
+           "widened to 8 km. Reports also place it in 'northern Raqqa province'; OCHA puts the village in Aleppo governorate.",
+      alts=["Lafarge", "Lafarge cement factory", "Lafarge cement plant", "Lafarge factory", "Lafarge Cement Factory base",
+            "Jalabiya cement plant", "Jalabiyah cement factory", "لافارج", "معمل لافارج", "مصنع لافارج", "قاعدة لافارج",
+            "معمل إسمنت لافارج"]),
+    R("sy-qara-qozak", "Qara Qozak", "village", "SY", "Aleppo", "ocha:C2070", None, 5,
+      source="Anchor: OCHA COD-AB Syria communities 2015, PCODE C2070 ('Golan - Qurret Qawaqez' / جولان_قرة قوزاق, Sarin sub-district)",
+      note="Village on the east bank of the Euphrates at the Qara Qozak bridge (M4) SW of Kobani. The bridge position is not "
+           "taken from a public coordinate source: point is the village; radius 5 km.",
+      alts=["Qara Qouzak", "Qara Quzaq", "Qarah Qawzak", "Qere Qozax", "Qarqozak", "Qara Qozak bridge", "Qara Qouzak bridge",
+            "قره قوزاق", "قرة قوزاق", "جسر قره قوزاق", "جسر قرة قوزاق"]),
+    R("sy-ghwayran", "Ghwayran prison", "landmark", "SY", "Al-Hasakah", "ocha:C4360", None, 6,
+      source="Anchor: OCHA COD-AB Syria communities 2015, PCODE C4360 (Al-Hasakah city); 'Al-Sina'a prison in Ghuwayran "
+             "neighbourhood in Al-Hasakah city' (SOHR, syriahr.com/en/236010, 2022-01); the neighbourhood is in the south of "
+             "the city (Al Jazeera report as republished at winabode.com, 2022-01-24)",
+      note="Ghwayran (Ghweran) neighbourhood and the al-Sina'a / Ghwayran prison holding ISIS detainees (Jan 2022 attack). "
+           "Exact position NOT public as a coordinate: point is the city point; radius 6 km covers the southern neighbourhoods.",
+      alts=["Ghwayran", "Ghweran", "Ghuwayran", "Ghwairan", "Ghuwairan", "Ghuwayran prison", "Ghweran prison", "Ghwairan prison",
+            "al-Sina'a prison", "Sina'a prison", "Al-Sinaa prison", "غويران", "حي غويران", "سجن غويران", "سجن الصناعة"]),
+    R("sy-rukban-camp", "Rukban camp", "landmark", "SY", "Homs", 33.310861, 38.668472, 3,
+      source='Wikipedia "Rukban refugee camp" coordinates (33°18′39.1″N 38°40′06.5″E)',
+      note="Displacement camp on the Syrian side of the Jordan berm inside the al-Tanf 55 km zone; the Jordanian Rukban area "
+           "(GeoNames, JO) is a different record.",
+      alts=["Rukban", "Al-Rukban", "Al-Rukban camp", "Rukban refugee camp", "Ruqban", "Rakban", "مخيم الركبان", "الركبان"]),
+    R("iq-tal-afar", "Tal Afar", "city", "IQ", "Nineveh", 36.37417, 42.44333, 5,
+      source='Wikipedia "Tal Afar" coordinates (36°22′27″N 42°26′36″E; revision oldid=751536224)',
+      alts=["Telafar", "Tall Afar", "Tel Afar", "Tell Afar", "Tal'Afar", "Telafer", "تلعفر", "تل عفر"]),
+    R("iq-makhmour", "Makhmour", "town", "IQ", "Erbil", 35.77556, 43.57944, 4,
+      source='Wikipedia "Makhmur, Iraq" coordinates (35°46′32″N 43°34′46″E), as mirrored at uz.wikinlu.ru/wiki/Makhmur,_Iraq',
+      note="Town in the disputed Makhmour district (Erbil governorate in OCHA/CSO COD-AB; Nineveh per Baghdad). The Makhmour "
+           "refugee camp is a separate site near the town; no coordinate for it is used here.",
+      alts=["Makhmur", "Mexmûr", "Makhmoor", "Makhmour town", "مخمور", "مەخموور"]),
+    R("iq-ibrahim-khalil", "Ibrahim Khalil crossing", "crossing", "IQ", "Dohuk", 37.14472, 42.56556, 1.5,
+      source='Wikipedia "Ibrahim Khalil border" coordinates (37°08′41″N 42°33′56″E)',
+      note="Iraq (Kurdistan Region)–Turkey road crossing on the Khabur river, S of Silopi and W of Zakho; Turkish side: Habur.",
+      alts=["Ibrahim Khalil", "Ibrahim Khalil border crossing", "Ibrahim Khalil border gate", "Ibrahim Khalil border",
+            "Ibrahim al-Khalil crossing", "Habur", "Habur border gate", "Habur crossing", "Habur Sınır Kapısı", "Îbrahîm Xelîl",
+            "إبراهيم الخليل", "إبراهيم خليل", "معبر إبراهيم الخليل", "منفذ إبراهيم الخليل", "ئیبراھیم خەلیل"]),
 ]
