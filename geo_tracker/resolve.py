@@ -315,8 +315,10 @@ class _Document:
             small = (self.unc <= LOCAL_MAX_RADIUS_KM) & self.local_kind
             self._local = np.where(small[:, None] & small[None, cols], np.exp(-gap / LOCAL_SCALE_KM), 0.0) * self._other
         assert self._closeness is not None and self._local is not None
-        return (PROXIMITY_BONUS * self._support(self._closeness, b)
-                + LOCAL_BONUS * self._same_place_max(self._support(self._local, b)))
+        # Both terms say where a mention is, not which feature there it names: a mention's
+        # co-located candidates (a city, its district and governorate) share the best of them.
+        return self._same_place_max(PROXIMITY_BONUS * self._support(self._closeness, b)
+                                    + LOCAL_BONUS * self._support(self._local, b))
 
     def _support(self, closeness: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Each candidate's ``closeness`` to the anchors of the other mentions, weighted by belief (0–1).

@@ -56,6 +56,15 @@ jewish christian muslim catholic hamas hezbollah hizbollah taliban
 dam dams airfield airbase crossing checkpoint outpost headquarters
 """
 
+_RIVERS = """
+euphrates tigris khabur khabour habur balikh jaghjagh jaghjaq sajur orontes furat
+الفرات دجلة الخابور البليخ الجقجق العاصي الساجور
+"""
+"""Rivers are lines, and one point cannot stand for one: until the gazetteer has line geometry a
+river's bare name is no place mention ("east of the Euphrates" must not land on the Tabqa Dam,
+whose alias "Euphrates Dam" loses its kind word). Names with more words ("Euphrates Dam", "شرق
+الفرات") still match."""
+
 _PHRASES = ("the city", "white house")
 
 _ARABIC = """
@@ -64,6 +73,7 @@ _ARABIC = """
 الجنوبي الجيش التحالف الدولي الامريكيه الأمريكية الامريكي الأمريكي العسكريه العسكرية عسكري عسكريه نحو باتجاه خلال
 وقد كما وذلك ذلك حتى عند عن مع او أو ثم كان كانت يوم شهر عام تحالف التحالف دخلت خرجت متجهه متجهة محمله محملة
 جديد جديدة جديده الجديد الجديدة الجديده خرج
+شمالي جنوبي شرقي غربي شمالية جنوبية شرقية غربية الشمالية الجنوبية الشرقية الغربية
 """
 
-COMMON_WORDS: frozenset[str] = frozenset(fold(w) for w in [*(_ENGLISH + _ARABIC).split(), *_PHRASES])
+COMMON_WORDS: frozenset[str] = frozenset(fold(w) for w in [*(_ENGLISH + _ARABIC + _RIVERS).split(), *_PHRASES])

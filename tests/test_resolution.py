@@ -195,3 +195,26 @@ def test_common_words_that_are_alternate_names_are_not_places(gaz):
     # the dam itself is a curated place
     assert [l.place.id for l in resolve("US forces withdrew from the Tishreen Dam area.", gaz)] == [
         "country:US", "sy-tishrin-dam"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a town, not the district named after it
+    ("Iraqi forces deployed near Sinjar on Monday.", {"Sinjar": "iq-sinjar"}),
+    ("اشتباكات في مخمور", {"مخمور": "iq-makhmour"}),
+    # regional closeness says where Erbil is, not that it is the governorate
+    ("The Harir base north of Erbil was attacked.", {"Harir": "iq-harir-air-base", "Erbil": "iq-erbil"}),
+    # a province is still the governorate
+    ("a second base in the Al-Malikiyah region of Hasakah province", {"Hasakah": "sy-al-hasakah-governorate"}),
+])
+def test_towns_cities_and_their_districts(gaz, text, expected):
+    got = {l.mention: l.place.id for l in resolve(text, gaz)}
+    assert {m: got.get(m) for m in expected} == expected
+
+
+def test_rivers_and_arabic_direction_adjectives_are_not_places(gaz):
+    # "east of the Euphrates" is no point on the Tabqa Dam ("Euphrates Dam" without its kind word)
+    assert [l.place.id for l in resolve("Forces in al-Shuhayl, east of the Euphrates, withdrew.", gaz)] == [
+        "sy-al-shuhayl"]
+    assert [l.place.id for l in resolve("The Euphrates Dam was shelled.", gaz)] == ["sy-tabqa-dam"]
+    # "الشمالي" (northern) after a place is no place of its own (Al-Shamal, Bahrain's Northern Governorate)
+    assert [l.place.id for l in resolve("انتشرت القوات في ريف دير الزور الشمالي", gaz)] == ["sy-deir-ez-zor"]

@@ -58,7 +58,7 @@ KIND_WEIGHT: dict[str, float] = {
     "admin2": 0.7,
     "region": 0.75,
     "city": 0.7,
-    "district": 0.6,
+    "district": 0.5,
     "town": 0.55,
     "crossing": 0.55,
     "base": 0.55,
