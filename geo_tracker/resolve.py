@@ -47,7 +47,7 @@ from .geodesy import haversine_km
 from .models import NATIONALITY, Location
 from .normalize import fold
 from .recognize import Match, recognize
-from .text import AREA_GAP
+from .text import ARABIC_AREA_NOUNS, AREA_GAP, COUNTRYSIDE_OF
 
 AREA_KINDS = frozenset({"continent", "country", "governorate", "admin1", "admin2", "region", "district"})
 PART_KINDS = frozenset({"subdistrict", "oil_field", "gas_field"})
@@ -152,11 +152,7 @@ def _base_scores(gaz: Gazetteer, text: str, m: Match, lo: int = 0, hi: int | Non
 
 
 _CONTAINER_GAP = re.compile(
-    r"\s*(?:,|in|in the|of|(?:in\s+|of\s+)?(?:the\s+)?"
-    r"(?:(?:north|south|east|west)(?:ern)?|(?:north|south)-?(?:east|west)(?:ern)?)?\s*"
-    r"(?:countryside|outskirts|suburbs|desert|rural areas)\s+of"
-    r"|،|(?:في\s+|ب)?(?:ريف|بادية|أطراف|ضواحي)|في)\s*",
-    re.IGNORECASE,
+    rf"\s*(?:,|in|in the|of|{COUNTRYSIDE_OF}|،|(?:في\s+|ب)?{ARABIC_AREA_NOUNS}|في)\s*", re.IGNORECASE
 )
 """What lies between a place and the area that holds it: "X, Y", "X in Y", "X in the eastern
 countryside of Y", "X بريف Y"."""
@@ -174,11 +170,6 @@ def _containers(gaz: Gazetteer, text: str, matches: Sequence[Match], k: int) -> 
     """Candidates of the mention that holds mention ``k`` (its container), if any."""
     c = _container_of(text, matches, k)
     return [] if c is None else [i for i, _ in matches[c].hits]
-
-
-def _container_reach_km(gaz: Gazetteer, c: int) -> float:
-    """How far from container place ``c``'s point a place it holds may lie."""
-    return max(float(gaz.index.uncertainty_km[c]) * 1.5, CONTAINER_MIN_REACH_KM)
 
 
 def admin1_key(gaz: Gazetteer, i: int) -> tuple[str, str] | None:
@@ -335,9 +326,10 @@ class _Document:
     def _same_place_max(self, values: np.ndarray) -> np.ndarray:
         """``values`` raised to the best among each mention's co-located candidates.
 
-        Local context tells *where* a mention is, not which of the features
-        there it names: the town and its district, or the base and the oil
-        field it sits on, get the same local support, so cue words decide.
+        Context tells *where* a mention is, not which of the features there
+        it names: the town and its district, the city and its governorate, or
+        the base and the oil field it sits on get the same support, so cue
+        words and priors decide.
         """
         if self._colocated is None:
             bounds = list(zip(self.offsets[:-1], self.offsets[1:]))
@@ -374,8 +366,9 @@ def resolve(text: str, gaz: Gazetteer, matches: Sequence[Match] | None = None) -
     for _ in range(ITERATIONS if doc.n_groups > 1 or doc.has_demonyms else 0):
         beliefs = np.concatenate([_beliefs(t) for t in doc.split(total)])
         total = fixed + doc.context(beliefs)
-    chosen = [int(mention.ids[int(np.argmax(t))]) for mention, t in zip(mentions, doc.split(total))]
-    scores = [float(np.max(t)) for t in doc.split(total)]
+    best = [int(np.argmax(t)) for t in doc.split(total)]
+    chosen = [int(mention.ids[j]) for mention, j in zip(mentions, best)]
+    scores = [float(t[j]) for t, j in zip(doc.split(total), best)]
     locations = []
     for k, mention in enumerate(mentions):
         c = _container_of(text, matches, k, AREA_GAP)
@@ -409,7 +402,12 @@ def _within(gaz: Gazetteer, i: int, c: int) -> bool:
 
 def _placeable(gaz: Gazetteer, m: Match, i: int) -> bool:
     """Whether a mention names a place that an area can hold: not a country or a nationality word."""
-    return gaz.index.kinds[i] not in ("country", "continent") and not all(how == "alias" for _, how in m.hits)
+    return gaz.index.kinds[i] not in ("country", "continent") and not _only_aliases(m)
+
+
+def _only_aliases(m: Match) -> bool:
+    """Whether ``m`` matched only as a nationality word or abbreviation ("Syrian", "US")."""
+    return all(how == "alias" for _, how in m.hits)
 
 
 def _unlocated(m: Match) -> Location:
@@ -428,7 +426,7 @@ def _containment(gaz: Gazetteer, cands: np.ndarray, containers: list[int]) -> np
             # An area contains the place; a town named after it ("Washington, D.C.") is it.
             key = admin1_key(gaz, c) if kind in _ADMIN1_KINDS else None
             same = np.array([key is not None and admin1_key(gaz, int(i)) == key for i in cands])
-            reach = _container_reach_km(gaz, c)
+            reach = max(float(index.uncertainty_km[c]) * 1.5, CONTAINER_MIN_REACH_KM)
             d = haversine_km(index.lat[cands], index.lon[cands], index.lat[c], index.lon[c])
             out = np.maximum(out, CONTAINER_BONUS * (same | (d <= reach)))
     return out
@@ -445,7 +443,7 @@ def precision_of(kind: str) -> int:
 
 def _location(gaz: Gazetteer, m: Match, i: int, score: float, text: str) -> Location:
     place = gaz.place(i)
-    attributive = all(how == "alias" for _, how in m.hits) and is_attributive(text, m.start, m.end)
+    attributive = _only_aliases(m) and is_attributive(text, m.start, m.end)
     return Location(
         mention=m.surface,
         start=m.start,

@@ -47,13 +47,19 @@ def normalize_digits(text: str) -> str:
     return text.translate(_DIGIT_TABLE)
 
 
+COUNTRYSIDE_OF = (
+    r"(?:in\s+|of\s+)?(?:the\s+)?"
+    r"(?:(?:north|south|east|west)(?:ern)?|(?:north|south)-?(?:east|west)(?:ern)?)?\s*"
+    r"(?:countryside|outskirts|suburbs|desert|rural areas)\s+of"
+)
+"""The English words that name an area of a place: "in the eastern countryside of", "outskirts of"."""
+ARABIC_AREA_NOUNS = r"(?:ريف|بادية|أطراف|ضواحي)"
+"""The Arabic nouns that name an area of a place (countryside, desert, edges, outskirts)."""
+
 AREA_GAP = re.compile(
     r"(?:\s+(?:oil|gas|fields?|base|airport|airbase|crossing|dam|village|town|camp|area|"
     r"النفطي|الغازي|العسكري|العسكرية|بلدة|قرية))*"
-    r"\s*(?:(?:in\s+|of\s+)?(?:the\s+)?"
-    r"(?:(?:north|south|east|west)(?:ern)?|(?:north|south)-?(?:east|west)(?:ern)?)?\s*"
-    r"(?:countryside|outskirts|suburbs|desert|rural areas)\s+of"
-    r"|(?:في\s+|ب)(?:ريف|بادية|أطراف|ضواحي))\s*",
+    rf"\s*(?:{COUNTRYSIDE_OF}|(?:في\s+|ب){ARABIC_AREA_NOUNS})\s*",
     re.IGNORECASE,
 )
 """Words between two place mentions that put the first inside an area of the second:
