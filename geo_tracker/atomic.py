@@ -20,12 +20,12 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import RenderError
 
-__all__ = ["atomic_path", "output_mode"]
+__all__ = ["atomic_path", "check_output", "output_mode"]
 
 
 def output_mode(path: Path) -> int:
@@ -67,3 +67,72 @@ def atomic_path(path: str | os.PathLike[str], *, suffix: str = ".tmp") -> Iterat
         raise RenderError(f"{target}: cannot write ({exc.strerror or exc})") from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _identity(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    """(device, inode) of the file ``path`` names after following links, or ``None`` if there is none."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _is_tracker_store(path: str | os.PathLike[str]) -> bool:
+    """True when ``path`` is an SQLite file holding a geo-tracker store's metadata table (read-only peek)."""
+    import sqlite3
+
+    from .store import META
+
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                return False
+        con = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=0.5)
+    except (OSError, sqlite3.Error, ValueError):
+        return False
+    try:
+        return con.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (META.name,)).fetchone() is not None
+    except sqlite3.Error:
+        return False
+    finally:
+        con.close()
+
+
+def check_output(
+    output: str | os.PathLike[str],
+    inputs: Iterable[str | os.PathLike[str]] = (),
+    *,
+    store: str | os.PathLike[str] | None = None,
+) -> None:
+    """Refuse an ``output`` that would replace one of ``inputs``, the tracker ``store`` or any tracker store.
+
+    Files are compared by device and inode after following links, so another
+    name, a relative path, a symbolic or a hard link to the same file is caught.
+    A directory among ``inputs`` protects the report files it holds. An output
+    that does not exist yet replaces nothing and passes.
+
+    Raises:
+        RenderError: one line naming the output and what it would destroy.
+    """
+    from .io import iter_input_files
+
+    target = _identity(output)
+    if target is None:
+        return
+    if isinstance(inputs, (str, os.PathLike)):
+        inputs = [inputs]
+    real = os.path.realpath(output)
+    for item in inputs:
+        if os.path.isdir(item):
+            if os.path.commonpath([real, os.path.realpath(item)]) != os.path.realpath(item):
+                continue
+            files: Iterable[str | os.PathLike[str]] = iter_input_files([item])
+        else:
+            files = [item]
+        for f in files:
+            if _identity(f) == target:
+                same = "" if os.fspath(f) == os.fspath(output) else f" ({f})"
+                raise RenderError(f"{output}: the output is also an input{same}; nothing written, choose another output")
+    if (store is not None and _identity(store) == target) or _is_tracker_store(output):
+        raise RenderError(f"{output}: the output is a geo-tracker store; nothing written, choose another output")

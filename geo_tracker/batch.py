@@ -54,7 +54,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import __version__
-from .atomic import atomic_path
+from .atomic import atomic_path, check_output
 from .errors import GeoTrackerError, RenderError
 from .export import CRS, EVENT_COLUMNS, convoys_frame, event_rows, location_to_dict, places_frame, sites_frame
 from .io import iter_input_files, read_report_chunks
@@ -556,6 +556,7 @@ def run_batch(
     if out.is_dir():
         raise RenderError(f"{out}: is a directory")
     inputs = list(inputs) if not isinstance(inputs, (str, os.PathLike)) else [inputs]
+    check_output(out, inputs)
     skipped: list[str] = []
 
     def skip(message: str) -> None:

@@ -32,6 +32,14 @@ def _write_atomic(path: Path, text: str) -> None:
         fh.write(text)
 
 
+def _check_output(output: str, inputs: Sequence[str] = (), store: str | Path | None = None) -> None:
+    """Refuse, before any work, an output file that is one of the inputs or a tracker store."""
+    from .atomic import check_output
+
+    if output != "-":
+        check_output(output, inputs, store=store)
+
+
 def _parse_published(value: str | None, param_hint: str = "--published") -> _dt.date | None:
     if value is None:
         return None
@@ -106,6 +114,7 @@ def map_command(inputs, output, title, offline, basemap, published, errors, skip
     def run() -> None:
         from .maps import render_map, save_map
 
+        _check_output(output, inputs)
         extraction = _load(inputs, _parse_published(published), errors, skip_bad)
         m = render_map(extraction, title=title, offline=offline, basemap=basemap)
         s = extraction.summary()
@@ -136,6 +145,7 @@ def extract_command(inputs, fmt, output, published, errors, skip_bad):
     def run() -> None:
         from . import export
 
+        _check_output(output, inputs)
         extraction = _load(inputs, _parse_published(published), errors, skip_bad)
         text = {"json": export.to_json, "geojson": export.to_geojson, "csv": export.to_csv}[fmt](extraction)
         if output == "-":
@@ -269,6 +279,7 @@ def export_command(store, output, fmt, since, until, actor, kind):
             chosen = format_for(output, fmt)
         except GeoTrackerError as exc:
             raise click.BadParameter(str(exc), param_hint="--output") from None
+        _check_output(output, store=tracker.path)
         events = tracker.merged(**filters)
         path = write_events(output, events, chosen)
         convoys = len(filter_events(events, kind="convoy"))

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
+from .atomic import check_output
 from .export import filter_events, merged_frame, write_events
 from .merge import merge_convoys, merge_sites
 from .models import Convoy, Extraction, Report, Site
@@ -216,6 +217,7 @@ class Tracker:
         Raises:
             RenderError: unknown format, missing directory, or the file could not be written.
         """
+        check_output(path, store=self.path)
         return write_events(path, self.merged(since=since, until=until, actor=actor, kind=kind), format)
 
     # -------------------------------------------------------- summaries

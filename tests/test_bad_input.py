@@ -81,6 +81,24 @@ def directory(path: Path) -> None:
     path.mkdir()
 
 
+def tracker_store(path: Path) -> None:
+    """A tracker store holding one report."""
+    from geo_tracker.models import Report, ReportResult
+    from geo_tracker.store import Store
+
+    Store(path).ingest([Report("r1", "Nothing happened.", None, "SANA")], extract=lambda rep: ReportResult(rep))
+
+
+def link_to(target: str) -> Callable[[Path], None]:
+    """A maker of a symbolic link to ``target`` (relative to the link's directory)."""
+    return lambda path: path.symlink_to(target)
+
+
+def hard_link_to(target: str) -> Callable[[Path], None]:
+    """A maker of a hard link to ``target`` (which must be built first)."""
+    return lambda path: path.hardlink_to(path.parent / target)
+
+
 # --------------------------------------------------------------------------- simulated permission errors
 # The tests run as root, who can read a chmod-000 file; the EACCES a user would get is raised
 # by patching the few calls that open files and list directories (a real chmod test runs when not root).
@@ -264,6 +282,22 @@ def _cases() -> list[Case]:
              ("batch", "-o", "out.parquet", "--workers", "1", "--skip-bad", "-q", "many.jsonl"), 0,
              r"skipped: many\.jsonl:5: bad date",
              skipped=(r"many\.jsonl:2:", r"many\.jsonl:3:", r"many\.jsonl:4:", r"many\.jsonl:5:")),
+        # ---- an output that is an input or the store (issue 20, item 1): refused, nothing written
+        Case("export onto its own store", {"s.gpkg": tracker_store}, ("export", "--store", "s.gpkg", "-o", "s.gpkg"),
+             1, E + r"s\.gpkg: the output is a geo-tracker store; nothing written", names="s.gpkg"),
+        Case("export onto a symbolic link to the store", {"s.gpkg": tracker_store, "l.gpkg": link_to("s.gpkg")},
+             ("export", "--store", "s.gpkg", "-o", "l.gpkg"), 1, E + r"l\.gpkg: the output is a geo-tracker store"),
+        Case("batch onto a tracker store", {"r.md": CONVOY, "s.gpkg": tracker_store},
+             ("batch", "-o", "s.gpkg", "--workers", "1", "-q", "r.md"), 1,
+             E + r"s\.gpkg: the output is a geo-tracker store", names="s.gpkg"),
+        Case("extract onto its input", {"x.jsonl": GOOD_JSONL + "\n"}, ("extract", "x.jsonl", "-o", "x.jsonl"), 1,
+             E + r"x\.jsonl: the output is also an input; nothing written", names="x.jsonl"),
+        Case("extract onto a hard link to its input", {"x.jsonl": GOOD_JSONL + "\n", "h.json": hard_link_to("x.jsonl")},
+             ("extract", "x.jsonl", "-o", "h.json"), 1, E + r"h\.json: the output is also an input \(x\.jsonl\)"),
+        Case("extract onto a report in an input directory", {"d/r.md": CONVOY},
+             ("extract", "d", "-o", "d/r.md"), 1, E + r"d/r\.md: the output is also an input"),
+        Case("map onto its input", {"r.md": CONVOY}, ("map", "r.md", "-o", "./r.md"), 1,
+             E + r"\./r\.md: the output is also an input \(r\.md\)"),
         # ---- gazetteer rows
         Case("gazetteer CSV: out-of-range, duplicate id, no name, swapped, outside its country, not numbers",
              {"towns.csv": gaz_rows}, ("gazetteer", "import", "towns.csv"), 0,

@@ -110,3 +110,23 @@ def test_map_dash_writes_the_page_to_stdout_not_a_file_named_dash(tmp_path, repo
     assert not (tmp_path / "-").exists()
     assert res.stdout.startswith("<!DOCTYPE html>") and res.stdout.rstrip().endswith("</html>")
     assert "1 reports" in res.stderr and "1 reports" not in res.stdout
+
+
+def test_python_api_refuses_to_overwrite_the_store_or_an_input(tmp_path, report, store):
+    """Tracker.to_file and run_batch refuse the store and their inputs, whatever name reaches them (issue 20)."""
+    from geo_tracker.errors import RenderError
+    from geo_tracker.tracker import Tracker
+
+    before = store.read_bytes()
+    (tmp_path / "alias.gpkg").symlink_to(store)
+    for target in (store, tmp_path / "alias.gpkg", tmp_path / "." / "store.gpkg"):
+        with pytest.raises(RenderError, match="the output is a geo-tracker store"):
+            Tracker(store).to_file(target)
+    assert store.read_bytes() == before
+    pytest.importorskip("pyarrow")
+    from geo_tracker.batch import run_batch
+
+    table = tmp_path / "in.parquet"
+    assert run("batch", report, "--workers", "1", "-q", "-o", table).exit_code == 0
+    with pytest.raises(RenderError, match="the output is also an input"):
+        run_batch([table], table, workers=1, quiet=True)
