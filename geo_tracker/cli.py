@@ -380,20 +380,53 @@ def lookup_command(name, country, limit, as_json, geocode, geocode_url):
 
 @main.command("eval")
 @click.option("--corpus", "corpus", required=True, metavar="FILE",
-              help="Annotated corpus: LGL/TR-News or GeoWebNews XML (layout detected).")
+              help="Annotated corpus: LGL/TR-News or GeoWebNews XML, or a report corpus (.jsonl with "
+                   "places/convoys/sites); layout detected.")
 @click.option("--gold-spans", is_flag=True, help="Resolve the gold toponym spans only (the standard geocoder comparison).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Evaluate the first N articles only.")
-def eval_command(corpus, gold_spans, as_json, limit):
-    """Score recognition and resolution against an annotated corpus."""
+@click.option("--only", type=click.Choice(["en", "ar"]), help="Report corpus: score one language only.")
+@click.option("--half", type=click.Choice(["even", "odd"]),
+              help="Report corpus: score the documents at even / odd 0-based line index (split-half checks).")
+@click.option("--errors", "errors_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Report corpus: write every miss to FILE (JSON).")
+def eval_command(corpus, gold_spans, as_json, limit, only, half, errors_file):
+    """Score recognition and resolution (and, on a report corpus, convoys and sites) against an annotated corpus."""
 
     def run() -> None:
+        from .evaluate_reports import is_report_corpus
+
+        if is_report_corpus(corpus):
+            _eval_reports(corpus, as_json, limit, only, half, errors_file)
+            return
+        if only or half or errors_file:
+            raise click.UsageError("--only, --half and --errors apply to a report corpus (.jsonl) only")
         from .evaluate import evaluate, format_scores, read_corpus
 
         scores = evaluate(read_corpus(corpus), gold_spans=gold_spans, limit=limit)
         click.echo(json.dumps(scores.to_dict(), indent=2) if as_json else format_scores(scores))
 
     _run(run)
+
+
+def _eval_reports(corpus: str, as_json: bool, limit: int | None, only: str | None, half: str | None,
+                  errors_file: str | None) -> None:
+    """``eval`` on a report corpus: one extraction, scored for the selection and each language in it."""
+    from .evaluate_reports import extract_predictions, format_report_scores, read_report_corpus, score_reports, select_docs
+
+    docs = select_docs(read_report_corpus(corpus), only=only, half=half, limit=limit)
+    predictions = extract_predictions(docs)
+    result = score_reports(docs, predictions)
+    if errors_file:
+        _write_atomic(Path(errors_file), json.dumps(result.errors, ensure_ascii=False, indent=1))
+    if as_json:
+        click.echo(json.dumps(result.to_dict()))
+        return
+    columns = {only or "all": result}
+    langs = sorted({d.get("lang") for d in docs if d.get("lang")})
+    if only is None and len(langs) > 1:
+        columns.update({lang: score_reports([d for d in docs if d.get("lang") == lang], predictions) for lang in langs})
+    click.echo(format_report_scores(columns))
 
 
 @main.group("gazetteer")
