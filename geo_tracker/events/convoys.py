@@ -45,8 +45,8 @@ from . import (
 )
 from .modality import states_movement
 from .lexicon import (
-    ACTORS, CARGO, CONVOY_CUES, COUNT_NOUNS, DIRECTION, MOVEMENT_VERBS, ROLE_CUES, SUBSET_CUES, VAGUE_QUANTITIES,
-    compile_vocabulary, find_terms,
+    ACTORS, AGGREGATE_CUES, AIR_MEANS, ALTERNATIVE_CUES, CARGO, CONVOY_CUES, CONVOY_DEMONSTRATIVES, COUNT_NOUNS,
+    DIRECTION, MOVEMENT_VERBS, ROLE_CUES, SITE_KINDS, SUBSET_CUES, VAGUE_QUANTITIES, compile_vocabulary, find_terms,
 )
 
 __all__ = ["extract_convoys", "join_segments"]
@@ -55,7 +55,8 @@ Span = tuple[int, int]
 
 _STOP = r"(?:from|of|to|in|at|and|with|the|a|an|or|by|on|for|km|kilometres|kilometers|miles|days?|weeks?)"
 _NOUN = compile_vocabulary(COUNT_NOUNS)[0][1].pattern.replace(r"(?:[\w-]+ ){0,3}?", rf"(?:(?!{_STOP}\b)[\w-]+ ){{0,3}}?")
-_COUNT = re.compile(rf"(?<![\w.,/-])(?P<n>{NUMBER_PATTERN})\s+(?P<noun>{_NOUN})", re.IGNORECASE)
+_COUNT = re.compile(rf"(?<![\w.,/-])(?P<n>{NUMBER_PATTERN})(?:\s+|-)(?P<noun>{_NOUN})", re.IGNORECASE)
+"""A vehicle count: "45 military vehicles", "30 شاحنة", and the compound "a 55-truck convoy"."""
 _NOUN_ONLY = re.compile(_NOUN, re.IGNORECASE)
 _NOUN_AFTER = re.compile(rf"\s+(?:{_NOUN})", re.IGNORECASE)
 _ANAPHOR_START = re.compile(
@@ -67,6 +68,15 @@ _ANOTHER = re.compile(
     r"\b(?:another|second|third|separate|similar)\b|(?:آخر|أخرى|اخرى|ثانية|ثان)(?!\w)",
     re.IGNORECASE,
 )
+_IDENTIFYING = re.compile(
+    r"^\W*(?:this|that|it)\s+(?:is|was|marks|marked|became|would\s+be)\s+(?:the|a|an|its|their)\b", re.IGNORECASE
+)
+"""A sentence that identifies the convoy told before: "This is the second convoy to enter …"."""
+_ANOTHER_ONE = re.compile(r"\b(?:another|a\s+(?:second|third|fourth|fifth|further))\s+one\b", re.IGNORECASE)
+_PLURAL_CUE = re.compile(r"(?:s|قوافل|أرتال|ارتال)$", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"\s*['’]s\s+")
+_COORDINATION = re.compile(r"^[\s,،]*(?:(?:and|as\s+well\s+as)\s+(?:the\s+)?|و\s*)?$", re.IGNORECASE)
+_BETWEEN = re.compile(r"\b(?:between|linking|connecting|joining)\b|(?<!\w)(?:بين|الواصل بين|الرابط بين)(?!\w)", re.IGNORECASE)
 _CROSSING_WORD = re.compile(r"crossing|border post|border gate|معبر|منفذ", re.IGNORECASE)
 _CROSSING_BEFORE = re.compile(r"(?:معبر|منفذ)\s+$")
 _CROSSING_AFTER = re.compile(r"^\s*(?:border\s+|الحدودي\s*)?(?:crossing|gate|post)\b", re.IGNORECASE)
@@ -122,22 +132,57 @@ _RESTATED = re.compile(
 
 
 def _classify(text: str, span: Span, follows_convoy: bool, has_previous: bool) -> str | None:
-    """'new', 'continuation' or None for a sentence that reports no convoy."""
+    """'new', 'continuation' or None for a sentence that reports no convoy.
+
+    A convoy word after a demonstrative ("these reinforcements", "هذه القافلة") or in a sentence
+    that identifies the convoy told before ("This is the second convoy to enter…") continues it.
+    Reinforcements that come by air (:data:`~geo_tracker.events.lexicon.AIR_MEANS`) are no convoy.
+    """
     start, end = span
     cues = find_terms(CONVOY_CUES, text, start, end)
     sentence = text[start:end]
-    if any(c.label == "convoy" for c in cues):
-        cue = next(c for c in cues if c.label == "convoy")
+    convoy_words = [c for c in cues if c.label == "convoy"]
+    if has_previous and cues and (_IDENTIFYING.match(sentence) or any(_after_demonstrative(text, start, c.start) for c in cues)):
+        return "continuation"
+    if not convoy_words and find_terms(AIR_MEANS, text, start, end):
+        return None
+    if convoy_words:
+        cue = convoy_words[0]
         if has_previous and _refers_back(text, start, cue.start, cue.text) and not _ANOTHER.search(text, start, cue.end):
             return "continuation"
         return "new"
-    if follows_convoy and _ANAPHOR_START.search(sentence):
+    if follows_convoy and _ANAPHOR_START.search(sentence) and not _ANOTHER.search(sentence):
         return "continuation"
     if not find_terms(MOVEMENT_VERBS, text, start, end):
         return None
     if cues or _COUNT.search(text, start, end) or _vague_note(text, span) is not None:
         return "continuation" if follows_convoy and not _ANOTHER.search(sentence) else "new"
+    if follows_convoy and _ANOTHER_ONE.search(sentence):
+        return "new"  # "It was followed by another one that headed to …"
     return None
+
+
+def _after_demonstrative(text: str, sentence_start: int, cue_start: int) -> bool:
+    """True when a demonstrative ("this", "these", "هذه") stands at most three words before the cue."""
+    window = max(sentence_start, cue_start - 40)
+    for term in find_terms(CONVOY_DEMONSTRATIVES, text, window, cue_start):
+        if len(text[term.end : cue_start].split()) <= 3:
+            return True
+    return False
+
+
+def _is_aggregate(text: str, span: Span) -> bool:
+    """True for a sentence that sums up several movements rather than telling one: a plural convoy
+    count ("sent two convoys", "three such convoys", "قوافل") not broken down into sizes, or a period
+    of accumulation or a mass quantity ("over the past months", "thousands of trucks", "خلال الأشهر
+    الماضية") with no single convoy word ("a convoy", "رتل")."""
+    terms = find_terms(AGGREGATE_CUES, text, *span)
+    if not terms:
+        return False
+    if any(t.label == "plural_convoys" for t in terms):
+        return not _group_sizes(text, span)
+    singular = [c for c in find_terms(CONVOY_CUES, text, *span) if c.label == "convoy" and not _PLURAL_CUE.search(c.text)]
+    return not singular
 
 
 def _refers_back(text: str, sentence_start: int, cue_start: int, cue_text: str) -> bool:
@@ -195,12 +240,15 @@ def _role(text: str, gap: Span, previous: tuple[Location, str | None] | None) ->
     """Role of the location right after ``gap`` from the cue nearest to it.
 
     A container word ("in", "في") right after another location marks this one as
-    context for it (role ``None``); "with" after a crossing marks the other side.
+    context for it (role ``None``); "with" after a crossing marks the other side. A cue
+    reaches :data:`CUE_REACH` words, or :data:`SITE_CUE_REACH` over a facility noun
+    ("to a helicopter base it set up in X").
     """
     terms = find_terms(ROLE_CUES, text, *gap)
     has_real_cue = any(t.label != "container" for t in terms)
     for term in reversed(terms):
-        if len(text[term.end : gap[1]].split()) > 6:
+        words = len(text[term.end : gap[1]].split())
+        if words > CUE_REACH and (words > SITE_CUE_REACH or not find_terms(SITE_KINDS, text, term.end, gap[1])):
             break
         if term.label == "ignore":
             return None
@@ -216,6 +264,12 @@ def _role(text: str, gap: Span, previous: tuple[Location, str | None] | None) ->
     return None
 
 
+CUE_REACH = 6
+"""Words a route cue reaches over to the place it governs ("towards the bases of the coalition in X")."""
+SITE_CUE_REACH = 10
+"""The same over a facility noun phrase."""
+
+
 def _is_crossing(loc: Location, text: str) -> bool:
     """True for a border crossing: by gazetteer kind, or "X (border) crossing" / "معبر X"."""
     kind = loc.place.kind if loc.place is not None else ""
@@ -228,20 +282,51 @@ def _is_crossing(loc: Location, text: str) -> bool:
 
 
 def _roles(text: str, span: Span, locations: Sequence[Location]) -> list[tuple[Location, str | None]]:
-    """Each location in the sentence with its route role (origin/via/destination/other_side/None)."""
+    """Each location in the sentence with its route role (origin/via/destination/other_side/side/None).
+
+    Beyond the cue before each place (:func:`_role`):
+
+    * "X's Y" ("Iraq's Kurdistan Region"): Y, the narrower place, takes the role, X is context;
+    * "X and Y", "X, Y", "X وY": a list; its first member holds the role;
+    * "either X or Y": once a route point is named, an alternative to it is no route point;
+    * "the X crossing between A and B": A and B are the two sides (role "side"), sorted out by
+      :func:`_route` with the direction of travel.
+    """
     out: list[tuple[Location, str | None]] = []
     cursor = span[0]
+    alternative = False
+    sides_open = 0
     for loc in locations_in(locations, span):
-        role = _role(text, (cursor, loc.start), out[-1] if out else None)
-        if _is_crossing(loc, text) and role in (None, "origin", "via", "destination"):
-            role = "via"
+        gap = (cursor, loc.start)
+        between = text[cursor : loc.start]
+        previous = out[-1] if out else None
+        role: str | None
+        if previous is not None and find_terms(ALTERNATIVE_CUES, text, *gap) and any(r for _, r in out):
+            alternative = True
+        if sides_open and previous is not None and _COORDINATION.search(between) and len(between) < 40:
+            role, sides_open = "side", 0
+        elif sides_open:
+            role = None  # "(northeast Syria)" between the two sides
+        elif previous is not None and previous[1] == "via" and _BETWEEN.search(between):
+            role, sides_open = "side", 1
+        elif previous is not None and _POSSESSIVE.fullmatch(between):
+            out[-1], role = (previous[0], None), previous[1]
+        elif previous is not None and _COORDINATION.fullmatch(between):
+            role = None
+        else:
+            role = _role(text, gap, previous)
+            if _is_crossing(loc, text) and role in (None, "origin", "via", "destination"):
+                role = "via"
+        if alternative:
+            role = None
         out.append((loc, role))
         cursor = max(cursor, loc.end)
     return out
 
 
 def _route(roles: list[tuple[Location, str | None]], direction: str | None) -> dict[str, Location | None]:
-    """origin/via/destination from the roles; the other side follows the direction."""
+    """origin/via/destination from the roles; the other side and the two sides of a crossing
+    follow the direction (an entering convoy comes from the side outside the country)."""
     by_role: dict[str, list[Location]] = {}
     for loc, role in roles:
         if role:
@@ -256,6 +341,13 @@ def _route(roles: list[tuple[Location, str | None]], direction: str | None) -> d
     side = "destination" if direction == "leaving" else "origin"
     if other is not None and route[side] is None:
         route[side] = other
+    sides = by_role.get("side", [])
+    inside = [loc for loc in sides if loc.place is not None and loc.place.country == REPORTED_COUNTRY]
+    outside = [loc for loc in sides if loc.place is not None and loc.place.country != REPORTED_COUNTRY]
+    if len(sides) == 2 and len(inside) == 1 and len(outside) == 1:
+        start, end = (inside, outside) if direction == "leaving" else (outside, inside)
+        route["origin"] = route["origin"] or start[0]
+        route["destination"] = route["destination"] or end[0]
     return route
 
 
@@ -368,6 +460,16 @@ def _clauses(text: str, span: Span, locations: Sequence[Location]) -> list[Span]
         cuts.append(at)
     bounds = cuts + [end]
     return [(a, _trim_end(text, a, b)) for a, b in zip(bounds, bounds[1:])]
+
+
+def _subject_end(text: str, span: Span) -> int:
+    """Where the convoy of ``span`` is named: the end of its first convoy word or vehicle count, else
+    the start of its first movement verb, else the span's end. "Another" must come before it to make
+    another convoy ("another convoy of 20 trucks left", not "two convoys entered, a third is expected")."""
+    ends = [t.end for t in find_terms(CONVOY_CUES, text, *span)[:1]]
+    ends += [m.end() for m in [_COUNT.search(text, *span)] if m]
+    ends += [t.start for t in find_terms(MOVEMENT_VERBS, text, *span)[:1]]
+    return min(ends, default=span[1])
 
 
 def _bare_count(text: str, span: Span) -> int | None:
@@ -535,7 +637,7 @@ def extract_convoys(
             convoy = _build(report, locations, spans, index, clause, context, previous)
             previous = convoy
             sizes = _group_sizes(text, clause)
-            if clause_kind == "new" and _is_empty(convoy) and not sizes:
+            if clause_kind == "new" and ((_is_empty(convoy) and not sizes) or _is_aggregate(text, clause)):
                 continue
             if len(sizes) > 1:  # "two convoys of 20 and 35 trucks": one convoy each
                 for size in sizes:
@@ -544,7 +646,7 @@ def extract_convoys(
                 continue
             same = clause_kind == "continuation" or (
                 number == 0 and not topic_break and convoys and _compatible(convoys[-1], convoy)
-                and not _ANOTHER.search(text, *clause))
+                and not _ANOTHER.search(text, clause[0], _subject_end(text, clause)))
             if convoys and same:
                 targets = last_group if clause_kind == "continuation" and convoy.vehicles_min is None else []
                 for target in targets or [len(convoys) - 1]:

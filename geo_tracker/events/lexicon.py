@@ -423,3 +423,68 @@ SITE_STATUS: Vocabulary = {
                   "انسحبت", "انسحب", "انسحاب", "أخلت", "أخلى", "إخلاء", "سلمت", "تسليم", "فككت", "تفكيك", "غادرت"),
 }
 """Site status -> the verbs and phrases that report it."""
+
+
+# ==================================================================== convoy cues (convoys helper)
+# Added for convoy extraction on real reporting; the words are general English and Arabic news
+# language (how agencies attribute a report, how they summarise several movements, how air
+# transport and stationing are said), not phrases of any one corpus.
+
+__all__ += ["AGGREGATE_CUES", "AIR_MEANS", "ALTERNATIVE_CUES", "CONVOY_DEMONSTRATIVES"]
+
+ROLE_CUES["ignore"] = ROLE_CUES["ignore"] + (
+    # Attribution: "sources from X", "local reports from X", "a reporter in X", "مصادر محلية في X" name
+    # where the news came from, not where the convoy came from.
+    r"(?:sources?|reports?|activists?|residents?|reporters?|correspondents?|journalists?|witnesses|officials?|"
+    r"monitors?|observers?|locals)(?: (?-i:[a-z])\w*){0,2}? (?:from|in|at|of)",
+    "مصادر من", "مصادر في", "مصادر محلية من", "مصادر محلية في", "مصادر أهلية من", "مصادر أهلية في",
+    "مصدر من", "مصدر في", "مصدر محلي في", "مصدر محلي من", "مراسل", "مراسلنا في", "ناشطون في", "ناشطون من",
+    "نشطاء في", "نشطاء من", "أهالي", "سكان",
+)
+
+ALTERNATIVE_CUES: Vocabulary = {
+    # "heading either to X or to Y": after the first destination, an alternative is not the route.
+    "alternative": (r"or", r"either", r"otherwise", r"possibly", "أو", "او", "إما", "إمّا", "ربما"),
+}
+"""Words that offer another possible route point; the first one named is kept."""
+
+CONVOY_DEMONSTRATIVES: Vocabulary = {
+    # "this convoy", "these reinforcements", "هذه القافلة", "هذا الرتل": the movement told before.
+    "this": (r"this", r"these", r"that", r"those", r"such", "هذه", "هذا", "تلك", "ذلك", "هذان", "هاتان"),
+}
+"""Demonstratives that, before a convoy word, refer back to a convoy already told."""
+
+AGGREGATE_CUES: Vocabulary = {
+    # Summaries of several movements over a period ("sent two convoys recently", "thousands of trucks
+    # over the past months", "خلال الأشهر الماضية"): no single movement of their own.
+    "plural_convoys": (r"(?:two|three|four|five|six|seven|eight|nine|ten|several|multiple|many|numerous|dozens of|"
+                       r"hundreds of|a number of|\d+)(?: (?:such|more|other|new|large|big|military|american|russian|"
+                       r"turkish|iranian|coalition|[\w.-]+-led|u\.?s\.?|logistic(?:al|s)?))* (?:convoys|columns|shipments)",
+                       r"such convoys", "قافلتين", "قافلتان", "رتلين", "رتلان", "قوافل", "أرتال", "عدة قوافل", "عدة أرتال"),
+    "period": (r"(?:over|during|in|within|throughout|for) the (?:past|last|previous) (?:\w+ ){0,2}?(?:hours|days|weeks|months|years)",
+               r"in recent (?:days|weeks|months|years)", r"so far this (?:week|month|year)",
+               r"since the (?:beginning|start) of", r"over recent (?:days|weeks|months)",
+               "خلال الساعات الماضية", "خلال الأيام الماضية", "خلال الأسابيع الماضية", "خلال الأشهر الماضية",
+               "خلال الشهور الماضية", "خلال الأشهر القليلة الماضية", "خلال الأيام القليلة الماضية",
+               "خلال الأسابيع القليلة الماضية", "خلال الساعات الأربع والعشرين الماضية", "خلال الـ24 ساعة الماضية",
+               "منذ بداية العام", "منذ مطلع العام", "خلال العام الجاري", "خلال العام الحالي"),
+    "mass": (r"thousands of", r"tens of thousands of", "آلاف", "الآلاف من"),
+}
+"""A plural convoy word, a period of accumulation or a mass quantity: the sentence sums up movements."""
+
+AIR_MEANS: Vocabulary = {
+    # Aircraft movements are not convoys: "reinforcements flown in by two cargo planes",
+    # "airlifted", "عبر طائرتين", "على متن طائرة شحن".
+    "air": (r"(?<!accompanied )(?<!escorted )(?<!covered )(?<!protected )(?<!backed )(?<!supported )"
+            r"(?:by|via|aboard|on board|on|in|using)(?: [\w-]+){0,2} (?:planes?|aircraft|airplanes?|airliners?|"
+            r"helicopters?|flights?|airlifts?)",
+            r"airlift(?:ed|ing|s)?", r"air ?bridge", r"by air", r"flown in", r"cargo planes?", r"transport planes?",
+            "عبر طائرة", "عبر طائرتين", "عبر طائرات", "بطائرة", "بطائرتين", "بطائرات", "على متن طائرة", "على متن طائرتين",
+            "على متن طائرات", "طائرة شحن", "طائرتي شحن", "طائرات شحن", "جسر جوي", "جواً", "جوا"),
+}
+"""Air transport: a sentence whose reinforcements come by air tells of no convoy."""
+
+MOVEMENT_VERBS["moved"] = tuple(v for v in MOVEMENT_VERBS["moved"] if v != r"deployed") + (
+    # "deployed at a checkpoint" says where troops stand, "deployed to X" that they moved.
+    r"deployed(?! (?:at|in|on|along|around|near|inside|across|throughout)\b)",
+)
