@@ -404,18 +404,21 @@ FIGURE_ROWS = (
 )
 
 
+_CELL = 24  # wide enough for "0.000 / 0.000 / 0.000" and a gap
+
+
 def format_report_scores(columns: Mapping[str, ReportScores]) -> str:
     """A plain-text table: one row per figure, one column per scored selection (e.g. all, en, ar)."""
     names = list(columns)
     width = max(len(label) for label, _ in FIGURE_ROWS) + 2
-    head = "figure".ljust(width) + "".join(n.rjust(20) for n in names)
+    head = "figure".ljust(width) + "".join(n.rjust(_CELL) for n in names)
     lines = [head, "-" * len(head)]
-    lines.append("documents".ljust(width) + "".join(str(columns[n].figures["docs"]).rjust(20) for n in names))
+    lines.append("documents".ljust(width) + "".join(str(columns[n].figures["docs"]).rjust(_CELL) for n in names))
     for label, keys in FIGURE_ROWS:
         cells = [" / ".join(f"{columns[n].figures[k]:.3f}" for k in keys) for n in names]
-        lines.append(label.ljust(width) + "".join(c.rjust(20) for c in cells))
+        lines.append(label.ljust(width) + "".join(c.rjust(_CELL) for c in cells))
     lines.append("gold mentions with coord".ljust(width)
-                 + "".join(str(columns[n].figures["acc_n"]).rjust(20) for n in names))
+                 + "".join(str(columns[n].figures["acc_n"]).rjust(_CELL) for n in names))
     lines.append("sites predicted".ljust(width)
-                 + "".join(str(columns[n].figures["sites_pred"]).rjust(20) for n in names))
+                 + "".join(str(columns[n].figures["sites_pred"]).rjust(_CELL) for n in names))
     return "\n".join(lines)

@@ -7,6 +7,7 @@ reference scorer runs only where ``../shared`` (the development corpus) is prese
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -106,3 +107,12 @@ def test_figures_equal_the_reference_scorer_on_the_development_corpus():
     got = json.loads(r.output)
     for key, value in expected.items():
         assert abs(got[key] - value) <= 0.001, key
+
+
+def test_table_keeps_columns_apart(tmp_path):
+    corpus = tmp_path / "mine.jsonl"
+    corpus.write_text(json.dumps(_doc()) + "\n" + json.dumps(_doc(id="d2", lang="ar")) + "\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["eval", "--corpus", str(corpus)])
+    assert r.exit_code == 0, r.output
+    row = next(line for line in r.output.splitlines() if line.startswith("convoys P / R / F1"))
+    assert len(re.findall(r"\d\.\d{3} / \d\.\d{3} / \d\.\d{3}(?=\s|$)", row)) == 3
