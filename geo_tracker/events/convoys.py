@@ -45,8 +45,8 @@ from . import (
 )
 from .modality import states_movement
 from .lexicon import (
-    ACTORS, AGGREGATE_CUES, AIR_MEANS, ALTERNATIVE_CUES, CARGO, CONVOY_CUES, CONVOY_DEMONSTRATIVES, COUNT_NOUNS,
-    DIRECTION, MOVEMENT_VERBS, ROLE_CUES, SITE_KINDS, SUBSET_CUES, VAGUE_QUANTITIES, compile_vocabulary, find_terms,
+    ACTORS, AGGREGATE_CUES, AIR_MEANS, ALTERNATIVE_CUES, ASIDE_CUES, BACKGROUND_CUES, CARGO, CONVOY_CUES, CONVOY_DEMONSTRATIVES, COUNT_NOUNS,
+    DIRECTION, MOVEMENT_VERBS, MOVERS, ROLE_CUES, SITE_KINDS, SUBSET_CUES, VAGUE_QUANTITIES, compile_vocabulary, find_terms,
 )
 
 __all__ = ["extract_convoys", "join_segments"]
@@ -160,6 +160,28 @@ def _classify(text: str, span: Span, follows_convoy: bool, has_previous: bool) -
     if follows_convoy and _ANOTHER_ONE.search(sentence):
         return "new"  # "It was followed by another one that headed to …"
     return None
+
+
+def _tells_of_movers(text: str, span: Span) -> bool:
+    """True for a sentence with a movement verb whose mover is a force, a patrol or vehicles and
+    cargo (:data:`~geo_tracker.events.lexicon.MOVERS`, :data:`~geo_tracker.events.lexicon.CARGO`)
+    but no convoy word: "troops withdrew from X towards Y", "brought military vehicles to X"."""
+    if not find_terms(MOVEMENT_VERBS, text, *span) or find_terms(AIR_MEANS, text, *span):
+        return False
+    return bool(find_terms(MOVERS, text, *span) or find_terms(CARGO, text, *span))
+
+
+def _movers_route(text: str, span: Span, convoy: Convoy) -> bool:
+    """True when a movement told without a convoy word (:func:`_tells_of_movers`) names a route
+    precise enough to be a convoy's: an origin or destination below country level or a crossing, its verb not
+    in the infinitive ("forces to withdraw from X", a headline's plan) nor recalled as background
+    ("had already pulled out of X", "comes after troops left X")."""
+    if max(_rank(convoy.origin), _rank(convoy.destination), 2 * (convoy.via is not None)) < 1:
+        return False
+    verb = find_terms(MOVEMENT_VERBS, text, *span)[0]
+    if re.search(r"(?<![\w-])to\s+$", text[max(span[0], verb.start - 4) : verb.start]):
+        return False
+    return not find_terms(BACKGROUND_CUES, text, span[0], verb.start)
 
 
 def _after_demonstrative(text: str, sentence_start: int, cue_start: int) -> bool:
@@ -289,6 +311,8 @@ def _roles(text: str, span: Span, locations: Sequence[Location]) -> list[tuple[L
     * "X's Y" ("Iraq's Kurdistan Region"): Y, the narrower place, takes the role, X is context;
     * "X and Y", "X, Y", "X وY": a list; its first member holds the role;
     * "either X or Y": once a route point is named, an alternative to it is no route point;
+    * after "despite", "amid", "رغم" following the verb, places describe the surroundings;
+    * a place named inside an actor ("for the US") is no route point;
     * "the X crossing between A and B": A and B are the two sides (role "side"), sorted out by
       :func:`_route` with the direction of travel.
     """
@@ -296,7 +320,14 @@ def _roles(text: str, span: Span, locations: Sequence[Location]) -> list[tuple[L
     cursor = span[0]
     alternative = False
     sides_open = 0
+    actors = find_terms(ACTORS, text, *span)
+    verbs = find_terms(MOVEMENT_VERBS, text, *span)
     for loc in locations_in(locations, span):
+        if any(a.start <= loc.start and loc.end <= a.end for a in actors):
+            continue  # "for the US", "U.S. forces": the actor, not a place on the route
+        aside = find_terms(ASIDE_CUES, text, cursor, loc.start)
+        if aside and verbs and verbs[0].start < aside[0].start:
+            alternative = True
         gap = (cursor, loc.start)
         between = text[cursor : loc.start]
         previous = out[-1] if out else None
@@ -615,7 +646,8 @@ def extract_convoys(
     for index, span in enumerate(spans):
         follows = last_index == index - 1
         kind = _classify(text, span, follows_convoy=follows, has_previous=bool(convoys))
-        if kind is None and not (_DUAL.search(text, *span) and find_terms(MOVEMENT_VERBS, text, *span)):
+        movers = kind is None and _tells_of_movers(text, span)
+        if kind is None and not movers and not (_DUAL.search(text, *span) and find_terms(MOVEMENT_VERBS, text, *span)):
             continue  # then no clause of it tells of a convoy either
         if not states_movement(text, span):  # denied or expected: no movement
             continue
@@ -624,6 +656,8 @@ def extract_convoys(
             kind = _classify(text, clauses[0], follows_convoy=follows, has_previous=bool(convoys))
             if kind is None and find_terms(MOVEMENT_VERBS, text, *clauses[0]) and _group_sizes(text, clauses[0]):
                 kind = "new"  # "دخلت قافلتان من 20 و35 شاحنة": no convoy word of the lexicon
+        if kind is None and movers:
+            kind = "new"
         topic_break = bool(_TOPIC_BREAK.match(text[span[0] : span[1]]))
         if topic_break and kind == "continuation" and not _refers_to_convoy(text, clauses[0]):
             kind = "new"
@@ -636,6 +670,11 @@ def extract_convoys(
             context = _context_start(text, spans, index, new_subject=clause_kind == "new")
             convoy = _build(report, locations, spans, index, clause, context, previous)
             previous = convoy
+            if movers and not _movers_route(text, clause, convoy):
+                continue  # forces that moved, but along no named route: no convoy to map
+            if clause_kind == "continuation" and not find_terms(MOVEMENT_VERBS, text, *clause):
+                # "The convoy was hit near X": what befell the convoy, not its route
+                convoy = dataclasses.replace(convoy, origin=None, via=None, destination=None)
             sizes = _group_sizes(text, clause)
             if clause_kind == "new" and ((_is_empty(convoy) and not sizes) or _is_aggregate(text, clause)):
                 continue
