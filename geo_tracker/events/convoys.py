@@ -37,6 +37,7 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
+from ..geodesy import haversine_km
 from ..models import NATIONALITY, Convoy, Location, Report
 from ..text import NUMBER_PATTERN, arabic_pattern, parse_number
 from ..dates import resolve_date
@@ -173,12 +174,13 @@ def _tells_of_movers(text: str, span: Span) -> bool:
 
 def _movers_route(text: str, span: Span, convoy: Convoy) -> bool:
     """True when a movement told without a convoy word (:func:`_tells_of_movers`) names a route
-    precise enough to be a convoy's: an origin or destination below country level or a crossing, its verb not
-    in the infinitive ("forces to withdraw from X", a headline's plan) nor recalled as background
-    ("had already pulled out of X", "comes after troops left X")."""
-    if max(_rank(convoy.origin), _rank(convoy.destination), 2 * (convoy.via is not None)) < 1:
-        return False
+    precise enough to be a convoy's: after its verb, an origin or destination below country level
+    or a crossing; the verb neither in the infinitive ("forces to withdraw from X", a headline's
+    plan) nor recalled as background ("had already pulled out of X", "comes after troops left X")."""
     verb = find_terms(MOVEMENT_VERBS, text, *span)[0]
+    points = [loc for loc in (convoy.origin, convoy.destination) if loc is not None and loc.start > verb.start]
+    if max(map(_rank, points), default=-1) < 1 and not (convoy.via is not None and convoy.via.start > verb.start):
+        return False
     if re.search(r"(?<![\w-])to\s+$", text[max(span[0], verb.start - 4) : verb.start]):
         return False
     return not find_terms(BACKGROUND_CUES, text, span[0], verb.start)
@@ -587,17 +589,48 @@ def _place_key(loc: Location | None) -> str | None:
     return loc.place.id if loc.place is not None else loc.mention.lower()
 
 
+def _contains(coarse: Location | None, fine: Location | None) -> bool:
+    """True when ``coarse``, a country or region, holds ``fine``: the same country for a country,
+    else ``fine`` within the region's uncertainty of its point ("Al-Hasakah Governorate" holds
+    "Qamishli Airport")."""
+    if coarse is None or fine is None or coarse.place is None or fine.place is None:
+        return False
+    if _rank(coarse) >= 2 or _rank(fine) <= _rank(coarse):
+        return False
+    if coarse.place.kind == "country":
+        return coarse.place.country is not None and coarse.place.country == fine.place.country
+    distance = haversine_km(coarse.place.lat, coarse.place.lon, fine.place.lat, fine.place.lon)
+    return bool(distance <= coarse.place.uncertainty_km)
+
+
 def _compatible(a: Convoy, b: Convoy) -> bool:
-    """True when two convoys of one report can be the same movement (no field conflicts)."""
+    """True when two convoys of one report can be the same movement (no field conflicts; a
+    country or region and a place inside it do not conflict)."""
     for field in ("origin", "via", "destination"):
-        ka, kb = _place_key(getattr(a, field)), _place_key(getattr(b, field))
-        if ka and kb and ka != kb:
+        la, lb = getattr(a, field), getattr(b, field)
+        ka, kb = _place_key(la), _place_key(lb)
+        if ka and kb and ka != kb and not (_contains(la, lb) or _contains(lb, la)):
             return False
     if a.vehicles_min and b.vehicles_min and a.vehicles_min != b.vehicles_min:
         return False
     if a.direction and b.direction and a.direction != b.direction:
         return False
     return dates_compatible(a.date, b.date)
+
+
+def _restates(old: Convoy, new: Convoy, headline: str) -> bool:
+    """True when ``new`` restates ``old``, a convoy told first in the report's opening sentence
+    (``headline``), by its count: the same number of vehicles, the same direction if both have
+    one, and no conflicting stated date. A headline and the lead after it name one movement by its
+    size even where they place it differently ("20 vehicles reach X" / "20 vehicles entered the
+    airport of Y")."""
+    if not old.evidence or old.evidence[0].sentence != headline:
+        return False
+    if not (old.vehicles_min and old.vehicles_min == new.vehicles_min):
+        return False
+    if old.direction and new.direction and old.direction != new.direction:
+        return False
+    return dates_compatible(old.date, new.date)
 
 
 def _merge(old: Convoy, new: Convoy) -> Convoy:
@@ -684,7 +717,8 @@ def extract_convoys(
                     group.append(len(convoys) - 1)
                 continue
             same = clause_kind == "continuation" or (
-                number == 0 and not topic_break and convoys and _compatible(convoys[-1], convoy)
+                number == 0 and not topic_break and convoys
+                and (_compatible(convoys[-1], convoy) or _restates(convoys[-1], convoy, text[slice(*spans[0])]))
                 and not _ANOTHER.search(text, clause[0], _subject_end(text, clause)))
             if convoys and same:
                 targets = last_group if clause_kind == "continuation" and convoy.vehicles_min is None else []

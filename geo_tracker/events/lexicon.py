@@ -499,8 +499,13 @@ MOVEMENT_VERBS["moved"] = tuple(v for v in MOVEMENT_VERBS["moved"] if v != r"dep
     # More verbs of going and coming, and the masculine Arabic forms (after رتل, masculine).
     r"came", r"coming", r"went", r"rolled(?: in| into)?", r"travell?ed", r"advanced", r"redeployed", r"relocated",
     r"returned", r"pour(?:ed|ing|s)? into", r"transferred", r"headed back", r"drove",
-    r"patroll?(?:ed|ing)", r"patrols?(?= (?:around|in|through|along|near|between)\b)",
+    r"patroll?(?:ed|ing)",
     "دخلوا", "وصلوا", "عبروا", "توجهوا", "انسحبوا", "خرجوا", "غادروا", "قدموا",
+    # The present tense of headlines: "Convoy reaches X", "تعزيزات تصل إلى X".
+    r"reach(?:es|ing)", r"heads", r"moves", r"rolls(?: in| into)?", r"pulls out", r"withdraws", r"sends", r"deploys",
+    r"returns", r"departs",
+    "تصل", "يصل", "تعبر", "يعبر", "تغادر", "يغادر", "تنسحب", "ينسحب", "تتوجه", "يتوجه", "ترسل", "يرسل", "تستقدم",
+    "يستقدم", "تنقل", "ينقل", "تخرج", "يخرج", "يدخل",
     "توجه", "اتجه", "يتجه", "تتجه", "متجها", "متجهاً", "قادما", "قادماً", "جاءت", "انطلقت", "انطلق", "تحركت", "تحرك",
     "مرت", "وصلت", "عادت", "عاد", "نقل", "استقدم", "أرسل", "أدخل",
 )
