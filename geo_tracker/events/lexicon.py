@@ -437,9 +437,18 @@ ROLE_CUES["ignore"] = ROLE_CUES["ignore"] + (
     # where the news came from, not where the convoy came from.
     r"(?:sources?|reports?|activists?|residents?|reporters?|correspondents?|journalists?|witnesses|officials?|"
     r"monitors?|observers?|locals)(?: (?-i:[a-z])\w*){0,2}? (?:from|in|at|of)",
+    # Allegiance: "trucks belonging to militias in X", "قافلة تابعة لـ": whose, not where to.
+    r"belonging to", r"affiliated (?:with|to)", r"loyal to", r"backed by", "تابعة ل", "التابعة ل", "تابع ل", "التابع ل",
     "مصادر من", "مصادر في", "مصادر محلية من", "مصادر محلية في", "مصادر أهلية من", "مصادر أهلية في",
     "مصدر من", "مصدر في", "مصدر محلي في", "مصدر محلي من", "مراسل", "مراسلنا في", "ناشطون في", "ناشطون من",
     "نشطاء في", "نشطاء من", "أهالي", "سكان",
+)
+
+ROLE_CUES["destination"] = ROLE_CUES["destination"] + (
+    # A patrol goes where it patrols: "patrolling around X", "patrols in X".
+    r"patroll?(?:ed|ing|s)? (?:around|in|through|along|near)", r"patrols? (?:around|in|through|along|near)",
+    # Plural Arabic verbs of arrival (masculine plural subject: "الجنود دخلوا").
+    "دخلوا", "وصلوا إلى",
 )
 
 ALTERNATIVE_CUES: Vocabulary = {
@@ -458,7 +467,7 @@ AGGREGATE_CUES: Vocabulary = {
     # Summaries of several movements over a period ("sent two convoys recently", "thousands of trucks
     # over the past months", "خلال الأشهر الماضية"): no single movement of their own.
     "plural_convoys": (r"(?:two|three|four|five|six|seven|eight|nine|ten|several|multiple|many|numerous|dozens of|"
-                       r"hundreds of|a number of|\d+)(?: (?:such|more|other|new|large|big|military|american|russian|"
+                       r"hundreds of|a number of|more|further|successive|consecutive|\d+)(?: (?:such|more|other|new|large|big|military|american|russian|"
                        r"turkish|iranian|coalition|[\w.-]+-led|u\.?s\.?|logistic(?:al|s)?))* (?:convoys|columns|shipments)",
                        r"such convoys", "قافلتين", "قافلتان", "رتلين", "رتلان", "قوافل", "أرتال", "عدة قوافل", "عدة أرتال"),
     "period": (r"(?:over|during|in|within|throughout|for) the (?:past|last|previous) (?:\w+ ){0,2}?(?:hours|days|weeks|months|years)",
@@ -487,4 +496,48 @@ AIR_MEANS: Vocabulary = {
 MOVEMENT_VERBS["moved"] = tuple(v for v in MOVEMENT_VERBS["moved"] if v != r"deployed") + (
     # "deployed at a checkpoint" says where troops stand, "deployed to X" that they moved.
     r"deployed(?! (?:at|in|on|along|around|near|inside|across|throughout)\b)",
+    # More verbs of going and coming, and the masculine Arabic forms (after رتل, masculine).
+    r"came", r"coming", r"went", r"rolled(?: in| into)?", r"travell?ed", r"advanced", r"redeployed", r"relocated",
+    r"returned", r"pour(?:ed|ing|s)? into", r"transferred", r"headed back", r"drove",
+    r"patroll?(?:ed|ing)",
+    "دخلوا", "وصلوا", "عبروا", "توجهوا", "انسحبوا", "خرجوا", "غادروا", "قدموا",
+    # The present tense of headlines: "Convoy reaches X", "تعزيزات تصل إلى X".
+    r"reach(?:es|ing)", r"heads", r"moves", r"rolls(?: in| into)?", r"pulls out", r"withdraws", r"sends", r"deploys",
+    r"returns", r"departs",
+    "تصل", "يصل", "تعبر", "يعبر", "تغادر", "يغادر", "تنسحب", "ينسحب", "تتوجه", "يتوجه", "ترسل", "يرسل", "تستقدم",
+    "يستقدم", "تنقل", "ينقل", "تخرج", "يخرج", "يدخل",
+    "توجه", "اتجه", "يتجه", "تتجه", "متجها", "متجهاً", "قادما", "قادماً", "جاءت", "انطلقت", "انطلق", "تحركت", "تحرك",
+    "مرت", "وصلت", "عادت", "عاد", "نقل", "استقدم", "أرسل", "أدخل",
 )
+
+MOVERS: Vocabulary = {
+    # Who or what moves when a report names no convoy word: "troops withdrew from X towards Y",
+    # "mercenaries came from X and entered Y", "brought military vehicles to their bases in X".
+    "force": (r"troops", r"forces", r"soldiers", r"mercenaries", r"fighters", r"military police", r"(?:military )?units",
+              r"personnel", r"servicemen", "قوات", "القوات", "جنود", "الجنود", "عناصر", "مرتزقة", "الشرطة العسكرية",
+              "مقاتلين", "مقاتلون", "وحدات"),
+    "patrol": (r"(?:military |joint |armou?red )?patrols?", "دورية", "دوريات"),
+}
+"""Forces and patrols whose stated movement along a named route counts as a convoy (vehicle patrols are
+convoys); their cargo words (:data:`CARGO`) do too."""
+
+__all__ += ["MOVERS"]
+
+BACKGROUND_CUES: Vocabulary = {
+    # Earlier movements recalled as background ("had already pulled out of", "comes after … withdrew",
+    # "كانت قد انسحبت"): a force's movement told so is not the report's event.
+    "background": (r"had", r"already", r"earlier this (?:week|month|year)", r"previously", r"previous", r"comes? after",
+                   r"came after", r"since", "كانت قد", "كان قد", "سبق أن", "سبق لها", "بعد أن", "عقب",
+                   "منذ"),
+}
+"""Words that set a force's movement in the past of the report."""
+
+ASIDE_CUES: Vocabulary = {
+    # "… entered the airport despite the US armour deployed on the stretch from X to Y": after such a word
+    # the sentence describes the surroundings, not the convoy's route.
+    "aside": (r"despite", r"in spite of", r"although", r"though", r"amid", r"whereas", "رغم", "برغم", "بالرغم من",
+              "على الرغم من", "وسط", "في ظل", "في حين"),
+}
+"""Concessive and circumstantial words after which places are no route points."""
+
+__all__ += ["ASIDE_CUES", "BACKGROUND_CUES"]
