@@ -77,6 +77,8 @@ _ANOTHER_ONE = re.compile(r"\b(?:another|a\s+(?:second|third|fourth|fifth|furthe
 _PLURAL_CUE = re.compile(r"(?:s|قوافل|أرتال|ارتال)$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"\s*['’]s\s+")
 _COORDINATION = re.compile(r"^[\s,،]*(?:(?:and|as\s+well\s+as)\s+(?:the\s+)?|و\s*)?$", re.IGNORECASE)
+_INFINITIVE_TO = re.compile(r"(?<![\w-])to\s+$")
+"""'to' right before a movement verb: the infinitive of a plan ("forces to withdraw from X")."""
 _BETWEEN = re.compile(r"\b(?:between|linking|connecting|joining)\b|(?<!\w)(?:بين|الواصل بين|الرابط بين)(?!\w)", re.IGNORECASE)
 _CROSSING_WORD = re.compile(r"crossing|border post|border gate|معبر|منفذ", re.IGNORECASE)
 _CROSSING_BEFORE = re.compile(r"(?:معبر|منفذ)\s+$")
@@ -181,7 +183,7 @@ def _movers_route(text: str, span: Span, convoy: Convoy) -> bool:
     points = [loc for loc in (convoy.origin, convoy.destination) if loc is not None and loc.start > verb.start]
     if max(map(_rank, points), default=-1) < 1 and not (convoy.via is not None and convoy.via.start > verb.start):
         return False
-    if re.search(r"(?<![\w-])to\s+$", text[max(span[0], verb.start - 4) : verb.start]):
+    if _INFINITIVE_TO.search(text[max(span[0], verb.start - 4) : verb.start]):
         return False
     return not find_terms(BACKGROUND_CUES, text, span[0], verb.start)
 

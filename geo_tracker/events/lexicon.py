@@ -27,7 +27,8 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
 __all__ = [
-    "ACTORS", "CARGO", "CONVOY_CUES", "COUNT_NOUNS", "DIRECTION", "FEATURES", "MOVEMENT_VERBS",
+    "ACTORS", "AGGREGATE_CUES", "AIR_MEANS", "ALTERNATIVE_CUES", "ASIDE_CUES", "BACKGROUND_CUES", "CARGO",
+    "CONVOY_CUES", "CONVOY_DEMONSTRATIVES", "COUNT_NOUNS", "DIRECTION", "FEATURES", "MOVEMENT_VERBS", "MOVERS",
     "ROLE_CUES", "SITE_KINDS", "SITE_STATUS", "SUBSET_CUES", "VAGUE_QUANTITIES", "Term", "Vocabulary",
     "find_terms", "compile_vocabulary",
 ]
@@ -296,7 +297,21 @@ MOVEMENT_VERBS: Vocabulary = {
     "moved": (r"entered", r"enters?", r"entering", r"crossed", r"cross(?:es|ing)?", r"arrived", r"arriv(?:es|ing)",
               r"brought(?: in)?", r"bring(?:s|ing)?", r"sent", r"dispatched", r"transported", r"headed", r"heading",
               r"moved", r"moving", r"came in", r"left", r"leaving", r"withdr[ae]w", r"withdrawing", r"pulled out",
-              r"departed", r"set out", r"drove", r"passed", r"reached", r"deployed",
+              r"departed", r"set out", r"drove", r"passed", r"reached",
+              # "deployed at a checkpoint" says where troops stand, "deployed to X" that they moved.
+              r"deployed(?! (?:at|in|on|along|around|near|inside|across|throughout)\b)",
+              # More verbs of going and coming, and the masculine Arabic forms (after رتل, masculine).
+              r"came", r"coming", r"went", r"rolled(?: in| into)?", r"travell?ed", r"advanced", r"redeployed", r"relocated",
+              r"returned", r"pour(?:ed|ing|s)? into", r"transferred", r"headed back",
+              r"patroll?(?:ed|ing)",
+              "دخلوا", "وصلوا", "عبروا", "توجهوا", "انسحبوا", "خرجوا", "غادروا", "قدموا",
+              # The present tense of headlines: "Convoy reaches X", "تعزيزات تصل إلى X".
+              r"reach(?:es|ing)", r"heads", r"moves", r"rolls(?: in| into)?", r"pulls out", r"withdraws", r"sends", r"deploys",
+              r"returns", r"departs",
+              "تصل", "يصل", "تعبر", "يعبر", "تغادر", "يغادر", "تنسحب", "ينسحب", "تتوجه", "يتوجه", "ترسل", "يرسل", "تستقدم",
+              "يستقدم", "تنقل", "ينقل", "تخرج", "يخرج", "يدخل",
+              "توجه", "اتجه", "يتجه", "تتجه", "متجها", "متجهاً", "قادما", "قادماً", "جاءت", "انطلقت", "انطلق", "تحركت", "تحرك",
+              "مرت", "عادت", "عاد", "نقل", "استقدم", "أرسل", "أدخل",
               "دخلت", "دخل", "تدخل", "عبرت", "وصلت", "وصل", "أرسلت", "استقدمت", "أدخلت", "خرجت", "خرج", "غادرت",
               "غادر", "انسحبت", "انسحب", "توجهت", "اتجهت", "متجهة", "قادمة", "سحبت", "نقلت"),
 }
@@ -326,10 +341,23 @@ ROLE_CUES: Vocabulary = {
                     r"on (?:its|their) way to", r"to", r"into", r"for", r"reached", r"arrived (?:at|in)", r"entered",
                     r"continue to", r"moving to", r"as far as",
                     "باتجاه", "متجهة إلى", "متجهة الى", "متجهة نحو", "إلى", "الى", "نحو", "صوب", "وصلت إلى",
-                    "دخلت", "لتصل إلى", "حتى"),
+                    "دخلت", "لتصل إلى", "حتى",
+                    # A patrol goes where it patrols: "patrolling around X", "patrols in X".
+                    r"patroll?(?:ed|ing|s)? (?:around|in|through|along|near)", r"patrols? (?:around|in|through|along|near)",
+                    # Plural Arabic verbs of arrival (masculine plural subject: "الجنود دخلوا").
+                    "دخلوا", "وصلوا إلى"),
     "other_side": (r"(?:border|borders|boundary|frontier) with", r"with", "مع"),
     "ignore": (r"according to", r"said", r"reported", r"told", r"citing", "وفقا ل", "وفقاً ل", "بحسب", "حسب", "نقلا عن",
-               "نقلاً عن", "وفق"),
+               "نقلاً عن", "وفق",
+               # Attribution: "sources from X", "local reports from X", "a reporter in X", "مصادر محلية في X" name
+               # where the news came from, not where the convoy came from.
+               r"(?:sources?|reports?|activists?|residents?|reporters?|correspondents?|journalists?|witnesses|officials?|"
+               r"monitors?|observers?|locals)(?: (?-i:[a-z])\w*){0,2}? (?:from|in|at|of)",
+               # Allegiance: "trucks belonging to militias in X", "قافلة تابعة لـ": whose, not where to.
+               r"belonging to", r"affiliated (?:with|to)", r"loyal to", r"backed by", "تابعة ل", "التابعة ل", "تابع ل", "التابع ل",
+               "مصادر من", "مصادر في", "مصادر محلية من", "مصادر محلية في", "مصادر أهلية من", "مصادر أهلية في",
+               "مصدر من", "مصدر في", "مصدر محلي في", "مصدر محلي من", "مراسل", "مراسلنا في", "ناشطون في", "ناشطون من",
+               "نشطاء في", "نشطاء من", "أهالي", "سكان"),
     "container": (r"in", r"at", r"of", r"near", r"inside", r"outside", r"'s", r"countryside", r"province", r"area",
                   "في", "بريف", "ريف", "قرب", "بالقرب من", "داخل"),
 }
@@ -425,31 +453,9 @@ SITE_STATUS: Vocabulary = {
 """Site status -> the verbs and phrases that report it."""
 
 
-# ==================================================================== convoy cues (convoys helper)
-# Added for convoy extraction on real reporting; the words are general English and Arabic news
-# language (how agencies attribute a report, how they summarise several movements, how air
-# transport and stationing are said), not phrases of any one corpus.
-
-__all__ += ["AGGREGATE_CUES", "AIR_MEANS", "ALTERNATIVE_CUES", "CONVOY_DEMONSTRATIVES"]
-
-ROLE_CUES["ignore"] = ROLE_CUES["ignore"] + (
-    # Attribution: "sources from X", "local reports from X", "a reporter in X", "مصادر محلية في X" name
-    # where the news came from, not where the convoy came from.
-    r"(?:sources?|reports?|activists?|residents?|reporters?|correspondents?|journalists?|witnesses|officials?|"
-    r"monitors?|observers?|locals)(?: (?-i:[a-z])\w*){0,2}? (?:from|in|at|of)",
-    # Allegiance: "trucks belonging to militias in X", "قافلة تابعة لـ": whose, not where to.
-    r"belonging to", r"affiliated (?:with|to)", r"loyal to", r"backed by", "تابعة ل", "التابعة ل", "تابع ل", "التابع ل",
-    "مصادر من", "مصادر في", "مصادر محلية من", "مصادر محلية في", "مصادر أهلية من", "مصادر أهلية في",
-    "مصدر من", "مصدر في", "مصدر محلي في", "مصدر محلي من", "مراسل", "مراسلنا في", "ناشطون في", "ناشطون من",
-    "نشطاء في", "نشطاء من", "أهالي", "سكان",
-)
-
-ROLE_CUES["destination"] = ROLE_CUES["destination"] + (
-    # A patrol goes where it patrols: "patrolling around X", "patrols in X".
-    r"patroll?(?:ed|ing|s)? (?:around|in|through|along|near)", r"patrols? (?:around|in|through|along|near)",
-    # Plural Arabic verbs of arrival (masculine plural subject: "الجنود دخلوا").
-    "دخلوا", "وصلوا إلى",
-)
+# Convoy cues for summaries, air transport, alternatives, background and asides. The words are
+# general English and Arabic news language (how agencies attribute a report, how they sum up
+# several movements, how air transport and stationing are said), not phrases of any one corpus.
 
 ALTERNATIVE_CUES: Vocabulary = {
     # "heading either to X or to Y": after the first destination, an alternative is not the route.
@@ -493,23 +499,6 @@ AIR_MEANS: Vocabulary = {
 }
 """Air transport: a sentence whose reinforcements come by air tells of no convoy."""
 
-MOVEMENT_VERBS["moved"] = tuple(v for v in MOVEMENT_VERBS["moved"] if v != r"deployed") + (
-    # "deployed at a checkpoint" says where troops stand, "deployed to X" that they moved.
-    r"deployed(?! (?:at|in|on|along|around|near|inside|across|throughout)\b)",
-    # More verbs of going and coming, and the masculine Arabic forms (after رتل, masculine).
-    r"came", r"coming", r"went", r"rolled(?: in| into)?", r"travell?ed", r"advanced", r"redeployed", r"relocated",
-    r"returned", r"pour(?:ed|ing|s)? into", r"transferred", r"headed back", r"drove",
-    r"patroll?(?:ed|ing)",
-    "دخلوا", "وصلوا", "عبروا", "توجهوا", "انسحبوا", "خرجوا", "غادروا", "قدموا",
-    # The present tense of headlines: "Convoy reaches X", "تعزيزات تصل إلى X".
-    r"reach(?:es|ing)", r"heads", r"moves", r"rolls(?: in| into)?", r"pulls out", r"withdraws", r"sends", r"deploys",
-    r"returns", r"departs",
-    "تصل", "يصل", "تعبر", "يعبر", "تغادر", "يغادر", "تنسحب", "ينسحب", "تتوجه", "يتوجه", "ترسل", "يرسل", "تستقدم",
-    "يستقدم", "تنقل", "ينقل", "تخرج", "يخرج", "يدخل",
-    "توجه", "اتجه", "يتجه", "تتجه", "متجها", "متجهاً", "قادما", "قادماً", "جاءت", "انطلقت", "انطلق", "تحركت", "تحرك",
-    "مرت", "وصلت", "عادت", "عاد", "نقل", "استقدم", "أرسل", "أدخل",
-)
-
 MOVERS: Vocabulary = {
     # Who or what moves when a report names no convoy word: "troops withdrew from X towards Y",
     # "mercenaries came from X and entered Y", "brought military vehicles to their bases in X".
@@ -520,8 +509,6 @@ MOVERS: Vocabulary = {
 }
 """Forces and patrols whose stated movement along a named route counts as a convoy (vehicle patrols are
 convoys); their cargo words (:data:`CARGO`) do too."""
-
-__all__ += ["MOVERS"]
 
 BACKGROUND_CUES: Vocabulary = {
     # Earlier movements recalled as background ("had already pulled out of", "comes after … withdrew",
@@ -539,5 +526,3 @@ ASIDE_CUES: Vocabulary = {
               "على الرغم من", "وسط", "في ظل", "في حين"),
 }
 """Concessive and circumstantial words after which places are no route points."""
-
-__all__ += ["ASIDE_CUES", "BACKGROUND_CUES"]

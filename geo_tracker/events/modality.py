@@ -90,9 +90,8 @@ _AUXILIARY = re.compile(
 
 _MODAL = re.compile(
     r"(?<![\w-])(?:"
-    r"(?<!as )(?<!un)expected|(?:is|are|was|were) set to|(?:is|are|was|were) due to|"
-    r"(?:set|due|poised|slated|scheduled|ready) to|"
-    r"(?:is|are|was|were) (?:about|going) to|scheduled to|"
+    r"(?<!as )(?<!un)expected|(?:set|due|poised|slated|scheduled|ready) to|"
+    r"(?:is|are|was|were) (?:about|going) to|"
     r"(?:plans?|planning|planned|intends?|intending|intention|aims?|aiming|seeks?|seeking|decided|"
     r"prepar(?:es?|ed|ing)|getting ready|threaten(?:s|ed|ing)?)(?: \w+)? to"
     r")(?![\w-])"
