@@ -364,11 +364,11 @@ def score_reports(docs: Sequence[Doc], predictions: Mapping[str, Prediction]) ->
 
 
 def _as_report(doc: Doc) -> Report:
-    """The report ``geo-tracker extract`` would read from this line (id, text, published, url)."""
-    from .io import parse_date
+    """The report ``geo-tracker extract`` reads from this document's id, text, published and url."""
+    from .io import report_from_record
 
-    return Report(id=str(doc["id"]), text=doc["text"].strip(), published=parse_date(doc.get("published")),
-                  url=doc.get("url") or None)
+    record = {k: doc.get(k) for k in ("id", "text", "published", "url")}
+    return report_from_record(record, where=str(doc.get("id")), default_id=str(doc.get("id")))
 
 
 def extract_predictions(docs: Iterable[Doc], gazetteer=None,
@@ -411,14 +411,14 @@ def format_report_scores(columns: Mapping[str, ReportScores]) -> str:
     """A plain-text table: one row per figure, one column per scored selection (e.g. all, en, ar)."""
     names = list(columns)
     width = max(len(label) for label, _ in FIGURE_ROWS) + 2
-    head = "figure".ljust(width) + "".join(n.rjust(_CELL) for n in names)
-    lines = [head, "-" * len(head)]
-    lines.append("documents".ljust(width) + "".join(str(columns[n].figures["docs"]).rjust(_CELL) for n in names))
+
+    def row(label: str, cells: Iterable[str]) -> str:
+        return label.ljust(width) + "".join(c.rjust(_CELL) for c in cells)
+
+    head = row("figure", names)
+    lines = [head, "-" * len(head), row("documents", (str(columns[n].figures["docs"]) for n in names))]
     for label, keys in FIGURE_ROWS:
-        cells = [" / ".join(f"{columns[n].figures[k]:.3f}" for k in keys) for n in names]
-        lines.append(label.ljust(width) + "".join(c.rjust(_CELL) for c in cells))
-    lines.append("gold mentions with coord".ljust(width)
-                 + "".join(str(columns[n].figures["acc_n"]).rjust(_CELL) for n in names))
-    lines.append("sites predicted".ljust(width)
-                 + "".join(str(columns[n].figures["sites_pred"]).rjust(_CELL) for n in names))
+        lines.append(row(label, (" / ".join(f"{columns[n].figures[k]:.3f}" for k in keys) for n in names)))
+    lines.append(row("gold mentions with coord", (str(columns[n].figures["acc_n"]) for n in names)))
+    lines.append(row("sites predicted", (str(columns[n].figures["sites_pred"]) for n in names)))
     return "\n".join(lines)

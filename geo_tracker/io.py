@@ -191,6 +191,19 @@ def _make_report(
     )
 
 
+def report_from_record(record: Any, *, where: str, default_id: str, published: _dt.date | None = None) -> Report:
+    """The :class:`Report` that reading one JSON record gives (as in a ``.jsonl`` file), or :class:`InputError`.
+
+    Example:
+        >>> report_from_record({"id": "a", "text": " Trucks left. "}, where="x:1", default_id="x:1").text
+        'Trucks left.'
+    """
+    made = _make_report(record, where=where, default_id=default_id, published=published)
+    if isinstance(made, _Bad):
+        raise InputError(made.message)
+    return made
+
+
 _LINE_FORMATS = (".jsonl", ".csv")
 
 
