@@ -414,6 +414,8 @@ def _eval_reports(corpus: str, as_json: bool, limit: int | None, only: str | Non
     """``eval`` on a report corpus: one extraction, scored for the selection and each language in it."""
     from .evaluate_reports import extract_predictions, format_report_scores, read_report_corpus, score_reports, select_docs
 
+    if errors_file:
+        _check_output(errors_file, [corpus])
     docs = select_docs(read_report_corpus(corpus), only=only, half=half, limit=limit)
     predictions = extract_predictions(docs)
     result = score_reports(docs, predictions)

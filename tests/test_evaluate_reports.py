@@ -116,3 +116,13 @@ def test_table_keeps_columns_apart(tmp_path):
     assert r.exit_code == 0, r.output
     row = next(line for line in r.output.splitlines() if line.startswith("convoys P / R / F1"))
     assert len(re.findall(r"\d\.\d{3} / \d\.\d{3} / \d\.\d{3}(?=\s|$)", row)) == 3
+
+
+def test_errors_file_may_not_replace_the_corpus(tmp_path):
+    corpus = tmp_path / "mine.jsonl"
+    original = json.dumps(_doc()) + "\n"
+    corpus.write_text(original, encoding="utf-8")
+    r = CliRunner().invoke(main, ["eval", "--corpus", str(corpus), "--errors", str(corpus)])
+    assert r.exit_code != 0
+    assert "the output is also an input" in r.output
+    assert corpus.read_text(encoding="utf-8") == original
