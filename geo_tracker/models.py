@@ -83,6 +83,14 @@ NATIONALITY = "nationality"
 """The :attr:`Location.qualifier` of a mention that names a country only as an attribute
 ("Syrian territory", "US forces"): a toponym, but not a place where an event happened."""
 
+METONYM = "metonym"
+"""The :attr:`Location.qualifier` of a capital standing for its government ("Washington says",
+"talks between Ankara and Damascus"): a toponym, but not a place where an event happened."""
+
+NOT_PLACE_QUALIFIERS: frozenset[str] = frozenset({NATIONALITY, METONYM})
+"""Qualifiers of mentions that stay in the output but are neither drawn as places nor used as
+event locations."""
+
 
 @dataclass(frozen=True)
 class Location:

@@ -27,6 +27,7 @@ from .events.convoys import join_segments
 from .events.sites import _merge as _merge_sites
 from .gazetteer import Gazetteer
 from .io import parse_date
+from .notplaces import mark_metonyms
 from .models import Convoy, Extraction, Location, Report, ReportResult, Site
 from .qualify import qualify
 from .recognize import Match, recognize
@@ -94,7 +95,7 @@ def extract_report(report: Report, gazetteer: Gazetteer | None = None) -> Report
 
 def _extract_segment(report: Report, gaz: Gazetteer) -> ReportResult:
     text = report.text
-    locations = qualify(text, _resolve(text, gaz))
+    locations = qualify(text, mark_metonyms(text, gaz, _resolve(text, gaz)))
     sentences = sentence_spans(text)
     return ReportResult(
         report=report,

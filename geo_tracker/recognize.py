@@ -29,6 +29,7 @@ from itertools import accumulate
 
 from .gazetteer import Gazetteer
 from .gazetteer.aliases import alias_hits, alias_spans
+from .notplaces import drop_not_places
 from .persons import PersonNames, given_names
 from .normalize import ARTICLES, FoldedText, core_name, fold, is_arabic, skeleton_token
 from .stopwords import COMMON_WORDS
@@ -241,7 +242,7 @@ def recognize(text: str, gaz: Gazetteer) -> list[Match]:
             resume = i + match[1]
     found = _without_overlaps(_alias_matches(gaz, text) + _with_articles(text, found))
     found = [m for m in found if not _CONTRACTION.search(m.surface)]
-    return _merge(found, _fuzzy_spans(gaz, text, ft, tokens, starts, candidates, found, people))
+    return drop_not_places(text, _merge(found, _fuzzy_spans(gaz, text, ft, tokens, starts, candidates, found, people)))
 
 
 def match_span(gaz: Gazetteer, text: str, start: int, end: int) -> Match | None:

@@ -23,7 +23,7 @@ import datetime as _dt
 from collections.abc import Sequence
 
 from ..dates import resolve_date
-from ..models import NATIONALITY, DateValue, Evidence, Location, Report
+from ..models import NOT_PLACE_QUALIFIERS, DateValue, Evidence, Location, Report
 from ..text import sentence_spans
 from .lexicon import ACTORS, find_terms
 
@@ -45,7 +45,8 @@ def spans_for(report: Report, sentences: list[Span] | None) -> list[Span]:
 
 def locations_in(locations: Sequence[Location], span: Span) -> list[Location]:
     """Locations whose mention lies inside ``span``, in text order; nationality words
-    ("Syrian territory", "US forces") are attributes, not event locations.
+    ("Syrian territory", "US forces") are attributes and capitals standing for their government
+    ("Ankara says") are actors, not event locations.
 
     Example:
         >>> loc = Location("Homs", 10, 14, None, None, None)
@@ -54,7 +55,7 @@ def locations_in(locations: Sequence[Location], span: Span) -> list[Location]:
     """
     start, end = span
     return sorted(
-        (loc for loc in locations if start <= loc.start and loc.end <= end and loc.qualifier != NATIONALITY),
+        (loc for loc in locations if start <= loc.start and loc.end <= end and loc.qualifier not in NOT_PLACE_QUALIFIERS),
         key=lambda l: l.start,
     )
 

@@ -51,7 +51,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..models import Convoy, DateValue, Evidence, Location, Place, Report, Site
+from ..models import NOT_PLACE_QUALIFIERS, Convoy, DateValue, Evidence, Location, Place, Report, Site
 from ..outlets import outlet_key
 from .style import (
     AREA_KM,
@@ -362,6 +362,8 @@ class _Builder:
 
     def note_place(self, loc: Location, report: Report | None) -> None:
         place = loc.place
+        if loc.qualifier in NOT_PLACE_QUALIFIERS:
+            return  # a nationality word or a capital standing for its government is no place on the map
         if place is None or not (math.isfinite(place.lat) and math.isfinite(place.lon)):
             return
         self._places.setdefault(place.id, (place, []))[1].append((loc, report))
