@@ -164,6 +164,9 @@ def _accept(gaz: Gazetteer, text: str, m: Match, people: PersonNames) -> bool:
     single = " " not in m.key
     if m.key in COMMON_WORDS:
         return False
+    article, _, rest = m.key.partition(" ")
+    if article == "the" and rest and all(t in COMMON_WORDS for t in rest.split()):
+        return False  # "The crossing", "The base": a noun phrase, not a name
     if is_arabic(surface):
         # Arabic has no capitals: a lone word of the world layer must name a
         # well-known place; curated regional names are trusted.
@@ -230,7 +233,8 @@ def recognize(text: str, gaz: Gazetteer) -> list[Match]:
             match = _longest_at(gaz, ft, tokens, starts, i, width, tok, 0)
         elif tok[:-1] in first and _possessive(ft, tokens, starts, i):
             match = _longest_at(gaz, ft, tokens, starts, i, 1, tok, 0)
-        if match is None and tok and is_arabic(tok[:1]):
+        if match is None and tok and is_arabic(tok[:1]) and tok not in COMMON_WORDS:
+            # A common word is no proclitic plus a name ("لسان" is not "ل" + "سان").
             for offset, rest in _arabic_variants(tok):
                 w = first.get(rest)
                 if w:
@@ -360,10 +364,14 @@ def _with_articles(text: str, matches: list[Match]) -> list[Match]:
 
 
 def _fuzzy_spans(gaz, text, ft, tokens, starts, candidates, found: list[Match], people: PersonNames) -> list[Match]:
-    """Capitalised spans not already matched, tried against curated skeletons."""
+    """Capitalised spans not already matched, tried against curated skeletons.
+
+    A span of two or more words may also start with a short word ("Tel Tamir") or replace a
+    single world-layer word it starts with ("Ain" of "Ain Isaa"): the longer, curated reading
+    of the phrase is the one the report means. The caller drops the replaced match.
+    """
     if not gaz.index.skeletons:
         return []
-    covered = [(m.start, m.end) for m in found]
     aligned = ft.aligned
     prefixes = gaz.skeleton_prefixes
     out: list[Match] = []
@@ -371,7 +379,7 @@ def _fuzzy_spans(gaz, text, ft, tokens, starts, candidates, found: list[Match], 
     for i in candidates:
         if (
             i < resume
-            or len(tokens[i]) < 4
+            or len(tokens[i]) < 3
             or not aligned[starts[i] : starts[i] + 1].isupper()
             or tokens[i] in COMMON_WORDS
             or tokens[i] in ARTICLES
@@ -380,15 +388,19 @@ def _fuzzy_spans(gaz, text, ft, tokens, starts, candidates, found: list[Match], 
         if tokens[i].isascii() and skeleton_token(tokens[i]) not in prefixes:
             continue  # every span starting here has a skeleton starting so (see skeleton())
         start = ft.offset(starts[i])
-        if any(a <= start < b for a, b in covered):
+        cover = next((m for m in found if m.start <= start < m.end), None)
+        if cover is not None and not _replaceable(gaz, cover, start):
             continue
+        shortest = 2 if cover is not None or len(tokens[i]) < 4 else 1
         hit = None
-        for k in range(min(MAX_FUZZY_TOKENS, len(tokens) - i), 0, -1):
+        for k in range(min(MAX_FUZZY_TOKENS, len(tokens) - i), shortest - 1, -1):
             window = tokens[i : i + k]
             if any(t in COMMON_WORDS for t in window[1:]):
                 continue
             f_end = starts[i + k - 1] + len(tokens[i + k - 1])
             s, e = ft.span(starts[i], f_end)
+            if cover is not None and e <= cover.end:
+                break
             confirmed = tuple((j, "skeleton") for j in gaz.skeleton_matches(text[s:e]) if gaz.spelled_like(j, text[s:e], min_ratio=FUZZY_MIN_RATIO))
             if confirmed and not people.is_person(text, s, e):
                 hit = (Match(s, e, text[s:e], " ".join(window), confirmed), k)
@@ -399,5 +411,12 @@ def _fuzzy_spans(gaz, text, ft, tokens, starts, candidates, found: list[Match], 
     return out
 
 
+def _replaceable(gaz: Gazetteer, m: Match, start: int) -> bool:
+    """Whether a longer curated phrase starting at ``start`` may replace ``m``: one world-layer word there."""
+    return m.start == start and " " not in m.key and all(gaz.index.layers[i] == "world" for i, _ in m.hits)
+
+
 def _merge(a: list[Match], b: list[Match]) -> list[Match]:
-    return sorted(a + b, key=lambda m: m.start)
+    """Matches ``a`` and the fuzzy spans ``b``; a span of ``b`` replaces the match of ``a`` it overlaps."""
+    kept = [m for m in a if not any(f.start < m.end and m.start < f.end for f in b)]
+    return sorted(kept + b, key=lambda m: m.start)

@@ -54,6 +54,7 @@ inc corp ltd co llc public act business leader section commerce olympic metro wa
 chamber battle lot god jesus christmas passover easter congress labor liberal democrat republican
 jewish christian muslim catholic hamas hezbollah hizbollah taliban
 dam dams airfield airbase crossing checkpoint outpost headquarters
+english blast
 """
 
 _RIVERS = """
@@ -74,6 +75,12 @@ _ARABIC = """
 وقد كما وذلك ذلك حتى عند عن مع او أو ثم كان كانت يوم شهر عام تحالف التحالف دخلت خرجت متجهه متجهة محمله محملة
 جديد جديدة جديده الجديد الجديدة الجديده خرج
 شمالي جنوبي شرقي غربي شمالية جنوبية شرقية غربية الشمالية الجنوبية الشرقية الغربية
+الشمال الجنوب الشرق الغرب دولة الدولة خبر الخبر لسان ليل الليل الأم سوداء الأبيض الأسود
+كانون شباط آذار اذار نيسان أيار ايار حزيران تموز آب اب أيلول ايلول تشرين
 """
+"""Arabic: function words, kind words, directions, and common nouns that a world-layer place
+shares ("دولة" state, "خبر" news, "على لسان" according to, "ليل" night, "الأبيض" white, as in the
+White House), and the Levantine month names ("تشرين الأول"), which are no places any more than
+"March" is (a name of more words, "سد تشرين", still matches)."""
 
 COMMON_WORDS: frozenset[str] = frozenset(fold(w) for w in [*(_ENGLISH + _ARABIC + _RIVERS).split(), *_PHRASES])
