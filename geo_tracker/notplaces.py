@@ -167,7 +167,7 @@ WEAPON_NOUNS = frozenset(
 )
 """Nouns beside a weapon system's name that show it is one ("four Bradley vehicles")."""
 
-WEAPON_WINDOW_WORDS = 3
+WEAPON_WINDOW_WORDS = 5
 """Words on each side of a weapon system's name searched for a weapon noun."""
 
 GOVERNMENT_VERBS = frozenset(
@@ -229,6 +229,8 @@ def _in_headline(text: str, start: int) -> bool:
 
 def _in_org_name(text: str, start: int, end: int) -> bool:
     """Whether the toponym ``text[start:end]`` sits inside an organisation's or outlet's name."""
+    if fold(text[start:end]) in NAMED_ORGANISATIONS:
+        return True
     if _ARABIC.match(text[start:end]):
         before = _words_before(text, start, 1)
         after = _words_after(text, end, 1)
@@ -236,8 +238,6 @@ def _in_org_name(text: str, start: int, end: int) -> bool:
         return any(head[k:] in ARABIC_ORG_HEADS for k in (0, 1, 2)) or bool(
             after and fold(after[0]) in ARABIC_ORG_ADJECTIVES
         )
-    if fold(text[start:end]) in NAMED_ORGANISATIONS:
-        return True
     tail = text[end:]
     channel = re.match(r"\s?\d{2}(?:\s+([A-Z][\w'’]*)|\s*[)–—-]|\s*$|\s*\()", tail)
     if channel:  # "France 24", "Ruritania 24" (a channel; not "Pulkovo 2 Airport", not a count)
@@ -279,9 +279,11 @@ def _in_person_name(text: str, start: int, end: int) -> bool:
     surface = text[start:end]
     if not surface[:1].isupper():
         return False
-    prev = re.search(r"([A-Z][\w'’]+)\s+(?:a[lnrstdz][-‑]\s?)?$", text[max(0, start - 30) : start])
-    if prev and fold(prev.group(1)) in GIVEN_NAMES and prev.end() == start:
+    prev = re.search(r"([A-Z][\w'’]+) +(?:a[lnrstdz][-‑] ?)?$", text[max(0, start - 30) : start])
+    if prev and fold(prev.group(1)) in GIVEN_NAMES:
         return True
+    if re.match(r" administration\b", text[end : end + 16]) and re.search(r"\bthe $", text[max(0, start - 4) : start]):
+        return True  # "the Ruritan administration": a president's name, not a place
     first = surface.split()[0]
     if fold(first) not in GIVEN_NAMES:
         return False

@@ -244,7 +244,7 @@ def recognize(text: str, gaz: Gazetteer) -> list[Match]:
         if match is not None and _accept(gaz, text, match[0], people):
             found.append(_with_districts(gaz, match[0]))
             resume = i + match[1]
-    found = _without_overlaps(_alias_matches(gaz, text) + _with_articles(text, found))
+    found = _without_overlaps(_alias_matches(gaz, text) + _with_articles(text, [_town_of_area(gaz, m) for m in found]))
     found = [m for m in found if not _CONTRACTION.search(m.surface)]
     return drop_not_places(text, _merge(found, _fuzzy_spans(gaz, text, ft, tokens, starts, candidates, found, people)))
 
@@ -348,6 +348,29 @@ def _longest_at(gaz, ft, tokens, starts, i, width, head, offset):
             surface = ft.original[start:end]
             return Match(start, end, surface, key, _widen(gaz, key, surface, hits)), k
     return None
+
+
+AREA_WORDS = frozenset((fold("منطقة"),))
+"""Words for "area" that some gazetteer rows fold into a district's name ("منطقة X" is both the
+X district and "the X area"). Before a town's name it is the area around the town
+(:mod:`geo_tracker.qualify` gives "منطقة X" the qualifier ``area``)."""
+
+POPULATED_KINDS = frozenset(("city", "town", "village"))
+
+
+def _town_of_area(gaz: Gazetteer, m: Match) -> Match:
+    """``m`` without a leading area word when the rest names a town ("منطقة X" → X)."""
+    word, _, rest = m.key.partition(" ")
+    if word not in AREA_WORDS or not rest:
+        return m
+    hits = _lookup(gaz.index, rest)
+    if not any(gaz.index.kinds[i] in POPULATED_KINDS for i, _ in hits):
+        return m
+    start = m.start + m.surface.index(" ") + 1
+    while m.surface[start - m.start : start - m.start + 1].isspace():
+        start += 1
+    surface = m.surface[start - m.start :]
+    return Match(start, m.end, surface, rest, _widen(gaz, rest, surface, hits))
 
 
 def _with_articles(text: str, matches: list[Match]) -> list[Match]:
