@@ -95,6 +95,12 @@ ORG_RUN_WORDS = 4
 ORG_LINK_WORDS = frozenset("of and for the al el".split())
 """Lowercase words allowed inside an organisation's name."""
 
+COUNTED_NOUNS = frozenset(
+    """km kilometres kilometers kilometre kilometer miles mile metres meters hours hours days people
+    percent trucks vehicles soldiers troops""".split()
+)
+"""Words after "X NN" that make NN a count or a distance, not a channel number ("X 20 km")."""
+
 NAMED_ORGANISATIONS = frozenset(
     fold(w) for w in ("Autonomous Administration", "AANES", "الإدارة الذاتية", "الادارة الذاتية")
 )
@@ -187,7 +193,7 @@ GOVERNMENT_NOUNS = frozenset(
 """Nouns after a capital that name its government ("the Niamey regime")."""
 
 GOVERNMENT_BEFORE = re.compile(
-    r"(?i)\b(?:(?:led|backed|supported|sponsored|invited(?:\s+\w+){0,4}|pressured|criticised|criticized|"
+    r"(?i)\b(?:(?:led|backed|supported|sponsored|sent|dispatched|deployed|invited(?:\s+\w+){0,4}|pressured|criticised|criticized|"
     r"recognised|recognized|approved|rejected|condemned)\s+by"
     r"|reactions?\s+from|pressure\s+from|support\s+(?:of|from)|agreements?\s+with|deals?\s+with|talks\s+with"
     r"|relations\s+with|ties\s+with|tensions?\s+with|(?:territor(?:y|ies)|control)\s+to"
@@ -239,9 +245,10 @@ def _in_org_name(text: str, start: int, end: int) -> bool:
             after and fold(after[0]) in ARABIC_ORG_ADJECTIVES
         )
     tail = text[end:]
-    channel = re.match(r"\s?\d{2}(?:\s+([A-Z][\w'’]*)|\s*[)–—-]|\s*$|\s*\()", tail)
-    if channel:  # "France 24", "Ruritania 24" (a channel; not "Pulkovo 2 Airport", not a count)
-        return not channel.group(1) or fold(channel.group(1)) not in KIND_WORDS
+    channel = re.match(r"\s?\d{2}\b(?![.,:/]\d)(?:\s+([\w'’]+))?", tail)
+    if channel:  # "France 24", "Ruritania 24" (a channel; not "Pulkovo 2 Airport", not "X 20 km")
+        word = fold(channel.group(1) or "")
+        return word not in KIND_WORDS and word not in COUNTED_NOUNS
     pos, limit = end, (1 if _in_headline(text, start) else ORG_RUN_WORDS)
     for _ in range(limit):
         m = re.match(r" ([\w'’]+)", text[pos : pos + 40])
