@@ -92,7 +92,7 @@ of North and East Ruritania", "the Liberation Front of Ruritania")."""
 ORG_RUN_WORDS = 4
 """Capitalised words at most between a toponym and the organisation head word that ends its name."""
 
-ORG_LINK_WORDS = frozenset("of and for the al el".split())
+ORG_LINK_WORDS = frozenset("of for al el".split())
 """Lowercase words allowed inside an organisation's name."""
 
 COUNTED_NOUNS = frozenset(

@@ -129,3 +129,14 @@ def test_the_arabic_area_word_before_a_town_is_the_town_area(gaz) -> None:
 def test_a_bare_capital_name_is_the_city_not_its_governorate(gaz) -> None:
     [loc] = geo_tracker.extract("The trucks drove on to Basra.", gazetteer=gaz).places
     assert loc.place.kind == "city" and loc.place.id == "iq-basra"
+
+
+def test_turkey_has_its_arabic_name(gaz) -> None:
+    # The world layer's Arabic translation of Turkey was the bird's name.
+    [loc] = geo_tracker.extract("عادت القوات إلى تركيا بعد أسبوع", gazetteer=gaz).places
+    assert loc.mention == "تركيا" and loc.place.kind == "country" and loc.place.country == "TR"
+
+
+def test_and_does_not_join_a_country_to_the_next_organisation_name(gaz) -> None:
+    found = _mentions("Fighting between Turkey and the Kurdistan Workers' Party went on.", gaz)
+    assert "Turkey" in found and "Kurdistan" not in found

