@@ -140,3 +140,9 @@ def test_turkey_has_its_arabic_name(gaz) -> None:
 def test_and_does_not_join_a_country_to_the_next_organisation_name(gaz) -> None:
     found = _mentions("Fighting between Turkey and the Kurdistan Workers' Party went on.", gaz)
     assert "Turkey" in found and "Kurdistan" not in found
+
+
+def test_a_town_that_shares_its_districts_name_is_the_town(gaz) -> None:
+    # The curated district row's name no longer hides the world layer's town of that name.
+    [loc] = geo_tracker.extract("وصل الرتل إلى مدينة جسر الشغور", gazetteer=gaz).places
+    assert loc.place.kind == "town"

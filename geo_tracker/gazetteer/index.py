@@ -246,6 +246,7 @@ class IndexBuilder:
         row carries the better coordinate, source and alternate names.
         """
         lat, lon, unc, ranks = self._cols["lat"], self._cols["lon"], self._cols["unc"], self._ranks
+        kinds = self._cols["kinds"]
         for table in (self._exact, self._bare):
             for key, members in table.items():
                 if len(members) < 2:
@@ -256,7 +257,7 @@ class IndexBuilder:
                 keep = []
                 for j in members:
                     if ranks[j] == 0 and any(
-                        covers(lat[i], lon[i], unc[i], lat[j], lon[j]) for i in upper
+                        covers(lat[i], lon[i], unc[i], lat[j], lon[j]) and stands_for(kinds[i], kinds[j]) for i in upper
                     ):
                         continue
                     keep.append(j)
@@ -264,6 +265,19 @@ class IndexBuilder:
 
 
 SHADOW_KM = 15.0
+
+AREA_ROW_KINDS = frozenset(
+    ("country", "region", "governorate", "province", "state", "district", "subdistrict", "admin1", "admin2")
+)
+"""Kinds of administrative or vague areas. A curated area that shares a town's name (the X
+District, "Baghdad" as the governorate's alternate name) is not that town: it never hides the
+world layer's populated place, so that a bare name can still reach the town."""
+
+
+def stands_for(upper_kind: str, world_kind: str) -> bool:
+    """Whether a higher-layer row of ``upper_kind`` may stand for a world row of ``world_kind``
+    of the same name and place (see :data:`AREA_ROW_KINDS`)."""
+    return upper_kind not in AREA_ROW_KINDS or world_kind in AREA_ROW_KINDS
 
 
 def covers(lat: float, lon: float, uncertainty_km: float, other_lat: float, other_lon: float) -> bool:
@@ -304,6 +318,7 @@ def stack(base: NameIndex, top: NameIndex) -> NameIndex:
             j for part in found for j in part
             if j >= n or idx.layer_rank[j] > 0 or not any(
                 covers(idx.lat[i], idx.lon[i], float(idx.uncertainty_km[i]), idx.lat[j], idx.lon[j])
+                and stands_for(idx.kinds[i], idx.kinds[j])
                 for i in upper
             )
         ]
