@@ -146,3 +146,8 @@ def test_a_town_that_shares_its_districts_name_is_the_town(gaz) -> None:
     # The curated district row's name no longer hides the world layer's town of that name.
     [loc] = geo_tracker.extract("وصل الرتل إلى مدينة جسر الشغور", gazetteer=gaz).places
     assert loc.place.kind == "town"
+
+
+def test_the_kurdish_arabic_spelling_of_the_kurdistan_region(gaz) -> None:
+    [loc] = geo_tracker.extract("عبرت الشاحنات من إقليم كوردستان العراق", gazetteer=gaz).places
+    assert loc.place.id == "iq-kurdistan-region"
