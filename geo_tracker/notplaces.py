@@ -57,6 +57,7 @@ __all__ = [
     "ARABIC_ORG_HEADS",
     "GIVEN_NAMES",
     "GOVERNMENT_NOUNS",
+    "GOVERNMENT_STATES",
     "GOVERNMENT_VERBS",
     "GROUP_LEAD_WORDS",
     "HYPHEN_MODIFIERS",
@@ -186,6 +187,12 @@ GOVERNMENT_VERBS = frozenset(
 )
 """Verbs (and auxiliaries) after a capital that make it the government acting ("Ankara says",
 "Paris began withdrawing", "Washington has supported")."""
+
+GOVERNMENT_STATES = frozenset(
+    """trying seeking pushing pressing working keen ready willing reluctant opposed concerned expected
+    considering planning preparing negotiating insisting demanding determined unwilling""".split()
+)
+"""Words after "X is/was" that make the capital its government ("Ruritown is trying to ...")."""
 
 GOVERNMENT_NOUNS = frozenset(
     """regime government administration authorities leadership officials""".split()
@@ -353,9 +360,16 @@ def _capital_row(gaz: "Gazetteer", surface: str) -> int | None:
 
 def _governs(text: str, start: int, end: int) -> bool:
     """Whether the words around the capital at ``text[start:end]`` make it its government."""
-    nxt = re.match(r"[’']?s?\s+([a-z]+)", text[end : end + 30])
-    if nxt and (nxt.group(1) in GOVERNMENT_VERBS or nxt.group(1) in GOVERNMENT_NOUNS):
-        return not re.match(r"\s+(?:is|was|has|had)\s+(?:a|the|an|located|situated|home)\b", text[end : end + 30])
+    nxt = re.match(r"[’']?s?\s+([a-z]+)(?:\s+([a-z]+))?", text[end : end + 40])
+    if nxt and nxt.group(1) in GOVERNMENT_NOUNS:
+        return True
+    if nxt and nxt.group(1) in GOVERNMENT_VERBS:
+        verb, then = nxt.group(1), nxt.group(2) or ""
+        if verb in ("is", "was", "are", "were"):
+            return then in GOVERNMENT_STATES  # "X is trying", not "X was hit" or "X is a city"
+        if verb in ("has", "have", "had"):
+            return then not in ("been", "a", "an", "the", "long", "many", "some", "no")
+        return True
     before = text[max(0, start - 60) : start]
     if re.search(r"(?i)\bthe\s+$", before) and nxt and nxt.group(1) in GOVERNMENT_NOUNS:
         return True
@@ -374,16 +388,19 @@ def mark_metonyms(text: str, gaz: "Gazetteer", locations: Sequence[Location]) ->
     The mention keeps its place, moved to the capital's own row when the resolver chose another
     reading of the name, so the JSON still says which capital was meant.
     """
+    rows: dict[int, int | None] = {}
+
+    def capital(k: int) -> int | None:
+        if k not in rows:
+            loc = locations[k]
+            plain = loc.qualifier is None or loc.qualifier.startswith("between")
+            rows[k] = _capital_row(gaz, loc.mention) if plain and loc.mention[:1].isupper() else None
+        return rows[k]
+
     out: list[Location] = []
-    capital_mentions: dict[int, int] = {}
     for k, loc in enumerate(locations):
-        if loc.qualifier is None or loc.qualifier.startswith("between"):
-            row = _capital_row(gaz, loc.mention) if loc.mention[:1].isupper() else None
-            if row is not None:
-                capital_mentions[k] = row
-    for k, loc in enumerate(locations):
-        row = capital_mentions.get(k)
-        if row is None or not _metonym_in_context(text, loc, locations, capital_mentions, k):
+        row = capital(k) if _may_govern(text, loc, locations, k) else None
+        if row is None or not _metonym_in_context(text, loc, locations, capital, k):
             out.append(loc)
             continue
         place = gaz.place(row)
@@ -394,17 +411,24 @@ def mark_metonyms(text: str, gaz: "Gazetteer", locations: Sequence[Location]) ->
     return out
 
 
-def _metonym_in_context(text, loc, locations, capital_mentions, k) -> bool:
+def _may_govern(text: str, loc: Location, locations: Sequence[Location], k: int) -> bool:
+    """A cheap test before any gazetteer lookup: the words around the mention can make it a government."""
+    return _governs(text, loc.start, loc.end) or bool(re.match(r"\s+and\s+$", text[loc.end : locations[k + 1].start])
+                                                       if k + 1 < len(locations) else False)
+
+
+def _metonym_in_context(text: str, loc: Location, locations: Sequence[Location], capital, k: int) -> bool:
+    """Whether the capital mention ``locations[k]`` stands for its government; ``capital(j)`` is the
+    capital row of mention ``j`` or ``None``."""
     if _governs(text, loc.start, loc.end):
         before = text[max(0, loc.start - 60) : loc.start]
         if re.search(r"(?i)\band\s+$", before) and not re.search(r"(?i)\bbetween\b", before):
             # "X and Y say": Y governs only when X, the mention before, is a capital too.
-            prev = k - 1
-            return prev in capital_mentions or _governs_after(text, loc.end)
+            return (k > 0 and capital(k - 1) is not None) or _governs_after(text, loc.end)
         return True
     # "between X and Y": X is a government when Y is a capital and a relation word precedes.
     nxt = k + 1
-    if nxt in capital_mentions and re.match(r"\s+and\s+$", text[loc.end : locations[nxt].start]):
+    if nxt < len(locations) and re.match(r"\s+and\s+$", text[loc.end : locations[nxt].start]) and capital(nxt) is not None:
         return bool(BETWEEN.search(text[max(0, loc.start - 60) : loc.start]))
     return False
 

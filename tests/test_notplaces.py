@@ -71,6 +71,7 @@ def test_a_weapon_system_named_like_a_town_is_no_place(gaz) -> None:
 @pytest.mark.parametrize("text, capitals", [
     ("Ankara says the operation in Afrin will go on.", ["Ankara"]),
     ("Ankara says a convoy of 30 trucks arrived in Damascus.", ["Ankara"]),
+    ("Damascus was shelled overnight, and Ankara is trying to mediate.", ["Ankara"]),
     ("Talks between Baghdad and Washington on the coalition stalled.", ["Baghdad", "Washington"]),
     ("The fighters, backed by Tehran, entered Afrin.", ["Tehran"]),
     ("The regime in power in Damascus sent troops to Afrin.", ["Damascus"]),
