@@ -422,8 +422,8 @@ def _fuzzy_spans(gaz, text, ft, tokens, starts, candidates, found: list[Match], 
                 continue
             f_end = starts[i + k - 1] + len(tokens[i + k - 1])
             s, e = ft.span(starts[i], f_end)
-            if cover is not None and e <= cover.end:
-                break
+            if cover is not None and not re.search(r"\w", text[cover.end : e]):
+                break  # no word beyond the match it would replace
             confirmed = tuple((j, "skeleton") for j in gaz.skeleton_matches(text[s:e]) if gaz.spelled_like(j, text[s:e], min_ratio=FUZZY_MIN_RATIO))
             if confirmed and not people.is_person(text, s, e):
                 hit = (Match(s, e, text[s:e], " ".join(window), confirmed), k)
