@@ -9,8 +9,8 @@ News prose is full of place names that are not places where anything happens:
   North and East Ruritania"), led by the Arabic-derived first word of a group's name
   ("Jaysh al-Sham", "Ahrar al-Sham"), followed by a channel number ("France 24"), or the Arabic
   forms ("قوات سوريا الديمقراطية", "تلفزيون سوريا");
-* inside a **hyphenated modifier**: "Iran-backed", "London-based", "Syria-led", "pro-Turkey",
-  "anti-Iraq";
+* inside a political **hyphenated modifier**: "Iran-backed", "Syria-led", "pro-Turkey",
+  "anti-Iraq" ("London-based" keeps London: local news corpora annotate it);
 * part of a **person's name**: after a common given name ("Bashar al-Assad", "Hussein
   Allawi"), or a given name itself before a surname ("Hussein Allawi");
 * the name of a **weapon system** used beside a weapon noun ("four Bradley vehicles", "a Pantsir
@@ -34,7 +34,7 @@ Example:
     >>> from geo_tracker.recognize import recognize
     >>> from geo_tracker.models import Place
     >>> gaz = Gazetteer.from_places([Place("ru", "Ruritania", "country", "RU", 10.0, 10.0, 300.0)])
-    >>> text = "The Ruritania Liberation Front and Ruritania-backed units left Ruritania."
+    >>> text = "Fighters of the Ruritania Liberation Front and some Ruritania-backed units left for Ruritania."
     >>> [text[m.start:m.end] for m in recognize(text, gaz)]
     ['Ruritania']
 """
@@ -279,7 +279,7 @@ def _in_org_name(text: str, start: int, end: int) -> bool:
 
 
 def _in_hyphen_modifier(text: str, start: int, end: int) -> bool:
-    """Whether the toponym is part of "X-backed", "X-based", "pro-X", "anti-X"."""
+    """Whether the toponym is part of "X-backed", "X-led", "pro-X", "anti-X"."""
     after = re.match(r"[-‑]([a-z]+)\b", text[end : end + 20])
     if after and after.group(1) in HYPHEN_MODIFIERS:
         return True
@@ -319,7 +319,7 @@ def not_place_reason(text: str, start: int, end: int) -> str | None:
     """Why ``text[start:end]`` is a toponym that names no place here, or ``None``.
 
     Example:
-        >>> t = "Ruritania-based monitors and Jaysh al-Ruritania fighters met Hassan Ruritania."
+        >>> t = "Ruritania-backed monitors and Jaysh al-Ruritania fighters met Hassan Ruritania."
         >>> [not_place_reason(t, t.find(w, s), t.find(w, s) + len(w)) for w, s in
         ...  (("Ruritania", 0), ("Ruritania", 30), ("Ruritania", 60))]
         ['modifier', 'organisation', 'person']

@@ -36,7 +36,7 @@ from ..models import Place
 from ..normalize import ARTICLES as _ARTICLE_TOKENS, abbreviated, core_name, fold, skeleton, strip_articles
 from .curated import bundled_curated_paths, read_curated_csv
 from .kinds import CUE_BONUS, cue_kinds
-from .index import USER_LAYER_RANK, covers, stands_for, IndexBuilder, NameIndex, fingerprint, load_cached, stack, store_cached
+from .index import USER_LAYER_RANK, covers, IndexBuilder, NameIndex, fingerprint, load_cached, stack, store_cached
 
 if TYPE_CHECKING:
     from .online import OnlineGeocoder
@@ -380,8 +380,7 @@ class Gazetteer:
         return [
             c for c in candidates
             if c.place.layer != "world" or not any(
-                covers(u.lat, u.lon, u.uncertainty_km, c.place.lat, c.place.lon) and stands_for(u.kind, c.place.kind)
-                for u in upper
+                covers(u.lat, u.lon, u.uncertainty_km, c.place.lat, c.place.lon) for u in upper
             )
         ]
 
