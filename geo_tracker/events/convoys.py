@@ -44,10 +44,10 @@ from ..dates import resolve_date
 from . import (
     LOOKBACK_SENTENCES, dates_compatible, event_date, find_actor, is_inferred, locations_in, make_evidence, spans_for,
 )
-from .modality import states_movement
+from .modality import clause_spans, states_movement
 from .lexicon import (
     ACTORS, AGGREGATE_CUES, AIR_MEANS, ALTERNATIVE_CUES, ASIDE_CUES, BACKGROUND_CUES, CARGO, CONVOY_CUES, CONVOY_DEMONSTRATIVES, COUNT_NOUNS,
-    DIRECTION, MOVEMENT_VERBS, MOVERS, ROLE_CUES, SITE_KINDS, SUBSET_CUES, VAGUE_QUANTITIES, compile_vocabulary, find_terms,
+    DIRECTION, MOVEMENT_VERBS, MOVERS, ROLE_CUES, SITE_KINDS, SUBSET_CUES, VAGUE_QUANTITIES, Term, compile_vocabulary, find_terms,
 )
 
 __all__ = ["extract_convoys", "join_segments"]
@@ -262,15 +262,15 @@ def _vague_note(text: str, span: Span) -> str | None:
 # ---------------------------------------------------------------- route
 
 
-def _role(text: str, gap: Span, previous: tuple[Location, str | None] | None) -> str | None:
-    """Role of the location right after ``gap`` from the cue nearest to it.
+def _role(text: str, terms: Sequence[Term], gap: Span, previous: tuple[Location, str | None] | None) -> str | None:
+    """Role of the location right after ``gap`` from the route cue (``terms``, the ROLE_CUES found in
+    ``gap``, which lies inside the location's own clause) nearest to it.
 
     A container word ("in", "في") right after another location marks this one as
     context for it (role ``None``); "with" after a crossing marks the other side. A cue
     reaches :data:`CUE_REACH` words, or :data:`SITE_CUE_REACH` over a facility noun
     ("to a helicopter base it set up in X").
     """
-    terms = find_terms(ROLE_CUES, text, *gap)
     has_real_cue = any(t.label != "container" for t in terms)
     for term in reversed(terms):
         words = len(text[term.end : gap[1]].split())
@@ -310,35 +310,46 @@ def _is_crossing(loc: Location, text: str) -> bool:
 def _roles(text: str, span: Span, locations: Sequence[Location]) -> list[tuple[Location, str | None]]:
     """Each location in the sentence with its route role (origin/via/destination/other_side/side/None).
 
-    Beyond the cue before each place (:func:`_role`):
+    The sentence is read clause by clause (:func:`~geo_tracker.events.modality.clause_spans`): a
+    place takes its role from the route cue that governs it inside its own clause (:func:`_role`),
+    never from a cue of an earlier clause ("left X, near Y": Y is no route point). The route
+    cues and the other cue vocabularies are looked up once for the whole sentence. Beyond that:
 
     * "X's Y" ("Iraq's Kurdistan Region"): Y, the narrower place, takes the role, X is context;
     * "X and Y", "X, Y", "X وY": a list; its first member holds the role;
     * "either X or Y": once a route point is named, an alternative to it is no route point;
     * after "despite", "amid", "رغم" following the verb, places describe the surroundings;
     * a place named inside an actor ("for the US") is no route point;
+    * a place a distance is measured from ("3 km from X") is where the convoy is, not where it
+      came from: its "from" belongs to the place's own qualifier;
     * "the X crossing between A and B": A and B are the two sides (role "side"), sorted out by
       :func:`_route` with the direction of travel.
     """
     out: list[tuple[Location, str | None]] = []
-    cursor = span[0]
     alternative = False
     sides_open = 0
     actors = find_terms(ACTORS, text, *span)
     verbs = find_terms(MOVEMENT_VERBS, text, *span)
+    asides = find_terms(ASIDE_CUES, text, *span)
+    alternatives = find_terms(ALTERNATIVE_CUES, text, *span)
+    cues = find_terms(ROLE_CUES, text, *span)
+    clauses = clause_spans(text, *span)
+    cursor, at = span[0], 0
     for loc in locations_in(locations, span):
         if any(a.start <= loc.start and loc.end <= a.end for a in actors):
             continue  # "for the US", "U.S. forces": the actor, not a place on the route
-        aside = find_terms(ASIDE_CUES, text, cursor, loc.start)
-        if aside and verbs and verbs[0].start < aside[0].start:
+        while at + 1 < len(clauses) and clauses[at + 1][0] <= loc.start:
+            at += 1
+        gap = (max(cursor, clauses[at][0]), loc.start)
+        if any(cursor <= t.start and t.start < loc.start and verbs and verbs[0].start < t.start for t in asides):
             alternative = True
-        gap = (cursor, loc.start)
         between = text[cursor : loc.start]
         previous = out[-1] if out else None
+        in_gap = [t for t in cues if gap[0] <= t.start and t.end <= gap[1] and not _in_qualifier(t, loc, text)]
         role: str | None
-        if previous is not None and find_terms(ALTERNATIVE_CUES, text, *gap) and any(r for _, r in out):
+        if previous is not None and any(previous[0].end <= t.start < loc.start for t in alternatives) and any(r for _, r in out):
             alternative = True
-        if sides_open and previous is not None and _COORDINATION.search(between) and len(between) < 40:
+        if sides_open and previous is not None and _COORDINATION.search(_UNBRACKETED.sub(" ", between)) and len(between) < 40:
             role, sides_open = "side", 0
         elif sides_open:
             role = None  # "(northeast Syria)" between the two sides
@@ -349,7 +360,7 @@ def _roles(text: str, span: Span, locations: Sequence[Location]) -> list[tuple[L
         elif previous is not None and _COORDINATION.fullmatch(between):
             role = None
         else:
-            role = _role(text, gap, previous)
+            role = _role(text, in_gap, gap, previous)
             if _is_crossing(loc, text) and role in (None, "origin", "via", "destination"):
                 role = "via"
         if alternative:
@@ -357,6 +368,19 @@ def _roles(text: str, span: Span, locations: Sequence[Location]) -> list[tuple[L
         out.append((loc, role))
         cursor = max(cursor, loc.end)
     return out
+
+
+_UNBRACKETED = re.compile(r"[()\[\]]")
+
+
+def _in_qualifier(term: Term, loc: Location, text: str) -> bool:
+    """True when the cue ``term`` is part of the qualifier phrase of ``loc`` right before it
+    ("3 km from" in "3 km from X", "north of" in "north of X")."""
+    if not loc.qualifier:
+        return False
+    words = loc.qualifier.split()
+    return bool(words) and any(w.lower() == term.text.lower() for w in words) and len(text[term.end : loc.start].split()) <= 2 \
+        and any(ch.isdigit() for ch in loc.qualifier) | ("km" in words) | ("kilometers" in words) | ("kilometres" in words)
 
 
 def _route(roles: list[tuple[Location, str | None]], direction: str | None) -> dict[str, Location | None]:
@@ -368,9 +392,9 @@ def _route(roles: list[tuple[Location, str | None]], direction: str | None) -> d
             by_role.setdefault(role, []).append(loc)
     origins, vias, dests = by_role.get("origin", []), by_role.get("via", []), by_role.get("destination", [])
     route: dict[str, Location | None] = {
-        "origin": origins[0] if origins else None,
-        "via": vias[0] if vias else (dests[0] if len(dests) > 1 else None),
-        "destination": dests[-1] if dests else None,
+        "origin": max(origins, key=_rank, default=None),
+        "via": vias[0] if vias else None,
+        "destination": max(reversed(dests), key=_rank, default=None),
     }
     other = by_role.get("other_side", [None])[0]
     side = "destination" if direction == "leaving" else "origin"
@@ -568,14 +592,16 @@ def _context_start(text: str, spans: list[Span], index: int, new_subject: bool) 
     return 0
 
 
-def _as_territory(loc: Location, text: str) -> Location:
-    """A country named as territory ("Iraqi territory", "الأراضي السورية") is a place, at the
-    precision of the country itself; other nationality words stay attributes."""
-    if loc.qualifier != NATIONALITY or loc.place is None or loc.place.kind != "country":
-        return loc
-    if _TERRITORY_AFTER.match(text[loc.end : loc.end + 30]) or _TERRITORY_BEFORE.search(text[max(0, loc.start - 20) : loc.start]):
-        return dataclasses.replace(loc, qualifier=None)
-    return loc
+def _names_territory(text: str, span: Span, locations: Sequence[Location]) -> bool:
+    """True when the clause names a country as territory ("Iraqi territory", "الأراضي السورية"): a
+    movement into or out of a country, which is a convoy's route even though the nationality word
+    itself is no route point (the convoy has no named place for that role)."""
+    return any(
+        loc.qualifier == NATIONALITY and loc.place is not None and loc.place.kind == "country"
+        and span[0] <= loc.start and loc.end <= span[1]
+        and (_TERRITORY_AFTER.match(text[loc.end : loc.end + 30]) or _TERRITORY_BEFORE.search(text[max(0, loc.start - 20) : loc.start]))
+        for loc in locations
+    )
 
 
 def _rank(loc: Location | None) -> int:
@@ -674,7 +700,6 @@ def extract_convoys(
     """
     spans = spans_for(report, sentences)
     text = report.text
-    locations = [_as_territory(loc, text) for loc in locations]
     convoys: list[Convoy] = []
     last_group: list[int] = []  # the convoys of the last sentence that told of one
     last_index = -2
@@ -711,7 +736,8 @@ def extract_convoys(
                 # "The convoy was hit near X": what befell the convoy, not its route
                 convoy = dataclasses.replace(convoy, origin=None, via=None, destination=None)
             sizes = _group_sizes(text, clause)
-            if clause_kind == "new" and ((_is_empty(convoy) and not sizes) or _is_aggregate(text, clause)):
+            empty = _is_empty(convoy) and not sizes and not _names_territory(text, clause, locations)
+            if clause_kind == "new" and (empty or _is_aggregate(text, clause)):
                 continue
             if len(sizes) > 1:  # "two convoys of 20 and 35 trucks": one convoy each
                 for size in sizes:
