@@ -192,8 +192,8 @@ def _after_demonstrative(text: str, sentence_start: int, cue_start: int) -> bool
     """True when a demonstrative ("this", "these", "هذه") stands at most three words before the cue."""
     window = max(sentence_start, cue_start - 40)
     for term in find_terms(CONVOY_DEMONSTRATIVES, text, window, cue_start):
-        if len(text[term.end : cue_start].split()) <= 3:
-            return True
+        if len(text[term.end : cue_start].split()) <= 3 and not _ANOTHER.search(text, term.end, cue_start):
+            return True  # not "… noted that another convoy": "that" introduces, "another" is new
     return False
 
 
@@ -276,6 +276,8 @@ def _role(text: str, terms: Sequence[Term], gap: Span, previous: tuple[Location,
         words = len(text[term.end : gap[1]].split())
         if words > CUE_REACH and (words > SITE_CUE_REACH or not find_terms(SITE_KINDS, text, term.end, gap[1])):
             break
+        if words > NAME_REACH and _CROSSING_WORD.search(term.text):
+            break  # "من معبر X": the cue names its own crossing, X, not a place further on
         if term.label == "ignore":
             return None
         if term.label == "container":
@@ -294,6 +296,8 @@ CUE_REACH = 6
 """Words a route cue reaches over to the place it governs ("towards the bases of the coalition in X")."""
 SITE_CUE_REACH = 10
 """The same over a facility noun phrase."""
+NAME_REACH = 3
+"""Words a cue that ends in a facility noun ("من معبر") reaches: the facility's own name."""
 
 
 def _is_crossing(loc: Location, text: str) -> bool:

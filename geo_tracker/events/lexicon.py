@@ -336,7 +336,10 @@ ROLE_CUES: Vocabulary = {
                r"departed", r"withdr[ae]w from", "قادمة من", "قادما من", "قادمين من", "آتية من", "انطلقت من",
                "انطلاقا من", "من"),
     "via": (r"via", r"through", r"crossed at", r"by way of", r"across", r"passing", r"passed", r"past",
-            "عبر", "مرورا ب", "مروراً ب", "عن طريق", "من خلال", "من معبر"),
+            "عبر", "مرورا ب", "مروراً ب", "عن طريق", "من خلال", "من معبر",
+            # A place crossed on the way is passed through ("crossed the town of X", "عبرت بلدة X");
+            # "crossed into X" keeps its destination, the nearer cue.
+            r"crossed", "عبرت", "عبروا", "مرت ب", "مرت من", "مر ب", "مر من"),
     "destination": (r"towards?", r"heading (?:to|for|towards)", r"headed (?:to|for|towards)", r"bound for",
                     r"on (?:its|their) way to", r"to", r"into", r"for", r"reached", r"arrived (?:at|in)", r"entered",
                     r"continue to", r"moving to", r"as far as",
