@@ -167,24 +167,41 @@ def _classify(text: str, span: Span, follows_convoy: bool, has_previous: bool) -
     return None
 
 
-def _tells_of_movers(text: str, span: Span) -> bool:
-    """True for a sentence with a movement verb whose mover is a force, a patrol or vehicles and
-    cargo (:data:`~geo_tracker.events.lexicon.MOVERS`, :data:`~geo_tracker.events.lexicon.CARGO`)
-    but no convoy word: "troops withdrew from X towards Y", "brought military vehicles to X"."""
-    if not find_terms(MOVEMENT_VERBS, text, *span) or find_terms(AIR_MEANS, text, *span):
-        return False
-    return bool(find_terms(MOVERS, text, *span) or find_terms(CARGO, text, *span))
+def _tells_of_movers(text: str, span: Span) -> str | None:
+    """'movers' for a sentence with a movement verb whose mover is a force, a patrol or vehicles and
+    cargo (:data:`~geo_tracker.events.lexicon.MOVERS`, :data:`~geo_tracker.events.lexicon.CARGO`),
+    but no convoy word ("troops withdrew from X towards Y", "brought military vehicles to X");
+    'actor' when the mover is only an actor right before the verb ("the US military entered from
+    X through the Y crossing"), which :func:`_movers_route` holds to a fuller route; else None."""
+    verbs = find_terms(MOVEMENT_VERBS, text, *span)
+    if not verbs or find_terms(AIR_MEANS, text, *span):
+        return None
+    if find_terms(MOVERS, text, *span) or find_terms(CARGO, text, *span):
+        return "movers"
+    # A force named as the verb's subject ("the US military entered …", "الجيش التركي دخل …").
+    if any(len(text[a.end : v.start].split()) <= ACTOR_REACH
+           for a in find_terms(ACTORS, text, *span) for v in verbs if v.start >= a.end):
+        return "actor"
+    return None
 
 
-def _movers_route(text: str, span: Span, convoy: Convoy) -> bool:
+ACTOR_REACH = 2
+"""Words between an actor and the movement verb it is the subject of ("US forces have entered")."""
+
+
+def _movers_route(text: str, span: Span, convoy: Convoy, movers: str) -> bool:
     """True when a movement told without a convoy word (:func:`_tells_of_movers`) names a route
     precise enough to be a convoy's: after its verb, an origin or destination below country level
-    or a crossing; the verb neither in the infinitive ("forces to withdraw from X", a headline's
+    or a crossing (for a mover that is only an actor, :func:`_tells_of_movers`, a crossing or both
+    ends); the verb neither in the infinitive ("forces to withdraw from X", a headline's
     plan) nor recalled as background ("had already pulled out of X", "comes after troops left X")."""
     verb = find_terms(MOVEMENT_VERBS, text, *span)[0]
     points = [loc for loc in (convoy.origin, convoy.destination) if loc is not None and loc.start > verb.start]
-    if max(map(_rank, points), default=-1) < 1 and not (convoy.via is not None and convoy.via.start > verb.start):
+    crossing = convoy.via is not None and convoy.via.start > verb.start
+    if max(map(_rank, points), default=-1) < 1 and not crossing:
         return False
+    if movers == "actor" and not (crossing or len(points) == 2):
+        return False  # "militias withdrew from X": an actor's move with one end only is no convoy
     if _INFINITIVE_TO.search(text[max(span[0], verb.start - 4) : verb.start]):
         return False
     return not find_terms(BACKGROUND_CUES, text, span[0], verb.start)
@@ -736,7 +753,7 @@ def extract_convoys(
             context = _context_start(text, spans, index, new_subject=clause_kind == "new")
             convoy = _build(report, locations, spans, index, clause, context, previous)
             previous = convoy
-            if movers and not _movers_route(text, clause, convoy):
+            if movers and not _movers_route(text, clause, convoy, movers):
                 continue  # forces that moved, but along no named route: no convoy to map
             if clause_kind == "continuation" and not find_terms(MOVEMENT_VERBS, text, *clause):
                 # "The convoy was hit near X": what befell the convoy, not its route
