@@ -47,7 +47,7 @@ from . import (
 from .modality import clause_spans, states_movement
 from .lexicon import (
     ACTORS, AGGREGATE_CUES, AIR_MEANS, ALTERNATIVE_CUES, ASIDE_CUES, BACKGROUND_CUES, CARGO, CONVOY_CUES, CONVOY_DEMONSTRATIVES, COUNT_NOUNS,
-    DIRECTION, MOVEMENT_VERBS, MOVERS, ROLE_CUES, SITE_KINDS, SUBSET_CUES, VAGUE_QUANTITIES, Term, compile_vocabulary, find_terms,
+    DIRECTION, MOVEMENT_VERBS, MOVERS, ROLE_CUES, SITE_ANAPHORS, SITE_KINDS, SUBSET_CUES, VAGUE_QUANTITIES, Term, compile_vocabulary, find_terms,
 )
 
 __all__ = ["extract_convoys", "join_segments"]
@@ -474,6 +474,8 @@ def _build(report: Report, locations: Sequence[Location], spans: list[Span], ind
     directions = find_terms(DIRECTION, text, *span)
     direction = directions[0].label if directions else None
     route = _route(_roles(text, span, locations), direction)
+    if route["destination"] is None:
+        route["destination"] = _site_referred_to(text, span, locations, spans[max(0, index - LOOKBACK_SENTENCES)][0])
     direction = direction or _direction_of_route(route["origin"], route["destination"])
     via = route["via"]
     if direction is None and via is not None and _is_crossing(via, text) and _LEAVE_VERB.search(text, *span):
@@ -505,6 +507,27 @@ def _build(report: Report, locations: Sequence[Location], spans: list[Span], ind
         vehicles_note=note,
         evidence=(make_evidence(report, spans[index]),),
     )
+
+
+def _site_referred_to(text: str, span: Span, locations: Sequence[Location], since: int) -> Location | None:
+    """The site a convoy heads to when its clause names it only as "the base" ("entered the base",
+    "وصلت إلى القاعدة", :data:`~geo_tracker.events.lexicon.SITE_ANAPHORS`) right after a destination
+    cue: the last base or airfield named before the clause (from ``since``), else None."""
+    cues = [t for t in find_terms(ROLE_CUES, text, *span) if t.label == "destination"]
+    for term in find_terms(SITE_ANAPHORS, text, *span):
+        if not any(c.end <= term.start and not text[c.end : term.start].strip() for c in cues):
+            continue
+        if any(term.end <= loc.start <= term.end + 12 for loc in locations):
+            continue  # "the base in X", "the airport of X": named after all
+        earlier = [loc for loc in locations if since <= loc.start and loc.end <= span[0] and _is_site(loc, text)]
+        return earlier[-1] if earlier else None
+    return None
+
+
+def _is_site(loc: Location, text: str) -> bool:
+    """True for a base or an airfield: by gazetteer kind or by its facility noun ("Qasrak base")."""
+    kind = loc.place.kind if loc.place is not None else ""
+    return kind in ("base", "airfield", "airport") or bool(find_terms(SITE_KINDS, text, loc.start, loc.end))
 
 
 def _clauses(text: str, span: Span, locations: Sequence[Location]) -> list[Span]:

@@ -29,7 +29,7 @@ except ImportError:  # pragma: no cover - Python 3.10
 __all__ = [
     "ACTORS", "AGGREGATE_CUES", "AIR_MEANS", "ALTERNATIVE_CUES", "ASIDE_CUES", "BACKGROUND_CUES", "CARGO",
     "CONVOY_CUES", "CONVOY_DEMONSTRATIVES", "COUNT_NOUNS", "DIRECTION", "FEATURES", "MOVEMENT_VERBS", "MOVERS",
-    "ROLE_CUES", "SITE_KINDS", "SITE_STATUS", "SUBSET_CUES", "VAGUE_QUANTITIES", "Term", "Vocabulary",
+    "ROLE_CUES", "SITE_ANAPHORS", "SITE_KINDS", "SITE_STATUS", "SUBSET_CUES", "VAGUE_QUANTITIES", "Term", "Vocabulary",
     "find_terms", "compile_vocabulary",
 ]
 
@@ -465,6 +465,13 @@ ALTERNATIVE_CUES: Vocabulary = {
     "alternative": (r"or", r"either", r"otherwise", r"possibly", "أو", "او", "إما", "إمّا", "ربما"),
 }
 """Words that offer another possible route point; the first one named is kept."""
+
+SITE_ANAPHORS: Vocabulary = {
+    # "entered the base", "وصلت إلى القاعدة": a definite site noun with no name of its own names the
+    # site the report has just told of.
+    "site": (r"the (?:military )?(?:base|air ?base|airport|airfield)", "القاعدة", "المطار"),
+}
+"""Definite site nouns that, as a convoy's destination, refer back to the site named before."""
 
 CONVOY_DEMONSTRATIVES: Vocabulary = {
     # "this convoy", "these reinforcements", "هذه القافلة", "هذا الرتل": the movement told before.
