@@ -692,26 +692,50 @@ def _compatible(a: Convoy, b: Convoy) -> bool:
     return dates_compatible(a.date, b.date)
 
 
-def _restates(old: Convoy, new: Convoy, headline: str) -> bool:
+def _restates(old: Convoy, new: Convoy, headline: str, titles: set[str]) -> bool:
     """True when ``new`` restates ``old``, a convoy told first in the report's opening sentence
-    (``headline``), by its count: the same number of vehicles, the same direction if both have
-    one, and no conflicting stated date. A headline and the lead after it name one movement by its
-    size even where they place it differently ("20 vehicles reach X" / "20 vehicles entered the
-    airport of Y")."""
-    if not old.evidence or old.evidence[0].sentence != headline:
+    (``headline``) or title, with no conflicting direction or stated date, and either
+
+    * the same count: a headline and the lead after it name one movement by its size even where
+      they place it differently ("20 vehicles reach X" / "20 vehicles entered the airport of Y"), or
+    * ``old`` is told only in one of ``titles`` (the report's title lines, :func:`_is_title`) and
+      ``new`` is the next convoy: the lead restates the title's movement, however
+      differently it names the places ("Convoy reaches X" / "35 trucks arrived at the X base"),
+      unless their counts or actors differ. "Another convoy entered…" in such a lead is the
+      title's convoy, another only to earlier days' convoys."""
+    if not old.evidence or old.evidence[0].sentence not in {headline, *titles}:
         return False
-    if not (old.vehicles_min and old.vehicles_min == new.vehicles_min):
+    same_count = bool(old.vehicles_min and old.vehicles_min == new.vehicles_min)
+    lead = (old.evidence[0].sentence in titles and len(old.evidence) == 1
+            and not (old.vehicles_min and new.vehicles_min and not same_count))
+    if not (same_count or lead):
         return False
     if old.direction and new.direction and old.direction != new.direction:
+        return False
+    if not same_count and old.actor and new.actor and old.actor != new.actor:
         return False
     return dates_compatible(old.date, new.date)
 
 
-def _merge(old: Convoy, new: Convoy) -> Convoy:
-    """Fill ``old``'s gaps from ``new``; a more specific route point replaces a country/region."""
+TITLE_SENTENCES = 3
+"""How far into a report its title may come (after a dateline or a time stamp)."""
+
+
+def _is_title(text: str, span: Span) -> bool:
+    """True for a title: a line of its own without a final full stop ("Convoy reaches X")."""
+    before, after = text[max(0, span[0] - 2) : span[0]], text[span[1] : span[1] + 3]
+    return ((span[0] == 0 or "\n" in before) and after.lstrip(" \t\r").startswith("\n")
+            and not text[span[0] : span[1]].rstrip().endswith((".", "。", "؟", "?", "!")))
+
+
+def _merge(old: Convoy, new: Convoy, restated: bool = False) -> Convoy:
+    """Fill ``old``'s gaps from ``new``; a more specific route point replaces a country/region.
+    When ``new`` is the lead restating the headline's ``old`` (``restated``), the lead's route points
+    stand wherever they are as specific: the lead names the places the title shortens."""
     updates: dict[str, object] = {}
     for field in ("origin", "via", "destination"):
-        if _rank(getattr(new, field)) > _rank(getattr(old, field)):
+        if _rank(getattr(new, field)) > _rank(getattr(old, field)) or (
+                restated and getattr(new, field) is not None and _rank(getattr(new, field)) >= _rank(getattr(old, field))):
             updates[field] = getattr(new, field)
     for field in ("vehicles_min", "actor", "direction", "vehicles_note"):
         if getattr(old, field) is None and getattr(new, field) is not None:
@@ -747,6 +771,8 @@ def extract_convoys(
     spans = spans_for(report, sentences)
     text = report.text
     convoys: list[Convoy] = []
+    titles = {text[slice(*sp)] for sp in spans[:TITLE_SENTENCES] if _is_title(text, sp)}
+    headline = text[slice(*spans[0])] if spans else ""
     last_group: list[int] = []  # the convoys of the last sentence that told of one
     last_index = -2
     for index, span in enumerate(spans):
@@ -790,14 +816,15 @@ def extract_convoys(
                     convoys.append(dataclasses.replace(convoy, vehicles_min=size))
                     group.append(len(convoys) - 1)
                 continue
+            restated = bool(number == 0 and len(convoys) == 1 and _restates(convoys[0], convoy, headline, titles))
             same = clause_kind == "continuation" or (
                 number == 0 and not topic_break and convoys
-                and (_compatible(convoys[-1], convoy) or _restates(convoys[-1], convoy, text[slice(*spans[0])]))
-                and not _ANOTHER.search(text, clause[0], _subject_end(text, clause)))
+                and (_compatible(convoys[-1], convoy) or restated or _restates(convoys[-1], convoy, headline, set()))
+                and (restated or not _ANOTHER.search(text, clause[0], _subject_end(text, clause))))
             if convoys and same:
                 targets = last_group if clause_kind == "continuation" and convoy.vehicles_min is None else []
                 for target in targets or [len(convoys) - 1]:
-                    convoys[target] = _merge(convoys[target], convoy)
+                    convoys[target] = _merge(convoys[target], convoy, restated)
                 group.extend(targets or [len(convoys) - 1])
             else:
                 convoys.append(convoy)

@@ -301,7 +301,7 @@ MOVEMENT_VERBS: Vocabulary = {
               # "deployed at a checkpoint" says where troops stand, "deployed to X" that they moved.
               r"deployed(?! (?:at|in|on|along|around|near|inside|across|throughout)\b)",
               # More verbs of going and coming, and the masculine Arabic forms (after رتل, masculine).
-              r"came", r"coming", r"went", r"rolled(?: in| into)?", r"travell?ed", r"advanced", r"redeployed", r"relocated",
+              r"came", r"coming", r"arrive", r"went", r"rolled(?: in| into)?", r"travell?ed", r"advanced", r"redeployed", r"relocated",
               r"returned", r"pour(?:ed|ing|s)? into", r"transferred", r"headed back",
               r"patroll?(?:ed|ing)",
               "دخلوا", "وصلوا", "عبروا", "توجهوا", "انسحبوا", "خرجوا", "غادروا", "قدموا",
@@ -343,6 +343,8 @@ ROLE_CUES: Vocabulary = {
     "destination": (r"towards?", r"heading (?:to|for|towards)", r"headed (?:to|for|towards)", r"bound for",
                     r"on (?:its|their) way to", r"to", r"into", r"for", r"reached", r"arrived (?:at|in)", r"entered",
                     r"continue to", r"moving to", r"as far as",
+                    # The present tense of headlines: "Convoy reaches X", "arrives in X", "enters X".
+                    r"reach(?:es)?", r"arrives? (?:at|in)", r"enters", r"heads (?:to|for|towards)",
                     "باتجاه", "متجهة إلى", "متجهة الى", "متجهة نحو", "إلى", "الى", "نحو", "صوب", "وصلت إلى",
                     "دخلت", "لتصل إلى", "حتى",
                     # A patrol goes where it patrols: "patrolling around X", "patrols in X".
