@@ -158,21 +158,25 @@ def _classify(text: str, span: Span, follows_convoy: bool, has_previous: bool) -
         return "new"
     if follows_convoy and _ANAPHOR_START.search(sentence) and not _ANOTHER.search(sentence):
         return "continuation"
-    if not find_terms(MOVEMENT_VERBS, text, start, end):
+    # the movement verbs are looked for last: a long sentence of prose has many ("went") and
+    # rarely a count or a vague quantity of vehicles
+    counted = bool(cues) or _COUNT.search(text, start, end) is not None or _vague_note(text, span) is not None
+    another_one = follows_convoy and _ANOTHER_ONE.search(sentence) is not None
+    if not (counted or another_one) or not find_terms(MOVEMENT_VERBS, text, start, end):
         return None
-    if cues or _COUNT.search(text, start, end) or _vague_note(text, span) is not None:
+    if counted:
         return "continuation" if follows_convoy and not _ANOTHER.search(sentence) else "new"
-    if follows_convoy and _ANOTHER_ONE.search(sentence):
-        return "new"  # "It was followed by another one that headed to …"
-    return None
+    return "new"  # "It was followed by another one that headed to …"
 
 
-def _tells_of_movers(text: str, span: Span) -> str | None:
+def _tells_of_movers(text: str, span: Span, locations: Sequence[Location]) -> str | None:
     """'movers' for a sentence with a movement verb whose mover is a force, a patrol or vehicles and
     cargo (:data:`~geo_tracker.events.lexicon.MOVERS`, :data:`~geo_tracker.events.lexicon.CARGO`),
     but no convoy word ("troops withdrew from X towards Y", "brought military vehicles to X");
     'actor' when the mover is only an actor right before the verb ("the US military entered from
     X through the Y crossing"), which :func:`_movers_route` holds to a fuller route; else None."""
+    if not locations_in(locations, span):
+        return None  # no place to move to or from: no route for :func:`_movers_route` to find
     verbs = find_terms(MOVEMENT_VERBS, text, *span)
     if not verbs or find_terms(AIR_MEANS, text, *span):
         return None
@@ -476,7 +480,10 @@ def _build(report: Report, locations: Sequence[Location], spans: list[Span], ind
     route = _route(_roles(text, span, locations), direction)
     if route["destination"] is None:
         route["destination"] = _site_referred_to(text, span, locations, spans[max(0, index - LOOKBACK_SENTENCES)][0])
-    direction = direction or _direction_of_route(route["origin"], route["destination"])
+    if direction is None:  # read off the route, the countries named as territory included
+        territory = [_as_territory(loc, text) for loc in locations if span[0] <= loc.start and loc.end <= span[1]]
+        full = _route(_roles(text, span, territory), None) if territory != list(locations_in(locations, span)) else route
+        direction = _direction_of_route(full["origin"], full["destination"])
     via = route["via"]
     if direction is None and via is not None and _is_crossing(via, text) and _LEAVE_VERB.search(text, *span):
         direction = "leaving"  # "left through the Semalka crossing": out of the country
@@ -638,16 +645,22 @@ def _context_start(text: str, spans: list[Span], index: int, new_subject: bool) 
     return 0
 
 
+def _as_territory(loc: Location, text: str) -> Location:
+    """A country named as territory ("Iraqi territory", "الأراضي السورية") as the country itself, for
+    the direction of a route ("left X base towards Iraqi territory" is leaving); other locations as
+    they are. The nationality word is no route point of the convoy: the report names no place there."""
+    if loc.qualifier != NATIONALITY or loc.place is None or loc.place.kind != "country":
+        return loc
+    if _TERRITORY_AFTER.match(text[loc.end : loc.end + 30]) or _TERRITORY_BEFORE.search(text[max(0, loc.start - 20) : loc.start]):
+        return dataclasses.replace(loc, qualifier=None)
+    return loc
+
+
 def _names_territory(text: str, span: Span, locations: Sequence[Location]) -> bool:
-    """True when the clause names a country as territory ("Iraqi territory", "الأراضي السورية"): a
-    movement into or out of a country, which is a convoy's route even though the nationality word
-    itself is no route point (the convoy has no named place for that role)."""
-    return any(
-        loc.qualifier == NATIONALITY and loc.place is not None and loc.place.kind == "country"
-        and span[0] <= loc.start and loc.end <= span[1]
-        and (_TERRITORY_AFTER.match(text[loc.end : loc.end + 30]) or _TERRITORY_BEFORE.search(text[max(0, loc.start - 20) : loc.start]))
-        for loc in locations
-    )
+    """True when the clause names a country as territory (:func:`_as_territory`): a movement into
+    or out of a country, which is a convoy's route though it fills no route role."""
+    return any(loc.qualifier == NATIONALITY and _as_territory(loc, text) is not loc
+               for loc in locations if span[0] <= loc.start and loc.end <= span[1])
 
 
 def _rank(loc: Location | None) -> int:
@@ -778,7 +791,7 @@ def extract_convoys(
     for index, span in enumerate(spans):
         follows = last_index == index - 1
         kind = _classify(text, span, follows_convoy=follows, has_previous=bool(convoys))
-        movers = kind is None and _tells_of_movers(text, span)
+        movers = _tells_of_movers(text, span, locations) if kind is None else None
         if kind is None and not movers and not (_DUAL.search(text, *span) and find_terms(MOVEMENT_VERBS, text, *span)):
             continue  # then no clause of it tells of a convoy either
         if not states_movement(text, span):  # denied or expected: no movement

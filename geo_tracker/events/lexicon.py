@@ -210,7 +210,15 @@ def find_terms(vocabulary: Vocabulary, text: str, start: int = 0, end: int | Non
         ['planned']
     """
     end = len(text) if end is None else end
-    items = tuple((k, tuple(v)) for k, v in vocabulary.items())
+    return list(_find_terms(tuple((k, tuple(v)) for k, v in vocabulary.items()), text, start, end))
+
+
+@lru_cache(maxsize=1024)
+def _find_terms(items: tuple[tuple[str, tuple[str, ...]], ...], text: str, start: int, end: int) -> tuple[Term, ...]:
+    """:func:`find_terms`, remembered: the event rules ask for one vocabulary's cues in one sentence
+    or clause several times (is it a convoy, does it tell of movers, what are its roles), and a long
+    span is scanned only once per vocabulary. (1,024 entries: the spans of a few reports; the texts
+    they hold are segments of at most ``pipeline.SEGMENT_CHARS``.)"""
     found: list[Term] = []
     for script in (_LATIN, _ARABIC_SCRIPT):
         if script == _ARABIC_SCRIPT and not _ARABIC.search(text, start, end):
@@ -235,7 +243,7 @@ def find_terms(vocabulary: Vocabulary, text: str, start: int = 0, end: int | Non
     for term in found:  # Latin and Arabic cues never overlap in practice; keep the first if they do
         if not kept or term.start >= kept[-1].end:
             kept.append(term)
-    return kept
+    return tuple(kept)
 
 
 _ARM = r"armou?red"
