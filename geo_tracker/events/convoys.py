@@ -400,14 +400,16 @@ def _roles(text: str, span: Span, locations: Sequence[Location]) -> list[tuple[L
 _UNBRACKETED = re.compile(r"[()\[\]]")
 
 
+_DISTANCE_QUALIFIER = re.compile(r"\b(?:km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?)\s+(?:from|of)$", re.IGNORECASE)
+"""A qualifier that measures a distance from its place ("3 km from"), as qualify.py writes it."""
+
+
 def _in_qualifier(term: Term, loc: Location, text: str) -> bool:
-    """True when the cue ``term`` is part of the qualifier phrase of ``loc`` right before it
-    ("3 km from" in "3 km from X", "north of" in "north of X")."""
-    if not loc.qualifier:
+    """True when the cue ``term`` ("from") is the last word of ``loc``'s distance qualifier, right
+    before the mention: "a few kilometres from X" puts the convoy near X, not coming from it."""
+    if not loc.qualifier or not _DISTANCE_QUALIFIER.search(loc.qualifier):
         return False
-    words = loc.qualifier.split()
-    return bool(words) and any(w.lower() == term.text.lower() for w in words) and len(text[term.end : loc.start].split()) <= 2 \
-        and any(ch.isdigit() for ch in loc.qualifier) | ("km" in words) | ("kilometers" in words) | ("kilometres" in words)
+    return term.text.lower() == loc.qualifier.split()[-1].lower() and not text[term.end : loc.start].strip(" the")
 
 
 def _route(roles: list[tuple[Location, str | None]], direction: str | None) -> dict[str, Location | None]:
@@ -481,8 +483,8 @@ def _build(report: Report, locations: Sequence[Location], spans: list[Span], ind
     if route["destination"] is None:
         route["destination"] = _site_referred_to(text, span, locations, spans[max(0, index - LOOKBACK_SENTENCES)][0])
     if direction is None:  # read off the route, the countries named as territory included
-        territory = [_as_territory(loc, text) for loc in locations if span[0] <= loc.start and loc.end <= span[1]]
-        full = _route(_roles(text, span, territory), None) if territory != list(locations_in(locations, span)) else route
+        full = _route(_roles(text, span, [_as_territory(loc, text) for loc in locations]), None) \
+            if _names_territory(text, span, locations) else route
         direction = _direction_of_route(full["origin"], full["destination"])
     via = route["via"]
     if direction is None and via is not None and _is_crossing(via, text) and _LEAVE_VERB.search(text, *span):
