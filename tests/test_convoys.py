@@ -105,3 +105,15 @@ def test_counts_with_quoted_modifiers_and_glued_conjunctions_add_up():
     assert convoy.vehicles_min == 44
     [convoy] = _convoys("دخلت قافلة من 7 ناقلات و4 سيارات عبر معبر سيمالكا")
     assert convoy.vehicles_min == 11
+
+
+def test_a_capital_standing_for_its_government_is_no_route_point():
+    from geo_tracker.events import extract_convoys
+    from geo_tracker.models import Location, Place, Report
+
+    text = "A convoy of 20 trucks left for Damascus, Ankara said."
+    def at(mention, qualifier=None):
+        place = Place(mention.lower(), mention, "city", "XX", 1.0, 2.0, 5.0)
+        return Location(mention, text.index(mention), text.index(mention) + len(mention), place, 1.0, 2.0, qualifier=qualifier)
+    [convoy] = extract_convoys(Report("r", text), [at("Damascus", "metonym"), at("Ankara", "metonym")])
+    assert convoy.destination is None

@@ -33,6 +33,10 @@ __all__ = [
 
 Span = tuple[int, int]
 
+NOT_EVENT_PLACES = frozenset({NATIONALITY, "metonym"})
+"""Qualifiers of mentions that name no place of an event: a nationality word, a capital standing for
+its government (the qualifiers the report corpus leaves out, see ``evaluate_reports``)."""
+
 LOOKBACK_SENTENCES = 20
 """How many earlier sentences a date or an actor is looked for in (more would make a long
 report's events quadratic in its sentences)."""
@@ -45,7 +49,8 @@ def spans_for(report: Report, sentences: list[Span] | None) -> list[Span]:
 
 def locations_in(locations: Sequence[Location], span: Span) -> list[Location]:
     """Locations whose mention lies inside ``span``, in text order; nationality words
-    ("Syrian territory", "US forces") are attributes, not event locations.
+    ("Syrian territory", "US forces") are attributes and capitals standing for their government
+    ("Washington says", qualifier ``metonym``) actors, not event locations.
 
     Example:
         >>> loc = Location("Homs", 10, 14, None, None, None)
@@ -54,7 +59,7 @@ def locations_in(locations: Sequence[Location], span: Span) -> list[Location]:
     """
     start, end = span
     return sorted(
-        (loc for loc in locations if start <= loc.start and loc.end <= end and loc.qualifier != NATIONALITY),
+        (loc for loc in locations if start <= loc.start and loc.end <= end and loc.qualifier not in NOT_EVENT_PLACES),
         key=lambda l: l.start,
     )
 
