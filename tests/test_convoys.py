@@ -64,6 +64,8 @@ def test_a_cue_naming_its_own_crossing_does_not_reach_a_later_place():
 def test_a_force_named_as_the_subject_of_a_movement_through_a_crossing_is_a_convoy():
     [convoy] = _convoys("According to the agency, the US military entered Syria from Iraq through the Al-Walid border crossing.")
     assert _route(convoy) == {"origin": "Iraq", "via": "Al-Walid border crossing", "destination": "Syria"}
+    # the actor must be the mover: not a delegation of it
+    assert _convoys("An SDF delegation travelled from Qamishli to Damascus for talks.") == ()
 
 
 def test_the_base_a_convoy_enters_is_the_base_named_before():
@@ -117,3 +119,8 @@ def test_a_capital_standing_for_its_government_is_no_route_point():
         return Location(mention, text.index(mention), text.index(mention) + len(mention), place, 1.0, 2.0, qualifier=qualifier)
     [convoy] = extract_convoys(Report("r", text), [at("Damascus", "metonym"), at("Ankara", "metonym")])
     assert convoy.destination is None
+
+
+def test_trucks_that_cross_every_day_are_a_habit_not_a_convoy():
+    assert _convoys("Oil smuggling trucks cross daily from Deir ez-Zor to Iraq, local sources said.") == ()
+    assert _convoys("تعبر الشاحنات يومياً من دير الزور إلى العراق") == ()

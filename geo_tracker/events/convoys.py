@@ -183,14 +183,16 @@ def _tells_of_movers(text: str, span: Span, locations: Sequence[Location]) -> st
     if find_terms(MOVERS, text, *span) or find_terms(CARGO, text, *span):
         return "movers"
     # A force named as the verb's subject ("the US military entered …", "الجيش التركي دخل …").
-    if any(len(text[a.end : v.start].split()) <= ACTOR_REACH
-           for a in find_terms(ACTORS, text, *span) for v in verbs if v.start >= a.end):
+    if any(v.start >= a.end and _ACTOR_GAP.fullmatch(text, a.end, v.start)
+           for a in find_terms(ACTORS, text, *span) for v in verbs):
         return "actor"
     return None
 
 
-ACTOR_REACH = 2
-"""Words between an actor and the movement verb it is the subject of ("US forces have entered")."""
+_ACTOR_GAP = re.compile(r"\s*(?:(?:has|have|had|also|then|later|reportedly|again|once\s+again)\s+)*", re.IGNORECASE)
+"""What may stand between an actor and the movement verb it is the subject of ("US forces have
+entered", "the army then withdrew"); a noun there makes the mover something else ("an SDF
+delegation travelled")."""
 
 
 def _movers_route(text: str, span: Span, convoy: Convoy, movers: str) -> bool:

@@ -504,8 +504,11 @@ AGGREGATE_CUES: Vocabulary = {
                "خلال الأسابيع القليلة الماضية", "خلال الساعات الأربع والعشرين الماضية", "خلال الـ24 ساعة الماضية",
                "منذ بداية العام", "منذ مطلع العام", "خلال العام الجاري", "خلال العام الحالي"),
     "mass": (r"thousands of", r"tens of thousands of", "آلاف", "الآلاف من"),
+    # Habits, not one movement: "trucks cross daily from X", "تعبر يومياً".
+    "habitual": (r"daily", r"every (?:day|night|week|month)", r"regularly", r"routinely", r"on a (?:daily|regular|weekly) basis",
+                 "يوميا", "يومياً", "بشكل يومي", "بشكل دوري", "بشكل منتظم", "كل يوم", "كل أسبوع"),
 }
-"""A plural convoy word, a period of accumulation or a mass quantity: the sentence sums up movements."""
+"""A plural convoy word, a period of accumulation, a mass quantity or a habit: the sentence sums up movements."""
 
 AIR_MEANS: Vocabulary = {
     # Aircraft movements are not convoys: "reinforcements flown in by two cargo planes",
