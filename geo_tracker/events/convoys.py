@@ -6,16 +6,21 @@ verb ("45 trucks entered"). A sentence that refers back to the previous convoy
 ("The convoy…", "It comprised…", "القافلة…") adds to that convoy instead of
 making a new one.
 
-Route roles come from the words right before each location mention ("from",
-"via", "towards", "قادمة من", "عبر", "باتجاه"…); a border crossing defaults to
-*via*; "crossing with X" names the other side, which is the origin of an
-entering convoy and the destination of a leaving one. A country named as territory
-("Iraqi territory", "الأراضي السورية") is a route point at the country's precision;
-leaving through a border crossing is leaving the country.
+Route roles are parsed clause by clause (:func:`_roles`, clauses from
+:func:`~geo_tracker.events.modality.clause_spans`, the one clause splitter of the event
+rules): each place takes the role of the route cue that governs it inside its own clause
+("from", "coming from", "via", "towards", "heading to", "arrived at", "قادمة من", "عبر",
+"باتجاه", "متجهة إلى"…); a border crossing defaults to *via*; "crossing with X" names the
+other side, which is the origin of an entering convoy and the destination of a leaving one.
+The most precise place named for a role fills it (:func:`_route`): the country entered is
+the destination only when no place in it is named. Nationality words ("Iraqi territory",
+"الأراضي السورية") and capitals standing for their government fill no role, though
+territory still tells the direction; "entered the base" heads to the base named before it.
+Leaving through a border crossing is leaving the country.
 
 One sentence may tell of several convoys: a second one starts after a conjunction
 once the first has its verb ("… and another convoy of 20 trucks left …", "… and 30
-via Semalka", see :func:`_clauses`), and "two convoys of 20 and 35 trucks" gives one
+via Semalka", see :func:`_convoy_parts`), and "two convoys of 20 and 35 trucks" gives one
 convoy per count. A count in brackets restates the one before it, it does not add.
 
 Actor and date come from the convoy's own clause, else from earlier sentences of the
@@ -541,8 +546,9 @@ def _is_site(loc: Location, text: str) -> bool:
     return kind in ("base", "airfield", "airport") or bool(find_terms(SITE_KINDS, text, loc.start, loc.end))
 
 
-def _clauses(text: str, span: Span, locations: Sequence[Location]) -> list[Span]:
-    """The sentence ``span`` cut where a second convoy starts, one span per convoy.
+def _convoy_parts(text: str, span: Span, locations: Sequence[Location]) -> list[Span]:
+    """The sentence ``span`` cut where a second convoy starts, one span per convoy (not a clause
+    split: clauses come from :func:`~geo_tracker.events.modality.clause_spans`).
 
     A second convoy starts after a conjunction (", and", "while", "و", "بينما") once the
     convoy before has its verb: at "another/a second/a separate …" ("… and another convoy of
@@ -800,7 +806,7 @@ def extract_convoys(
             continue  # then no clause of it tells of a convoy either
         if not states_movement(text, span):  # denied or expected: no movement
             continue
-        clauses = _clauses(text, span, locations)
+        clauses = _convoy_parts(text, span, locations)
         if len(clauses) > 1 or kind is None:
             kind = _classify(text, clauses[0], follows_convoy=follows, has_previous=bool(convoys))
             if kind is None and find_terms(MOVEMENT_VERBS, text, *clauses[0]) and _group_sizes(text, clauses[0]):
