@@ -124,3 +124,11 @@ def test_a_capital_standing_for_its_government_is_no_route_point():
 def test_trucks_that_cross_every_day_are_a_habit_not_a_convoy():
     assert _convoys("Oil smuggling trucks cross daily from Deir ez-Zor to Iraq, local sources said.") == ()
     assert _convoys("تعبر الشاحنات يومياً من دير الزور إلى العراق") == ()
+
+
+def test_the_crossing_is_the_via_rather_than_a_town_passed():
+    [convoy] = _convoys("A convoy of 30 trucks passed through Tal Tamr and left via the Semalka crossing towards Erbil.")
+    assert convoy.via.mention == "Semalka crossing"
+    text = "A convoy of 30 trucks passed through Tal Tamr on Monday. The convoy then left via the Semalka crossing."
+    [convoy] = _convoys(text)
+    assert convoy.via.mention == "Semalka crossing"

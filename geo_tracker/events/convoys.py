@@ -421,7 +421,9 @@ def _in_qualifier(term: Term, loc: Location, text: str) -> bool:
 
 def _route(roles: list[tuple[Location, str | None]], direction: str | None) -> dict[str, Location | None]:
     """origin/via/destination from the roles; the other side and the two sides of a crossing
-    follow the direction (an entering convoy comes from the side outside the country)."""
+    follow the direction (an entering convoy comes from the side outside the country).
+    The most precise origin (the first of equals) and destination (the last of equals) are kept,
+    and a crossing before any other place passed."""
     by_role: dict[str, list[Location]] = {}
     for loc, role in roles:
         if role:
@@ -429,7 +431,7 @@ def _route(roles: list[tuple[Location, str | None]], direction: str | None) -> d
     origins, vias, dests = by_role.get("origin", []), by_role.get("via", []), by_role.get("destination", [])
     route: dict[str, Location | None] = {
         "origin": max(origins, key=_rank, default=None),
-        "via": vias[0] if vias else None,
+        "via": next((loc for loc in vias if _names_crossing(loc)), vias[0] if vias else None),
         "destination": max(reversed(dests), key=_rank, default=None),
     }
     other = by_role.get("other_side", [None])[0]
@@ -751,8 +753,14 @@ def _is_title(text: str, span: Span) -> bool:
             and not text[span[0] : span[1]].rstrip().endswith((".", "。", "؟", "?", "!")))
 
 
+def _names_crossing(loc: Location | None) -> bool:
+    """True for a route point that is a border crossing by its gazetteer kind or its own words."""
+    return loc is not None and ((loc.place is not None and loc.place.kind == "crossing") or bool(_CROSSING_WORD.search(loc.mention)))
+
+
 def _merge(old: Convoy, new: Convoy, restated: bool = False) -> Convoy:
-    """Fill ``old``'s gaps from ``new``; a more specific route point replaces a country/region.
+    """Fill ``old``'s gaps from ``new``; a more specific route point replaces a country/region, and
+    a crossing replaces another place passed.
     When ``new`` is the lead restating the headline's ``old`` (``restated``), the lead's route points
     stand wherever they are as specific: the lead names the places the title shortens."""
     updates: dict[str, object] = {}
@@ -760,6 +768,8 @@ def _merge(old: Convoy, new: Convoy, restated: bool = False) -> Convoy:
         if _rank(getattr(new, field)) > _rank(getattr(old, field)) or (
                 restated and getattr(new, field) is not None and _rank(getattr(new, field)) >= _rank(getattr(old, field))):
             updates[field] = getattr(new, field)
+    if _names_crossing(new.via) and not _names_crossing(old.via):
+        updates["via"] = new.via  # the crossing on the route, rather than a town it passed
     for field in ("vehicles_min", "actor", "direction", "vehicles_note"):
         if getattr(old, field) is None and getattr(new, field) is not None:
             updates[field] = getattr(new, field)
