@@ -9,9 +9,12 @@ Absolute dates ("8 February 2021", "Feb. 8", "8/2/2021" read day-first,
 Rules:
 
 * A day and month without a year is the latest such date not after publication.
-* A weekday ("on Wednesday", "يوم الأربعاء") is the most recent such weekday
-  *on or before* the publication date (a report published on a Wednesday that
-  says "on Wednesday" means that same day).
+* A weekday ("on Wednesday", "يوم الأربعاء", "الأربعاء", "اليوم الاثنين") is the most recent such
+  weekday *on or before* the publication date (a report published on a Wednesday that
+  says "on Wednesday" means that same day). "الاثنين" and "الأحد" are dates only after a day
+  word ("يوم", "اليوم", "أمس", "صباح"…): alone they also mean "both" and "the one".
+* A day of the current or previous month ("في 19 من الشهر الحالي", "الخامس من الشهر الماضي",
+  "the 19th of this month") is that day of the publication month or the month before.
 * "last week" / "N weeks ago" are publication minus 7·N days at 'day'
   granularity: an estimate, the phrase is kept in ``DateValue.text``.
 * Relative dates need a publication date; without one they are skipped.
@@ -65,6 +68,9 @@ _AR_WEEKDAYS = {
     "الاثنين": 0, "الإثنين": 0, "الثلاثاء": 1, "الأربعاء": 2, "الخميس": 3,
     "الجمعة": 4, "السبت": 5, "الأحد": 6,
 }
+_AR_AMBIGUOUS_WEEKDAYS = (0, 6)
+"""Weekdays whose Arabic names are also common words ("الاثنين" both, "الأحد" the one): a date only
+after a day word ("يوم الاثنين", "اليوم الأحد", "أمس الاثنين")."""
 _UNITS = {
     "day": "day", "days": "day", "week": "week", "weeks": "week", "month": "month",
     "months": "month", "year": "year", "years": "year", "fortnight": "fortnight", "fortnights": "fortnight",
@@ -198,6 +204,22 @@ def _ordinal_day_month(match: re.Match[str], published: dt.date | None) -> DateV
     return _value(match, _infer_year(month, day_number, published), "day")
 
 
+def _day_of_relative_month(match: re.Match[str], published: dt.date | None) -> DateValue | None:
+    """"في 19 من الشهر الحالي", "الخامس من الشهر الماضي", "the 19th of this month": that day of the
+    publication month or of the month before."""
+    if published is None:
+        return None
+    if match.group("ord") is not None:
+        if re.search(r"(?<!\w)[وفبلك]?ال\w+\s+$", match.string[max(0, match.start() - 30) : match.start()]):
+            return None  # "الأسبوع الأول من الشهر الحالي": the first week
+        day_number = _ORDINAL_LOOKUP.get(_fold(match.group("ord")))
+    else:
+        day_number = int(match.group("d") or match.group("d2"))
+    rel = match.group("rel") or match.group("rel2")
+    month = _shift_months(published, -1 if re.search(r"last|الماضي|الفائت|المنصرم|السابق", rel, re.I) else 0)
+    return _value(match, day_number and _safe_date(month.year, month.month, day_number), "day")
+
+
 def _month_year(match: re.Match[str], published: dt.date | None) -> DateValue | None:
     month = _month_of(match.group("mon"))
     if month is None or not _plausible_month_word(match.group("mon"), standalone=True):
@@ -302,6 +324,7 @@ def _ar(*phrases: str) -> str:
 _AR_PREFIX = r"(?<![\w])[وب]?"  # Arabic conjunction/preposition clitics
 _EN_WD = rf"(?i:{_alternation(_EN_WEEKDAYS)})"
 _AR_WD = rf"(?:{_alternation(_AR_WEEKDAYS, arabic=True)})"
+_AR_WD_BARE = rf"(?:{_alternation({k: v for k, v in _AR_WEEKDAYS.items() if v not in _AR_AMBIGUOUS_WEEKDAYS}, arabic=True)})"
 _AR_TIME_OF_DAY = _ar("يوم", "مساء", "صباح", "فجر", "ليلة", "ليل", "ظهر", "عصر", "ظهيرة")
 _UNIT_WORDS = rf"(?:{_alternation(_UNITS, arabic=True)})"
 _AR_DUAL = rf"(?:{_alternation(_AR_DUALS, arabic=True)})"
@@ -319,6 +342,12 @@ _PATTERNS: list[tuple[str, Handler]] = [
         rf"(?<!\w)(?P<ord>{_AR_ORDINAL})\s+(?:{_ar('من')}\s+)?(?:{_ar('شهر')}\s+)?"
         rf"(?P<mon>{_AR_MONTH_PAIR})(?:\s*،?\s*(?:{_ar('عام', 'سنة', 'العام')}\s+)?(?P<y>{_YEAR}))?(?!\w)",
         _ordinal_day_month,
+    ),
+    (
+        rf"(?<!\w)(?:(?P<d>{_DAY})|(?P<ord>{_AR_ORDINAL}))\s+(?:{_ar('من')}\s+)?"
+        rf"(?P<rel>{_ar('الشهر الحالي', 'الشهر الجاري', 'هذا الشهر', 'الشهر الماضي', 'الشهر الفائت', 'الشهر المنصرم', 'الشهر السابق')})(?!\w)"
+        rf"|(?i:\bthe\s+(?P<d2>{_DAY}){_ORD}\s+of\s+(?P<rel2>this|last|the\s+current|the\s+previous)\s+month\b)",
+        _day_of_relative_month,
     ),
     (
         rf"(?<!\w)(?P<mon>{_EN_MONTH})\s+(?P<d>{_DAY}){_ORD}(?:\s*,?\s*(?P<y>{_YEAR}))?(?![\w:])",
@@ -363,7 +392,8 @@ _PATTERNS: list[tuple[str, Handler]] = [
     ),
     (
         rf"(?:(?i:\b(?:on\s+|last\s+)?)(?P<wd>{_EN_WD})\b(?i:\s+(?:morning|evening|night|afternoon))?)"
-        rf"|(?:(?:{_AR_TIME_OF_DAY})\s+(?P<wd2>{_AR_WD})(?:\s+(?:{_ar('الماضي', 'الفائت')}))?)",
+        rf"|(?:(?:{_AR_TIME_OF_DAY}|{_ar('اليوم', 'أمس')})\s+(?P<wd2>{_AR_WD})(?:\s+(?:{_ar('الماضي', 'الفائت')}))?)"
+        rf"|(?:{_AR_PREFIX}(?P<wd3>{_AR_WD_BARE})(?:\s+(?:{_ar('الماضي', 'الفائت')}))?(?!\w))",
         _weekday,
     ),
     (
@@ -378,8 +408,8 @@ _COMPILED = [(re.compile(p), h) for p, h in _PATTERNS]
 def _call(handler: Handler, match: re.Match[str], published: dt.date | None) -> DateValue | None:
     """Run ``handler``, mapping the Arabic alternative groups onto the English names."""
     groups = match.groupdict()
-    if "wd2" in groups and groups["wd"] is None and groups["wd2"] is not None:
-        return handler(_GroupView(match, {"wd": groups["wd2"]}), published)  # type: ignore[arg-type]
+    if "wd2" in groups and groups["wd"] is None and (groups["wd2"] or groups["wd3"]) is not None:
+        return handler(_GroupView(match, {"wd": groups["wd2"] or groups["wd3"]}), published)  # type: ignore[arg-type]
     if "unit2" in groups and groups["unit"] is None:
         return handler(_GroupView(match, {"n": groups["n2"], "unit": groups["unit2"]}), published)  # type: ignore[arg-type]
     return handler(match, published)

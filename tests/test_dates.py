@@ -208,3 +208,22 @@ def test_arabic_ordinal_day_variants() -> None:
     week = resolve_date("خلال الأسبوع الأول من آذار", pub)
     assert week is not None and (week.value, week.granularity) == (D(2021, 3, 1), "month")
     assert resolve_date("القرن الحادي والعشرين", pub) is None
+
+
+def test_arabic_day_of_the_current_or_previous_month() -> None:
+    thursday = D(2021, 3, 25)
+    assert resolve_date("دخلت القافلة في 19 من الشهر الحالي", thursday).value == D(2021, 3, 19)  # type: ignore[union-attr]
+    assert resolve_date("وصلت القافلة في 7 الشهر الجاري", thursday).value == D(2021, 3, 7)  # type: ignore[union-attr]
+    assert resolve_date("غادرت في الخامس من الشهر الماضي", thursday).value == D(2021, 2, 5)  # type: ignore[union-attr]
+    assert resolve_date("arrived on the 19th of this month", thursday).value == D(2021, 3, 19)  # type: ignore[union-attr]
+    first_week = resolve_date("خلال الأسبوع الأول من الشهر الحالي", thursday)  # a week, not the first day
+    assert first_week.granularity == "month"  # type: ignore[union-attr]
+
+
+def test_arabic_weekday_names_are_relative_to_publication() -> None:
+    thursday = D(2021, 3, 25)
+    assert resolve_date("خرجت القافلة الثلاثاء من القاعدة", thursday).value == D(2021, 3, 23)  # type: ignore[union-attr]
+    assert resolve_date("وصلت أمس الأربعاء", thursday).value == D(2021, 3, 24)  # type: ignore[union-attr]
+    assert resolve_date("دخلت اليوم الاثنين", D(2021, 3, 22)).value == D(2021, 3, 22)  # type: ignore[union-attr]
+    # alone, "الاثنين" is also "both" and "الأحد" "the one": no date
+    assert resolve_date("اتفق الاثنين على ذلك", thursday) is None

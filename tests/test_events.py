@@ -711,17 +711,20 @@ def test_continuation_and_background_sentences_still_give_actor_and_date() -> No
     assert (convoy.actor, convoy.date.value) == ("Russian forces", dt.date(2021, 2, 8))
 
 
-def test_territory_of_a_country_is_a_route_point() -> None:
+def test_territory_named_by_a_nationality_word_is_no_route_point() -> None:
+    # "Syrian territory", "الأراضي السورية": the movement is into or out of the country (a convoy),
+    # but the nationality word is not a place mention and fills no route role (issue 16)
     text = "خرج رتل للقوات الأمريكية من الأراضي السورية باتجاه العراق"
     locations = [_at(text, "السورية", "Syria", qualifier="nationality"), _at(text, "العراق", "Iraq")]
     [convoy] = extract_convoys(report(text), locations)
-    assert (convoy.direction, convoy.origin.place.id, convoy.destination.place.id) == ("leaving", "sy-syria", "iq-iraq")
-    assert (convoy.origin.precision, convoy.origin.lat, convoy.origin.lon) == (3, 34.82, 38.58)  # the country's own point
+    assert (convoy.direction, convoy.origin, convoy.destination.place.id) == ("leaving", None, "iq-iraq")
     text = "A convoy of 20 trucks left Al-Shaddadi base towards Iraqi territory."
     locations = [_at(text, "Al-Shaddadi base"), _at(text, "Iraqi", "Iraq", qualifier="nationality")]
     [convoy] = extract_convoys(report(text), locations)
-    assert (convoy.direction, convoy.origin.mention, convoy.destination.place.id) == ("leaving", "Al-Shaddadi base", "iq-iraq")
-    assert convoy.destination.precision == 3
+    assert (convoy.direction, convoy.origin.mention, convoy.destination) == ("leaving", "Al-Shaddadi base", None)
+    text = "Dozens of trucks entered Syrian territory."
+    [convoy] = extract_convoys(report(text), [_at(text, "Syrian", "Syria", qualifier="nationality")])
+    assert (convoy.direction, convoy.destination) == ("entering", None)
     text = "A convoy of Iraqi trucks entered via Al-Walid."  # a nationality word stays an attribute
     [convoy] = extract_convoys(report(text), [_at(text, "Iraqi", "Iraq", qualifier="nationality"), _at(text, "Al-Walid")])
     assert (convoy.origin, convoy.destination) == (None, None)

@@ -46,7 +46,7 @@ def spans_for(report: Report, sentences: list[Span] | None) -> list[Span]:
 def locations_in(locations: Sequence[Location], span: Span) -> list[Location]:
     """Locations whose mention lies inside ``span``, in text order; nationality words
     ("Syrian territory", "US forces") are attributes and capitals standing for their government
-    ("Ankara says") are actors, not event locations.
+    ("Washington says", qualifier ``metonym``) actors, not event locations.
 
     Example:
         >>> loc = Location("Homs", 10, 14, None, None, None)

@@ -6,16 +6,21 @@ verb ("45 trucks entered"). A sentence that refers back to the previous convoy
 ("The convoy…", "It comprised…", "القافلة…") adds to that convoy instead of
 making a new one.
 
-Route roles come from the words right before each location mention ("from",
-"via", "towards", "قادمة من", "عبر", "باتجاه"…); a border crossing defaults to
-*via*; "crossing with X" names the other side, which is the origin of an
-entering convoy and the destination of a leaving one. A country named as territory
-("Iraqi territory", "الأراضي السورية") is a route point at the country's precision;
-leaving through a border crossing is leaving the country.
+Route roles are parsed clause by clause (:func:`_roles`, clauses from
+:func:`~geo_tracker.events.modality.clause_spans`, the one clause splitter of the event
+rules): each place takes the role of the route cue that governs it inside its own clause
+("from", "coming from", "via", "towards", "heading to", "arrived at", "قادمة من", "عبر",
+"باتجاه", "متجهة إلى"…); a border crossing defaults to *via*; "crossing with X" names the
+other side, which is the origin of an entering convoy and the destination of a leaving one.
+The most precise place named for a role fills it (:func:`_route`): the country entered is
+the destination only when no place in it is named. Nationality words ("Iraqi territory",
+"الأراضي السورية") and capitals standing for their government fill no role, though
+territory still tells the direction; "entered the base" heads to the base named before it.
+Leaving through a border crossing is leaving the country.
 
 One sentence may tell of several convoys: a second one starts after a conjunction
 once the first has its verb ("… and another convoy of 20 trucks left …", "… and 30
-via Semalka", see :func:`_clauses`), and "two convoys of 20 and 35 trucks" gives one
+via Semalka", see :func:`_convoy_parts`), and "two convoys of 20 and 35 trucks" gives one
 convoy per count. A count in brackets restates the one before it, it does not add.
 
 Actor and date come from the convoy's own clause, else from earlier sentences of the
@@ -44,10 +49,10 @@ from ..dates import resolve_date
 from . import (
     LOOKBACK_SENTENCES, dates_compatible, event_date, find_actor, is_inferred, locations_in, make_evidence, spans_for,
 )
-from .modality import states_movement
+from .modality import clause_spans, states_movement
 from .lexicon import (
     ACTORS, AGGREGATE_CUES, AIR_MEANS, ALTERNATIVE_CUES, ASIDE_CUES, BACKGROUND_CUES, CARGO, CONVOY_CUES, CONVOY_DEMONSTRATIVES, COUNT_NOUNS,
-    DIRECTION, MOVEMENT_VERBS, MOVERS, ROLE_CUES, SITE_KINDS, SUBSET_CUES, VAGUE_QUANTITIES, compile_vocabulary, find_terms,
+    DIRECTION, MOVEMENT_VERBS, MOVERS, ROLE_CUES, SITE_ANAPHORS, SITE_KINDS, SUBSET_CUES, VAGUE_QUANTITIES, Term, compile_vocabulary, find_terms,
 )
 
 __all__ = ["extract_convoys", "join_segments"]
@@ -55,9 +60,11 @@ __all__ = ["extract_convoys", "join_segments"]
 Span = tuple[int, int]
 
 _STOP = r"(?:from|of|to|in|at|and|with|the|a|an|or|by|on|for|km|kilometres|kilometers|miles|days?|weeks?)"
-_NOUN = compile_vocabulary(COUNT_NOUNS)[0][1].pattern.replace(r"(?:[\w-]+ ){0,3}?", rf"(?:(?!{_STOP}\b)[\w-]+ ){{0,3}}?")
-_COUNT = re.compile(rf"(?<![\w.,/-])(?P<n>{NUMBER_PATTERN})(?:\s+|-)(?P<noun>{_NOUN})", re.IGNORECASE)
-"""A vehicle count: "45 military vehicles", "30 شاحنة", and the compound "a 55-truck convoy"."""
+_NOUN = compile_vocabulary(COUNT_NOUNS)[0][1].pattern.replace(
+    r"(?:[\w-]+ ){0,3}?", rf"(?:(?!{_STOP}\b)[\"“”'‘’]?[\w-]+[\"“”'‘’]? ){{0,3}}?")
+_COUNT = re.compile(rf"(?:(?<![\w.,/-])|(?<=(?<!\w)و))(?P<n>{NUMBER_PATTERN})(?:\s+|-)(?P<noun>{_NOUN})", re.IGNORECASE)
+"""A vehicle count: "45 military vehicles", "four armoured “Bradley” vehicles", "30 شاحنة", "و4 سيارات"
+(the conjunction glued to the number), and the compound "a 55-truck convoy"."""
 _NOUN_ONLY = re.compile(_NOUN, re.IGNORECASE)
 _NOUN_AFTER = re.compile(rf"\s+(?:{_NOUN})", re.IGNORECASE)
 _ANAPHOR_START = re.compile(
@@ -156,33 +163,56 @@ def _classify(text: str, span: Span, follows_convoy: bool, has_previous: bool) -
         return "new"
     if follows_convoy and _ANAPHOR_START.search(sentence) and not _ANOTHER.search(sentence):
         return "continuation"
-    if not find_terms(MOVEMENT_VERBS, text, start, end):
+    # the movement verbs are looked for last: a long sentence of prose has many ("went") and
+    # rarely a count or a vague quantity of vehicles
+    counted = bool(cues) or _COUNT.search(text, start, end) is not None or _vague_note(text, span) is not None
+    another_one = follows_convoy and _ANOTHER_ONE.search(sentence) is not None
+    if not (counted or another_one) or not find_terms(MOVEMENT_VERBS, text, start, end):
         return None
-    if cues or _COUNT.search(text, start, end) or _vague_note(text, span) is not None:
+    if counted:
         return "continuation" if follows_convoy and not _ANOTHER.search(sentence) else "new"
-    if follows_convoy and _ANOTHER_ONE.search(sentence):
-        return "new"  # "It was followed by another one that headed to …"
+    return "new"  # "It was followed by another one that headed to …"
+
+
+def _tells_of_movers(text: str, span: Span, locations: Sequence[Location]) -> str | None:
+    """'movers' for a sentence with a movement verb whose mover is a force, a patrol or vehicles and
+    cargo (:data:`~geo_tracker.events.lexicon.MOVERS`, :data:`~geo_tracker.events.lexicon.CARGO`),
+    but no convoy word ("troops withdrew from X towards Y", "brought military vehicles to X");
+    'actor' when the mover is only an actor right before the verb ("the US military entered from
+    X through the Y crossing"), which :func:`_movers_route` holds to a fuller route; else None."""
+    if not locations_in(locations, span):
+        return None  # no place to move to or from: no route for :func:`_movers_route` to find
+    verbs = find_terms(MOVEMENT_VERBS, text, *span)
+    if not verbs or find_terms(AIR_MEANS, text, *span):
+        return None
+    if find_terms(MOVERS, text, *span) or find_terms(CARGO, text, *span):
+        return "movers"
+    # A force named as the verb's subject ("the US military entered …", "الجيش التركي دخل …").
+    if any(v.start >= a.end and _ACTOR_GAP.fullmatch(text, a.end, v.start)
+           for a in find_terms(ACTORS, text, *span) for v in verbs):
+        return "actor"
     return None
 
 
-def _tells_of_movers(text: str, span: Span) -> bool:
-    """True for a sentence with a movement verb whose mover is a force, a patrol or vehicles and
-    cargo (:data:`~geo_tracker.events.lexicon.MOVERS`, :data:`~geo_tracker.events.lexicon.CARGO`)
-    but no convoy word: "troops withdrew from X towards Y", "brought military vehicles to X"."""
-    if not find_terms(MOVEMENT_VERBS, text, *span) or find_terms(AIR_MEANS, text, *span):
-        return False
-    return bool(find_terms(MOVERS, text, *span) or find_terms(CARGO, text, *span))
+_ACTOR_GAP = re.compile(r"\s*(?:(?:has|have|had|also|then|later|reportedly|again|once\s+again)\s+)*", re.IGNORECASE)
+"""What may stand between an actor and the movement verb it is the subject of ("US forces have
+entered", "the army then withdrew"); a noun there makes the mover something else ("an SDF
+delegation travelled")."""
 
 
-def _movers_route(text: str, span: Span, convoy: Convoy) -> bool:
+def _movers_route(text: str, span: Span, convoy: Convoy, movers: str) -> bool:
     """True when a movement told without a convoy word (:func:`_tells_of_movers`) names a route
     precise enough to be a convoy's: after its verb, an origin or destination below country level
-    or a crossing; the verb neither in the infinitive ("forces to withdraw from X", a headline's
+    or a crossing (for a mover that is only an actor, :func:`_tells_of_movers`, a crossing or both
+    ends); the verb neither in the infinitive ("forces to withdraw from X", a headline's
     plan) nor recalled as background ("had already pulled out of X", "comes after troops left X")."""
     verb = find_terms(MOVEMENT_VERBS, text, *span)[0]
     points = [loc for loc in (convoy.origin, convoy.destination) if loc is not None and loc.start > verb.start]
-    if max(map(_rank, points), default=-1) < 1 and not (convoy.via is not None and convoy.via.start > verb.start):
+    crossing = convoy.via is not None and convoy.via.start > verb.start
+    if max(map(_rank, points), default=-1) < 1 and not crossing:
         return False
+    if movers == "actor" and not (crossing or len(points) == 2):
+        return False  # "militias withdrew from X": an actor's move with one end only is no convoy
     if _INFINITIVE_TO.search(text[max(span[0], verb.start - 4) : verb.start]):
         return False
     return not find_terms(BACKGROUND_CUES, text, span[0], verb.start)
@@ -192,8 +222,8 @@ def _after_demonstrative(text: str, sentence_start: int, cue_start: int) -> bool
     """True when a demonstrative ("this", "these", "هذه") stands at most three words before the cue."""
     window = max(sentence_start, cue_start - 40)
     for term in find_terms(CONVOY_DEMONSTRATIVES, text, window, cue_start):
-        if len(text[term.end : cue_start].split()) <= 3:
-            return True
+        if len(text[term.end : cue_start].split()) <= 3 and not _ANOTHER.search(text, term.end, cue_start):
+            return True  # not "… noted that another convoy": "that" introduces, "another" is new
     return False
 
 
@@ -262,20 +292,22 @@ def _vague_note(text: str, span: Span) -> str | None:
 # ---------------------------------------------------------------- route
 
 
-def _role(text: str, gap: Span, previous: tuple[Location, str | None] | None) -> str | None:
-    """Role of the location right after ``gap`` from the cue nearest to it.
+def _role(text: str, terms: Sequence[Term], gap: Span, previous: tuple[Location, str | None] | None) -> str | None:
+    """Role of the location right after ``gap`` from the route cue (``terms``, the ROLE_CUES found in
+    ``gap``, which lies inside the location's own clause) nearest to it.
 
     A container word ("in", "في") right after another location marks this one as
     context for it (role ``None``); "with" after a crossing marks the other side. A cue
     reaches :data:`CUE_REACH` words, or :data:`SITE_CUE_REACH` over a facility noun
     ("to a helicopter base it set up in X").
     """
-    terms = find_terms(ROLE_CUES, text, *gap)
     has_real_cue = any(t.label != "container" for t in terms)
     for term in reversed(terms):
         words = len(text[term.end : gap[1]].split())
         if words > CUE_REACH and (words > SITE_CUE_REACH or not find_terms(SITE_KINDS, text, term.end, gap[1])):
             break
+        if words > NAME_REACH and _CROSSING_WORD.search(term.text):
+            break  # "من معبر X": the cue names its own crossing, X, not a place further on
         if term.label == "ignore":
             return None
         if term.label == "container":
@@ -294,6 +326,8 @@ CUE_REACH = 6
 """Words a route cue reaches over to the place it governs ("towards the bases of the coalition in X")."""
 SITE_CUE_REACH = 10
 """The same over a facility noun phrase."""
+NAME_REACH = 3
+"""Words a cue that ends in a facility noun ("من معبر") reaches: the facility's own name."""
 
 
 def _is_crossing(loc: Location, text: str) -> bool:
@@ -310,35 +344,46 @@ def _is_crossing(loc: Location, text: str) -> bool:
 def _roles(text: str, span: Span, locations: Sequence[Location]) -> list[tuple[Location, str | None]]:
     """Each location in the sentence with its route role (origin/via/destination/other_side/side/None).
 
-    Beyond the cue before each place (:func:`_role`):
+    The sentence is read clause by clause (:func:`~geo_tracker.events.modality.clause_spans`): a
+    place takes its role from the route cue that governs it inside its own clause (:func:`_role`),
+    never from a cue of an earlier clause ("left X, near Y": Y is no route point). The route
+    cues and the other cue vocabularies are looked up once for the whole sentence. Beyond that:
 
     * "X's Y" ("Iraq's Kurdistan Region"): Y, the narrower place, takes the role, X is context;
     * "X and Y", "X, Y", "X وY": a list; its first member holds the role;
     * "either X or Y": once a route point is named, an alternative to it is no route point;
     * after "despite", "amid", "رغم" following the verb, places describe the surroundings;
     * a place named inside an actor ("for the US") is no route point;
+    * a place a distance is measured from ("3 km from X") is where the convoy is, not where it
+      came from: its "from" belongs to the place's own qualifier;
     * "the X crossing between A and B": A and B are the two sides (role "side"), sorted out by
       :func:`_route` with the direction of travel.
     """
     out: list[tuple[Location, str | None]] = []
-    cursor = span[0]
     alternative = False
     sides_open = 0
     actors = find_terms(ACTORS, text, *span)
     verbs = find_terms(MOVEMENT_VERBS, text, *span)
+    asides = find_terms(ASIDE_CUES, text, *span)
+    alternatives = find_terms(ALTERNATIVE_CUES, text, *span)
+    cues = find_terms(ROLE_CUES, text, *span)
+    clauses = clause_spans(text, *span)
+    cursor, at = span[0], 0
     for loc in locations_in(locations, span):
         if any(a.start <= loc.start and loc.end <= a.end for a in actors):
             continue  # "for the US", "U.S. forces": the actor, not a place on the route
-        aside = find_terms(ASIDE_CUES, text, cursor, loc.start)
-        if aside and verbs and verbs[0].start < aside[0].start:
+        while at + 1 < len(clauses) and clauses[at + 1][0] <= loc.start:
+            at += 1
+        gap = (max(cursor, clauses[at][0]), loc.start)
+        if any(cursor <= t.start and t.start < loc.start and verbs and verbs[0].start < t.start for t in asides):
             alternative = True
-        gap = (cursor, loc.start)
         between = text[cursor : loc.start]
         previous = out[-1] if out else None
+        in_gap = [t for t in cues if gap[0] <= t.start and t.end <= gap[1] and not _in_qualifier(t, loc, text)]
         role: str | None
-        if previous is not None and find_terms(ALTERNATIVE_CUES, text, *gap) and any(r for _, r in out):
+        if previous is not None and any(previous[0].end <= t.start < loc.start for t in alternatives) and any(r for _, r in out):
             alternative = True
-        if sides_open and previous is not None and _COORDINATION.search(between) and len(between) < 40:
+        if sides_open and previous is not None and _COORDINATION.search(_UNBRACKETED.sub(" ", between)) and len(between) < 40:
             role, sides_open = "side", 0
         elif sides_open:
             role = None  # "(northeast Syria)" between the two sides
@@ -349,7 +394,7 @@ def _roles(text: str, span: Span, locations: Sequence[Location]) -> list[tuple[L
         elif previous is not None and _COORDINATION.fullmatch(between):
             role = None
         else:
-            role = _role(text, gap, previous)
+            role = _role(text, in_gap, gap, previous)
             if _is_crossing(loc, text) and role in (None, "origin", "via", "destination"):
                 role = "via"
         if alternative:
@@ -359,18 +404,35 @@ def _roles(text: str, span: Span, locations: Sequence[Location]) -> list[tuple[L
     return out
 
 
+_UNBRACKETED = re.compile(r"[()\[\]]")
+
+
+_DISTANCE_QUALIFIER = re.compile(r"\b(?:km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?)\s+(?:from|of)$", re.IGNORECASE)
+"""A qualifier that measures a distance from its place ("3 km from"), as qualify.py writes it."""
+
+
+def _in_qualifier(term: Term, loc: Location, text: str) -> bool:
+    """True when the cue ``term`` ("from") is the last word of ``loc``'s distance qualifier, right
+    before the mention: "a few kilometres from X" puts the convoy near X, not coming from it."""
+    if not loc.qualifier or not _DISTANCE_QUALIFIER.search(loc.qualifier):
+        return False
+    return term.text.lower() == loc.qualifier.split()[-1].lower() and not text[term.end : loc.start].strip(" the")
+
+
 def _route(roles: list[tuple[Location, str | None]], direction: str | None) -> dict[str, Location | None]:
     """origin/via/destination from the roles; the other side and the two sides of a crossing
-    follow the direction (an entering convoy comes from the side outside the country)."""
+    follow the direction (an entering convoy comes from the side outside the country).
+    The most precise origin (the first of equals) and destination (the last of equals) are kept,
+    and a crossing before any other place passed."""
     by_role: dict[str, list[Location]] = {}
     for loc, role in roles:
         if role:
             by_role.setdefault(role, []).append(loc)
     origins, vias, dests = by_role.get("origin", []), by_role.get("via", []), by_role.get("destination", [])
     route: dict[str, Location | None] = {
-        "origin": origins[0] if origins else None,
-        "via": vias[0] if vias else (dests[0] if len(dests) > 1 else None),
-        "destination": dests[-1] if dests else None,
+        "origin": max(origins, key=_rank, default=None),
+        "via": next((loc for loc in vias if _names_crossing(loc)), vias[0] if vias else None),
+        "destination": max(reversed(dests), key=_rank, default=None),
     }
     other = by_role.get("other_side", [None])[0]
     side = "destination" if direction == "leaving" else "origin"
@@ -427,7 +489,12 @@ def _build(report: Report, locations: Sequence[Location], spans: list[Span], ind
     directions = find_terms(DIRECTION, text, *span)
     direction = directions[0].label if directions else None
     route = _route(_roles(text, span, locations), direction)
-    direction = direction or _direction_of_route(route["origin"], route["destination"])
+    if route["destination"] is None:
+        route["destination"] = _site_referred_to(text, span, locations, spans[max(0, index - LOOKBACK_SENTENCES)][0])
+    if direction is None:  # read off the route, the countries named as territory included
+        full = _route(_roles(text, span, [_as_territory(loc, text) for loc in locations]), None) \
+            if _names_territory(text, span, locations) else route
+        direction = _direction_of_route(full["origin"], full["destination"])
     via = route["via"]
     if direction is None and via is not None and _is_crossing(via, text) and _LEAVE_VERB.search(text, *span):
         direction = "leaving"  # "left through the Semalka crossing": out of the country
@@ -460,8 +527,30 @@ def _build(report: Report, locations: Sequence[Location], spans: list[Span], ind
     )
 
 
-def _clauses(text: str, span: Span, locations: Sequence[Location]) -> list[Span]:
-    """The sentence ``span`` cut where a second convoy starts, one span per convoy.
+def _site_referred_to(text: str, span: Span, locations: Sequence[Location], since: int) -> Location | None:
+    """The site a convoy heads to when its clause names it only as "the base" ("entered the base",
+    "وصلت إلى القاعدة", :data:`~geo_tracker.events.lexicon.SITE_ANAPHORS`) right after a destination
+    cue: the last base or airfield named before the clause (from ``since``), else None."""
+    cues = [t for t in find_terms(ROLE_CUES, text, *span) if t.label == "destination"]
+    for term in find_terms(SITE_ANAPHORS, text, *span):
+        if not any(c.end <= term.start and not text[c.end : term.start].strip() for c in cues):
+            continue
+        if any(term.end <= loc.start <= term.end + 12 for loc in locations):
+            continue  # "the base in X", "the airport of X": named after all
+        earlier = [loc for loc in locations if since <= loc.start and loc.end <= span[0] and _is_site(loc, text)]
+        return earlier[-1] if earlier else None
+    return None
+
+
+def _is_site(loc: Location, text: str) -> bool:
+    """True for a base or an airfield: by gazetteer kind or by its facility noun ("Qasrak base")."""
+    kind = loc.place.kind if loc.place is not None else ""
+    return kind in ("base", "airfield", "airport") or bool(find_terms(SITE_KINDS, text, loc.start, loc.end))
+
+
+def _convoy_parts(text: str, span: Span, locations: Sequence[Location]) -> list[Span]:
+    """The sentence ``span`` cut where a second convoy starts, one span per convoy (not a clause
+    split: clauses come from :func:`~geo_tracker.events.modality.clause_spans`).
 
     A second convoy starts after a conjunction (", and", "while", "و", "بينما") once the
     convoy before has its verb: at "another/a second/a separate …" ("… and another convoy of
@@ -569,13 +658,21 @@ def _context_start(text: str, spans: list[Span], index: int, new_subject: bool) 
 
 
 def _as_territory(loc: Location, text: str) -> Location:
-    """A country named as territory ("Iraqi territory", "الأراضي السورية") is a place, at the
-    precision of the country itself; other nationality words stay attributes."""
+    """A country named as territory ("Iraqi territory", "الأراضي السورية") as the country itself, for
+    the direction of a route ("left X base towards Iraqi territory" is leaving); other locations as
+    they are. The nationality word is no route point of the convoy: the report names no place there."""
     if loc.qualifier != NATIONALITY or loc.place is None or loc.place.kind != "country":
         return loc
     if _TERRITORY_AFTER.match(text[loc.end : loc.end + 30]) or _TERRITORY_BEFORE.search(text[max(0, loc.start - 20) : loc.start]):
         return dataclasses.replace(loc, qualifier=None)
     return loc
+
+
+def _names_territory(text: str, span: Span, locations: Sequence[Location]) -> bool:
+    """True when the clause names a country as territory (:func:`_as_territory`): a movement into
+    or out of a country, which is a convoy's route though it fills no route role."""
+    return any(loc.qualifier == NATIONALITY and _as_territory(loc, text) is not loc
+               for loc in locations if span[0] <= loc.start and loc.end <= span[1])
 
 
 def _rank(loc: Location | None) -> int:
@@ -620,27 +717,59 @@ def _compatible(a: Convoy, b: Convoy) -> bool:
     return dates_compatible(a.date, b.date)
 
 
-def _restates(old: Convoy, new: Convoy, headline: str) -> bool:
+def _restates(old: Convoy, new: Convoy, headline: str, titles: set[str]) -> bool:
     """True when ``new`` restates ``old``, a convoy told first in the report's opening sentence
-    (``headline``), by its count: the same number of vehicles, the same direction if both have
-    one, and no conflicting stated date. A headline and the lead after it name one movement by its
-    size even where they place it differently ("20 vehicles reach X" / "20 vehicles entered the
-    airport of Y")."""
-    if not old.evidence or old.evidence[0].sentence != headline:
+    (``headline``) or title, with no conflicting direction or stated date, and either
+
+    * the same count: a headline and the lead after it name one movement by its size even where
+      they place it differently ("20 vehicles reach X" / "20 vehicles entered the airport of Y"), or
+    * ``old`` is told only in one of ``titles`` (the report's title lines, :func:`_is_title`) and
+      ``new`` is the next convoy: the lead restates the title's movement, however
+      differently it names the places ("Convoy reaches X" / "35 trucks arrived at the X base"),
+      unless their counts or actors differ. "Another convoy entered…" in such a lead is the
+      title's convoy, another only to earlier days' convoys."""
+    if not old.evidence or old.evidence[0].sentence not in {headline, *titles}:
         return False
-    if not (old.vehicles_min and old.vehicles_min == new.vehicles_min):
+    same_count = bool(old.vehicles_min and old.vehicles_min == new.vehicles_min)
+    lead = (old.evidence[0].sentence in titles and len(old.evidence) == 1
+            and not (old.vehicles_min and new.vehicles_min and not same_count))
+    if not (same_count or lead):
         return False
     if old.direction and new.direction and old.direction != new.direction:
+        return False
+    if not same_count and old.actor and new.actor and old.actor != new.actor:
         return False
     return dates_compatible(old.date, new.date)
 
 
-def _merge(old: Convoy, new: Convoy) -> Convoy:
-    """Fill ``old``'s gaps from ``new``; a more specific route point replaces a country/region."""
+TITLE_SENTENCES = 3
+"""How far into a report its title may come (after a dateline or a time stamp)."""
+
+
+def _is_title(text: str, span: Span) -> bool:
+    """True for a title: a line of its own without a final full stop ("Convoy reaches X")."""
+    before, after = text[max(0, span[0] - 2) : span[0]], text[span[1] : span[1] + 3]
+    return ((span[0] == 0 or "\n" in before) and after.lstrip(" \t\r").startswith("\n")
+            and not text[span[0] : span[1]].rstrip().endswith((".", "。", "؟", "?", "!")))
+
+
+def _names_crossing(loc: Location | None) -> bool:
+    """True for a route point that is a border crossing by its gazetteer kind or its own words."""
+    return loc is not None and ((loc.place is not None and loc.place.kind == "crossing") or bool(_CROSSING_WORD.search(loc.mention)))
+
+
+def _merge(old: Convoy, new: Convoy, restated: bool = False) -> Convoy:
+    """Fill ``old``'s gaps from ``new``; a more specific route point replaces a country/region, and
+    a crossing replaces another place passed.
+    When ``new`` is the lead restating the headline's ``old`` (``restated``), the lead's route points
+    stand wherever they are as specific: the lead names the places the title shortens."""
     updates: dict[str, object] = {}
     for field in ("origin", "via", "destination"):
-        if _rank(getattr(new, field)) > _rank(getattr(old, field)):
+        if _rank(getattr(new, field)) > _rank(getattr(old, field)) or (
+                restated and getattr(new, field) is not None and _rank(getattr(new, field)) >= _rank(getattr(old, field))):
             updates[field] = getattr(new, field)
+    if _names_crossing(new.via) and not _names_crossing(old.via):
+        updates["via"] = new.via  # the crossing on the route, rather than a town it passed
     for field in ("vehicles_min", "actor", "direction", "vehicles_note"):
         if getattr(old, field) is None and getattr(new, field) is not None:
             updates[field] = getattr(new, field)
@@ -674,19 +803,20 @@ def extract_convoys(
     """
     spans = spans_for(report, sentences)
     text = report.text
-    locations = [_as_territory(loc, text) for loc in locations]
     convoys: list[Convoy] = []
+    titles = {text[slice(*sp)] for sp in spans[:TITLE_SENTENCES] if _is_title(text, sp)}
+    headline = text[slice(*spans[0])] if spans else ""
     last_group: list[int] = []  # the convoys of the last sentence that told of one
     last_index = -2
     for index, span in enumerate(spans):
         follows = last_index == index - 1
         kind = _classify(text, span, follows_convoy=follows, has_previous=bool(convoys))
-        movers = kind is None and _tells_of_movers(text, span)
+        movers = _tells_of_movers(text, span, locations) if kind is None else None
         if kind is None and not movers and not (_DUAL.search(text, *span) and find_terms(MOVEMENT_VERBS, text, *span)):
             continue  # then no clause of it tells of a convoy either
         if not states_movement(text, span):  # denied or expected: no movement
             continue
-        clauses = _clauses(text, span, locations)
+        clauses = _convoy_parts(text, span, locations)
         if len(clauses) > 1 or kind is None:
             kind = _classify(text, clauses[0], follows_convoy=follows, has_previous=bool(convoys))
             if kind is None and find_terms(MOVEMENT_VERBS, text, *clauses[0]) and _group_sizes(text, clauses[0]):
@@ -705,27 +835,29 @@ def extract_convoys(
             context = _context_start(text, spans, index, new_subject=clause_kind == "new")
             convoy = _build(report, locations, spans, index, clause, context, previous)
             previous = convoy
-            if movers and not _movers_route(text, clause, convoy):
+            if movers and not _movers_route(text, clause, convoy, movers):
                 continue  # forces that moved, but along no named route: no convoy to map
             if clause_kind == "continuation" and not find_terms(MOVEMENT_VERBS, text, *clause):
                 # "The convoy was hit near X": what befell the convoy, not its route
                 convoy = dataclasses.replace(convoy, origin=None, via=None, destination=None)
             sizes = _group_sizes(text, clause)
-            if clause_kind == "new" and ((_is_empty(convoy) and not sizes) or _is_aggregate(text, clause)):
+            empty = _is_empty(convoy) and not sizes and not _names_territory(text, clause, locations)
+            if clause_kind == "new" and (empty or _is_aggregate(text, clause)):
                 continue
             if len(sizes) > 1:  # "two convoys of 20 and 35 trucks": one convoy each
                 for size in sizes:
                     convoys.append(dataclasses.replace(convoy, vehicles_min=size))
                     group.append(len(convoys) - 1)
                 continue
+            restated = bool(number == 0 and len(convoys) == 1 and _restates(convoys[0], convoy, headline, titles))
             same = clause_kind == "continuation" or (
                 number == 0 and not topic_break and convoys
-                and (_compatible(convoys[-1], convoy) or _restates(convoys[-1], convoy, text[slice(*spans[0])]))
-                and not _ANOTHER.search(text, clause[0], _subject_end(text, clause)))
+                and (_compatible(convoys[-1], convoy) or restated or _restates(convoys[-1], convoy, headline, set()))
+                and (restated or not _ANOTHER.search(text, clause[0], _subject_end(text, clause))))
             if convoys and same:
                 targets = last_group if clause_kind == "continuation" and convoy.vehicles_min is None else []
                 for target in targets or [len(convoys) - 1]:
-                    convoys[target] = _merge(convoys[target], convoy)
+                    convoys[target] = _merge(convoys[target], convoy, restated)
                 group.extend(targets or [len(convoys) - 1])
             else:
                 convoys.append(convoy)

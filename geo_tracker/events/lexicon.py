@@ -29,7 +29,7 @@ except ImportError:  # pragma: no cover - Python 3.10
 __all__ = [
     "ACTORS", "AGGREGATE_CUES", "AIR_MEANS", "ALTERNATIVE_CUES", "ASIDE_CUES", "BACKGROUND_CUES", "CARGO",
     "CONVOY_CUES", "CONVOY_DEMONSTRATIVES", "COUNT_NOUNS", "DIRECTION", "FEATURES", "MOVEMENT_VERBS", "MOVERS",
-    "ROLE_CUES", "SITE_KINDS", "SITE_STATUS", "SUBSET_CUES", "VAGUE_QUANTITIES", "Term", "Vocabulary",
+    "ROLE_CUES", "SITE_ANAPHORS", "SITE_KINDS", "SITE_STATUS", "SUBSET_CUES", "VAGUE_QUANTITIES", "Term", "Vocabulary",
     "find_terms", "compile_vocabulary",
 ]
 
@@ -210,7 +210,15 @@ def find_terms(vocabulary: Vocabulary, text: str, start: int = 0, end: int | Non
         ['planned']
     """
     end = len(text) if end is None else end
-    items = tuple((k, tuple(v)) for k, v in vocabulary.items())
+    return list(_find_terms(tuple((k, tuple(v)) for k, v in vocabulary.items()), text, start, end))
+
+
+@lru_cache(maxsize=1024)
+def _find_terms(items: tuple[tuple[str, tuple[str, ...]], ...], text: str, start: int, end: int) -> tuple[Term, ...]:
+    """:func:`find_terms`, remembered: the event rules ask for one vocabulary's cues in one sentence
+    or clause several times (is it a convoy, does it tell of movers, what are its roles), and a long
+    span is scanned only once per vocabulary. (1,024 entries: the spans of a few reports; the texts
+    they hold are segments of at most ``pipeline.SEGMENT_CHARS``.)"""
     found: list[Term] = []
     for script in (_LATIN, _ARABIC_SCRIPT):
         if script == _ARABIC_SCRIPT and not _ARABIC.search(text, start, end):
@@ -235,7 +243,7 @@ def find_terms(vocabulary: Vocabulary, text: str, start: int = 0, end: int | Non
     for term in found:  # Latin and Arabic cues never overlap in practice; keep the first if they do
         if not kept or term.start >= kept[-1].end:
             kept.append(term)
-    return kept
+    return tuple(kept)
 
 
 _ARM = r"armou?red"
@@ -301,7 +309,7 @@ MOVEMENT_VERBS: Vocabulary = {
               # "deployed at a checkpoint" says where troops stand, "deployed to X" that they moved.
               r"deployed(?! (?:at|in|on|along|around|near|inside|across|throughout)\b)",
               # More verbs of going and coming, and the masculine Arabic forms (after رتل, masculine).
-              r"came", r"coming", r"went", r"rolled(?: in| into)?", r"travell?ed", r"advanced", r"redeployed", r"relocated",
+              r"came", r"coming", r"arrive", r"went", r"rolled(?: in| into)?", r"travell?ed", r"advanced", r"redeployed", r"relocated",
               r"returned", r"pour(?:ed|ing|s)? into", r"transferred", r"headed back",
               r"patroll?(?:ed|ing)",
               "دخلوا", "وصلوا", "عبروا", "توجهوا", "انسحبوا", "خرجوا", "غادروا", "قدموا",
@@ -336,10 +344,15 @@ ROLE_CUES: Vocabulary = {
                r"departed", r"withdr[ae]w from", "قادمة من", "قادما من", "قادمين من", "آتية من", "انطلقت من",
                "انطلاقا من", "من"),
     "via": (r"via", r"through", r"crossed at", r"by way of", r"across", r"passing", r"passed", r"past",
-            "عبر", "مرورا ب", "مروراً ب", "عن طريق", "من خلال", "من معبر"),
+            "عبر", "مرورا ب", "مروراً ب", "عن طريق", "من خلال", "من معبر",
+            # A place crossed on the way is passed through ("crossed the town of X", "عبرت بلدة X");
+            # "crossed into X" keeps its destination, the nearer cue.
+            r"crossed", "عبرت", "عبروا", "مرت ب", "مرت من", "مر ب", "مر من"),
     "destination": (r"towards?", r"heading (?:to|for|towards)", r"headed (?:to|for|towards)", r"bound for",
                     r"on (?:its|their) way to", r"to", r"into", r"for", r"reached", r"arrived (?:at|in)", r"entered",
                     r"continue to", r"moving to", r"as far as",
+                    # The present tense of headlines: "Convoy reaches X", "arrives in X", "enters X".
+                    r"reach(?:es)?", r"arrives? (?:at|in)", r"enters", r"heads (?:to|for|towards)",
                     "باتجاه", "متجهة إلى", "متجهة الى", "متجهة نحو", "إلى", "الى", "نحو", "صوب", "وصلت إلى",
                     "دخلت", "لتصل إلى", "حتى",
                     # A patrol goes where it patrols: "patrolling around X", "patrols in X".
@@ -463,6 +476,13 @@ ALTERNATIVE_CUES: Vocabulary = {
 }
 """Words that offer another possible route point; the first one named is kept."""
 
+SITE_ANAPHORS: Vocabulary = {
+    # "entered the base", "وصلت إلى القاعدة": a definite site noun with no name of its own names the
+    # site the report has just told of.
+    "site": (r"the (?:military )?(?:base|air ?base|airport|airfield)", "القاعدة", "المطار"),
+}
+"""Definite site nouns that, as a convoy's destination, refer back to the site named before."""
+
 CONVOY_DEMONSTRATIVES: Vocabulary = {
     # "this convoy", "these reinforcements", "هذه القافلة", "هذا الرتل": the movement told before.
     "this": (r"this", r"these", r"that", r"those", r"such", "هذه", "هذا", "تلك", "ذلك", "هذان", "هاتان"),
@@ -484,8 +504,11 @@ AGGREGATE_CUES: Vocabulary = {
                "خلال الأسابيع القليلة الماضية", "خلال الساعات الأربع والعشرين الماضية", "خلال الـ24 ساعة الماضية",
                "منذ بداية العام", "منذ مطلع العام", "خلال العام الجاري", "خلال العام الحالي"),
     "mass": (r"thousands of", r"tens of thousands of", "آلاف", "الآلاف من"),
+    # Habits, not one movement: "trucks cross daily from X", "تعبر يومياً".
+    "habitual": (r"daily", r"every (?:day|night|week|month)", r"regularly", r"routinely", r"on a (?:daily|regular|weekly) basis",
+                 "يوميا", "يومياً", "بشكل يومي", "بشكل دوري", "بشكل منتظم", "كل يوم", "كل أسبوع"),
 }
-"""A plural convoy word, a period of accumulation or a mass quantity: the sentence sums up movements."""
+"""A plural convoy word, a period of accumulation, a mass quantity or a habit: the sentence sums up movements."""
 
 AIR_MEANS: Vocabulary = {
     # Aircraft movements are not convoys: "reinforcements flown in by two cargo planes",

@@ -46,7 +46,7 @@ from typing import Literal
 
 from .lexicon import CONVOY_CUES, MOVEMENT_VERBS, find_terms
 
-__all__ = ["Modality", "background", "clause", "modality", "states_movement"]
+__all__ = ["Modality", "background", "clause", "clause_spans", "modality", "states_movement"]
 
 Modality = Literal["negated", "planned"]
 
@@ -117,8 +117,29 @@ _BACKGROUND = re.compile(
 )
 
 
+def clause_spans(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """The clauses of the sentence ``text[start:end]``, in order: the stretches between boundaries
+    (punctuation ``, ; : ( ) [ ] — ، ؛ ! ?`` and the contrastive conjunctions of the module doc).
+    The one clause splitter of the event rules: modality reads a cue's clause, and the convoy
+    route parser attaches each place to the cue that governs it in its own clause.
+
+    Example:
+        >>> t = "A convoy left X, heading to Y; another left."
+        >>> [t[a:b] for a, b in clause_spans(t)]
+        ['A convoy left X', ' heading to Y', ' another left.']
+    """
+    end = len(text) if end is None else end
+    out, left = [], start
+    for m in _BOUNDARY.finditer(text, start, end):
+        out.append((left, m.start()))
+        left = m.end()
+    out.append((left, end))
+    return out
+
+
 def clause(text: str, pos: int, start: int = 0, end: int | None = None) -> Span:
-    """The clause of ``text[start:end]`` (a sentence) that holds the position ``pos``.
+    """The clause of ``text[start:end]`` (a sentence) that holds the position ``pos`` (see
+    :func:`clause_spans`).
 
     Example:
         >>> t = "Not far away, a convoy entered Syria; another left."
@@ -126,15 +147,8 @@ def clause(text: str, pos: int, start: int = 0, end: int | None = None) -> Span:
         >>> t[s:e]
         ' a convoy entered Syria'
     """
-    end = len(text) if end is None else end
-    left, right = start, end
-    for m in _BOUNDARY.finditer(text, start, end):
-        if m.end() <= pos:
-            left = m.end()
-        elif m.start() >= pos:
-            right = m.start()
-            break
-    return left, right
+    spans = clause_spans(text, start, end)
+    return next((s for s in spans if s[1] >= pos), spans[-1])
 
 
 def modality(text: str, pos: int, start: int = 0, end: int | None = None, noun: bool = False) -> Modality | None:
