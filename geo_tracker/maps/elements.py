@@ -50,6 +50,7 @@ __all__ = [
     "RawHTML",
     "TimeFilter",
     "TitleBox",
+    "UnplacedPanel",
     "data_script",
     "encode_data",
 ]
@@ -229,6 +230,18 @@ class TimeFilter(_LayersControl):
         super().__init__(layers, position=position)
 
 
+class UnplacedPanel(_LayersControl):
+    """A folded panel, "Not on the map (N)": routes with no precise point, sites placed only by region.
+
+    Each entry gives its rows, sentences and sources, built as text in the page.
+    """
+
+    factory = "unplacedPanel"
+
+    def __init__(self, layers: EventLayers, *, position: str = "topright") -> None:
+        super().__init__(layers, position=position)
+
+
 class PlaceSearch(_LayersControl):
     """Search by name over the sites and places drawn (leaflet-search); zooms to the match and opens it."""
 
@@ -321,6 +334,10 @@ class Outlines(_PageScript, Layer):
         self.get_root().html.add_child(script, name="gt_outlines_data")
 
 
+LEGEND_OPEN_MIN_PX = 1600
+"""The legend starts folded on screens narrower than this."""
+
+
 class Legend(_PageScript):
     """A collapsible legend: site statuses and kinds, convoy actors, places, and what shapes mean.
 
@@ -339,6 +356,12 @@ class Legend(_PageScript):
                 <summary>Legend</summary>{{ this.body }}
             </details>
         {% endmacro %}
+        {% macro script(this, kwargs) %}
+            // Folded where it would cover the map: screens narrower than {{ this.fold_below }} px.
+            if (window.innerWidth < {{ this.fold_below }}) {
+                document.getElementById({{ this.get_name()|tojson }}).open = false;
+            }
+        {% endmacro %}
         """
     )
 
@@ -353,6 +376,7 @@ class Legend(_PageScript):
     ) -> None:
         super().__init__()
         self._name = "Legend"
+        self.fold_below = LEGEND_OPEN_MIN_PX
         self.body = self._body(statuses, kinds, list(actors), places, clusters)
 
     @staticmethod
@@ -383,14 +407,15 @@ class Legend(_PageScript):
                 )
         if places:
             rows.append("<h4>Places named</h4>")
-            for fill, border, text in ((PLACE_FILL, "solid", "gazetteer point"), ("#fff", "dashed", "country / region")):
-                rows.append(
-                    '<div class="gt-legend-row"><span class="gt-legend-swatch" style="width:8px;height:8px;'
-                    f'background:{fill};border:1px {border} {PLACE_COLOR};box-shadow:none"></span>{text}</div>'
-                )
+            rows.append(
+                '<div class="gt-legend-row"><span class="gt-legend-swatch" style="width:8px;height:8px;'
+                f'background:{PLACE_FILL};border:1px solid {PLACE_COLOR};box-shadow:none"></span>gazetteer point</div>'
+            )
         notes = [
-            "Dashed circles: location uncertainty (faded badge: approximate site).",
-            "Arrowheads: direction of travel; line width: vehicle count.",
+            "Dashed circles: location uncertainty up to 50 km (faded badge: approximate site).",
+            "Arrowheads: direction of travel; line width: number of convoys on the route.",
+            "Dashed arrow: towards (or from) an end known only as a country or region.",
+            "Countries and regions are never drawn as points: see “Not on the map”.",
         ]
         if clusters:
             notes.append("Dark numbered discs: clusters of sites (click to zoom in).")

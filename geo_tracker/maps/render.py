@@ -30,6 +30,7 @@ from .elements import (
     TimeFilter,
     Outlines,
     TitleBox,
+    UnplacedPanel,
 )
 from .payload import build_payload
 from .style import NE_SYRIA_BOUNDS
@@ -180,9 +181,11 @@ def render_map(
     groups.add_to(m)
     layers = EventLayers(payload, groups, cluster=clustered).add_to(m)
 
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     if timeline and payload.range is not None:
         TimeFilter(layers).add_to(m)
+    if payload.unplaced:
+        UnplacedPanel(layers).add_to(m)
     PlaceSearch(layers).add_to(m)
     Fullscreen(position="topleft").add_to(m)
     MeasureControl(position="topleft", primary_length_unit="kilometers", secondary_length_unit="miles",
