@@ -765,3 +765,18 @@ def test_the_page_title_is_the_map_title_escaped():
         "Convoys &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"]
     assert re.findall(r"<title>(.*?)</title>", render_map(Extraction(), offline=True).get_root().render()) == [
         "geo_tracker map"]
+
+
+def test_town_labels_near_what_is_drawn_latin_with_arabic_tooltip() -> None:
+    convoy = _dated_convoy(6, loc(CROSSING), loc(QAMISHLI))
+    towns = payload_of(render_map(convoys=[convoy]))["towns"]
+    by_name = {t[2]: t for t in towns}
+    # the curated spelling of the city, at the gazetteer's point, with its Arabic name for the tooltip
+    qamishli = next(t for name, t in by_name.items() if "Qamishli" in name)
+    assert haversine_km(qamishli[0], qamishli[1], QAMISHLI.lat, QAMISHLI.lon) < 8.0
+    assert qamishli[3] and re.search("[\u0600-\u06ff]", qamishli[3])
+    assert not re.search("[\u0600-\u06ff]", qamishli[2])
+    # a city of its size shows at a regional zoom, small towns only closer in; nothing from far away
+    assert qamishli[4] <= 8 and max(t[4] for t in towns) > qamishli[4]
+    assert all(30 < t[0] < 40 and 36 < t[1] < 46 for t in towns)
+    assert payload_of(render_map(convoys=[convoy], labels=False))["towns"] == []

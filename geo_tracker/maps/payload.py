@@ -27,6 +27,7 @@ sevenfold, and base64 holds no character that markup could act on. Layout
     circles   [[lat, lon, metres, colour, label], ...]   convoy end points, radius <= MAX_CIRCLE_KM
     places    [{p, n, x, m: [[said, outlet, date, report id], ...], more?}]
     unplaced  [{w: "route" | "region", n: title, x, e, cf?, nc}]   listed, not drawn
+    towns     [[lat, lon, name, Arabic name | null, min zoom], ...]   background labels (labels.py)
     weights   [px, ...]                 corridor width by the number of its convoys shown
     range     [first day, last day] | null   days since 1970-01-01
 
@@ -227,6 +228,7 @@ class MapPayload:
     circles: list[list[Any]] = field(default_factory=list)
     places: list[dict[str, Any]] = field(default_factory=list)
     unplaced: list[dict[str, Any]] = field(default_factory=list)
+    towns: list[list[Any]] = field(default_factory=list)
     range: list[int] | None = None
     bounds: Bounds = field(default_factory=Bounds)
     statuses: list[list[str]] = field(
@@ -246,6 +248,7 @@ class MapPayload:
             "circles": self.circles,
             "places": self.places,
             "unplaced": self.unplaced,
+            "towns": self.towns,
             # Line width by the number of convoys shown on a corridor (index: count - 1).
             "weights": [corridor_weight(n) for n in range(1, 1 + max((len(c["m"]) for c in self.corridors), default=0))],
             "range": self.range,
@@ -255,6 +258,13 @@ class MapPayload:
         """The payload as JSON that is safe to put inside a ``<script>`` element."""
         return json_for_html(self.to_dict())
 
+
+    def points(self) -> list[tuple[float, float]]:
+        """Every ``(lat, lon)`` drawn: route vertices and arrow ends, site badges, place dots."""
+        out = [tuple(v) for c in self.corridors for v in c["l"]]
+        out += [tuple(v) for c in self.corridors for stub in c.get("s", ()) for v in stub]
+        out += [tuple(s["p"]) for s in self.sites] + [tuple(p["p"]) for p in self.places]
+        return out  # type: ignore[return-value]
 
     def actor_indexes(self, kind: str) -> list[int]:
         """Indexes into :attr:`actors` used by ``kind`` (``"sites"`` or ``"convoys"``), sorted."""

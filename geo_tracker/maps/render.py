@@ -82,6 +82,7 @@ def render_map(
     cluster: bool | None = None,
     timeline: bool = True,
     merge: bool = True,
+    labels: bool = True,
 ) -> folium.Map:
     """Draw sites, convoys and places on an interactive folium map.
 
@@ -129,6 +130,8 @@ def render_map(
             sources and conflicts pooled. Input that is already merged (any
             convoy read from several reports) is drawn as it is. Site records stay as they are: one
             site's records at several dates are its status history.
+        labels: Label towns and cities of the area from the gazetteer
+            (:func:`~geo_tracker.maps.labels.town_labels`), by population and zoom.
 
     Returns:
         A plain :class:`folium.Map` (renders inline in Jupyter).
@@ -155,6 +158,10 @@ def render_map(
         if places is None:
             places = _route_places(all_convoys)
     payload = build_payload(convoys=all_convoys, sites=all_sites, places=places)
+    if labels:
+        from .labels import town_labels
+
+        payload.towns = town_labels(payload.points() or [tuple(NE_SYRIA_BOUNDS[0]), tuple(NE_SYRIA_BOUNDS[1])])
     site_groups = len({s["g"] for s in payload.sites})
     clustered = site_groups > CLUSTER_THRESHOLD if cluster is None else bool(cluster)
 

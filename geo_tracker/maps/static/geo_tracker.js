@@ -220,6 +220,7 @@
     this.corridorLayers = [];  // per corridor: {count shown: layer}
     this.corridorShown = data.corridors.map(function () { return null; });
     this.placeLayers = this._places();
+    this.townLayer = this._towns();
 
     var refresh = function () { self.refresh(); };
     Object.keys(groups.sites).forEach(function (key) { groups.sites[key].on("add remove", refresh); });
@@ -478,6 +479,34 @@
         }
         self.convoyCircleLayer.addLayer(self.circleLayers[c]);
       });
+    },
+
+    /* Town and city names, each from its zoom level on (payload.towns): above the route lines
+     * (400) and below place dots (450) and badges (600), set beside the point so a badge on the
+     * town leaves its name readable. */
+    _towns: function () {
+      var map = this.map;
+      var towns = this.data.towns || [];
+      var layer = L.layerGroup().addTo(map);
+      var markers = towns.map(function (town) {
+        var node = el("span", "gt-town", town[2]);
+        var marker = L.marker([town[0], town[1]], {
+          icon: L.divIcon({html: node, className: "gt-town-icon", iconSize: null, iconAnchor: [0, 0]}),
+          pane: pane(map, "gtTowns", 420), interactive: !!town[3], keyboard: false
+        });
+        if (town[3]) marker.bindTooltip(label(town[3]), {direction: "top", className: "gt-town-tip"});
+        return marker;
+      });
+      function show() {
+        var zoom = map.getZoom();
+        towns.forEach(function (town, i) {
+          var wanted = zoom >= town[4];
+          if (wanted !== layer.hasLayer(markers[i])) wanted ? layer.addLayer(markers[i]) : layer.removeLayer(markers[i]);
+        });
+      }
+      map.on("zoomend", show);
+      show();
+      return layer;
     },
 
     _places: function () {
