@@ -295,43 +295,63 @@ def data_script(element_id: str, text: str | None = None, *, encoded: str | None
 
 
 @cache
-def _outlines_encoded() -> str:
+def _outlines_encoded() -> tuple[str, str]:
+    """The regions (``data/outlines``) and the world's countries (world-atlas TopoJSON), encoded."""
     from ..gazetteer.curated import bundled_data_dir
 
-    path = bundled_data_dir() / "outlines" / "middle-east.geojson"
-    try:
-        return encode_data(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise RenderError(f"{path}: cannot read the bundled outlines: {exc}") from exc
+    regions = bundled_data_dir() / "outlines" / "middle-east.geojson"
+    world = PACKAGES["world-atlas"].directory / WORLD_OUTLINES
+    out = []
+    for path in (regions, world):
+        try:
+            out.append(encode_data(path.read_text(encoding="utf-8")))
+        except OSError as exc:
+            raise RenderError(f"{path}: cannot read the bundled outlines: {exc}") from exc
+    return out[0], out[1]
+
+
+WORLD_OUTLINES = "countries-50m.json"
+"""The world-atlas file of country outlines (Natural Earth 1:50m, public domain)."""
 
 
 class Outlines(_PageScript, Layer):
-    """Country and first-level region outlines (Natural Earth, bundled in ``data/outlines``).
+    """Country outlines of the whole world and first-level regions where the bundled data has them.
+
+    Countries: Natural Earth 1:50m, from the npm package world-atlas (TopoJSON,
+    decoded in the page by topojson-client). Regions: ``data/outlines`` (Natural
+    Earth admin-1 of Syria, Iraq, Turkey, Jordan, Lebanon and Iran).
 
     With ``land``, countries are filled, so the outlines stand in for a tile
-    background (offline maps); without, only the borders are drawn over tiles.
-    Not interactive: clicks go through to the events.
+    background (offline maps). With ``fallback``, they start as borders (or
+    hidden, with ``show=False``) and become that land background by themselves
+    when the tiles fail to load. Not interactive: clicks go through to the events.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = geoTracker.outlines(
-                {{ this._parent.get_name() }}, geoTracker.readPayload("gt_outlines_data"), {{ this.options|tojson }}
+                {{ this._parent.get_name() }}, geoTracker.readPayload("gt_outlines_data"),
+                geoTracker.readPayload("gt_world_data"), {{ this.options|tojson }}
             );
         {% endmacro %}
         """
     )
 
-    def __init__(self, *, land: bool, show: bool = True, name: str = "Borders (Natural Earth)") -> None:
+    default_js = PACKAGES["topojson-client"].js_links()
+
+    def __init__(self, *, land: bool, fallback: bool = False, show: bool = True,
+                 name: str = "Borders (Natural Earth)") -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "Outlines"
-        self.options = {"land": land, "attribution": "Borders: Natural Earth"}
+        self.options = {"land": land, "fallback": fallback, "attribution": "Borders: Natural Earth"}
 
     def render(self, **kwargs: object) -> None:
         super().render(**kwargs)
-        script = data_script("gt_outlines_data", encoded=_outlines_encoded())
-        self.get_root().html.add_child(script, name="gt_outlines_data")
+        regions, world = _outlines_encoded()
+        root = self.get_root()
+        root.html.add_child(data_script("gt_outlines_data", encoded=regions), name="gt_outlines_data")
+        root.html.add_child(data_script("gt_world_data", encoded=world), name="gt_world_data")
 
 
 LEGEND_OPEN_MIN_PX = 1600

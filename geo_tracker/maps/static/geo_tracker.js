@@ -682,22 +682,51 @@
     }, options || {}));
   }
 
-  /* Country (level 0) and region (level 1) outlines, 190 SVG paths. With options.land the
-   * countries are filled: the background of a map without tiles. */
-  function outlines(map, data, options) {
-    var land = !!(options && options.land);
-    return L.geoJSON(data, {
-      pane: pane(map, "gtOutlines", 250),  // above tiles (200), below every event (400+)
-      className: "gt-outline",
-      interactive: false,
-      attribution: options && options.attribution,
-      style: function (feature) {
-        if (feature.properties.level === 0) {
-          return {color: "#4f4f4f", weight: 1.4, fill: land, fillColor: "#f3f0e8", fillOpacity: 1};
-        }
-        return {color: "#8a8a8a", weight: 0.7, dashArray: "3 3", fill: false};
+  /* Country outlines of the world (TopoJSON `world`, Natural Earth 1:50m) and first-level region
+   * outlines (GeoJSON `regions`, level 1 features). With options.land the countries are filled:
+   * the background of a map without tiles. With options.fallback, the outlines turn into that
+   * background, and show, by themselves as soon as tiles fail to load before any has loaded. */
+  function outlines(map, regions, world, options) {
+    options = options || {};
+    var paneName = pane(map, "gtOutlines", 250);  // above tiles (200), below every event (400+)
+    var countries = L.geoJSON(topojson.feature(world, world.objects.countries), {
+      pane: paneName, className: "gt-outline", interactive: false,
+      style: function () {
+        return {color: "#4f4f4f", weight: 1.2, fill: !!options.land, fillColor: "#f3f0e8", fillOpacity: 1};
       }
     });
+    var admin = L.geoJSON({type: "FeatureCollection", features: regions.features.filter(function (f) {
+      return f.properties.level === 1;
+    })}, {
+      pane: paneName, className: "gt-outline gt-region", interactive: false,
+      style: function () { return {color: "#8a8a8a", weight: 0.7, dashArray: "3 3", fill: false}; }
+    });
+    var group = L.featureGroup([countries, admin], {attribution: options.attribution});
+    if (options.fallback) {
+      var loaded = false;
+      var failed = 0;
+      var fallen = false;
+      var fallBack = function () {
+        if (fallen) return;
+        fallen = true;
+        map.getContainer().classList.add("gt-no-tiles");
+        countries.setStyle({fill: true});
+        if (!map.hasLayer(group)) group.addTo(map);
+      };
+      var watch = function (layer) {
+        if (!(layer instanceof L.TileLayer) || layer._gtWatched) return;
+        layer._gtWatched = true;
+        layer.on("tileload", function () { loaded = true; });
+        layer.on("tileerror", function () {
+          failed += 1;
+          if (!loaded && failed >= 2) fallBack();
+        });
+      };
+      map.eachLayer(watch);
+      map.on("layeradd", function (event) { watch(event.layer); });
+      if (!navigator.onLine) fallBack();
+    }
+    return group;
   }
 
   /* The JSON payload embedded (zlib, base64) in the element with this id. */
