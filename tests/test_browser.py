@@ -312,8 +312,8 @@ def test_offline_map_makes_no_request(open_map, offline_sample_map) -> None:
 
 
 def test_online_map_loads_the_pinned_vendored_assets(open_map, tmp_path, samples) -> None:
-    """Online, the page links jsDelivr at the vendored versions: serve those files from the copy."""
-    path = save_map(render_map(samples), tmp_path / "online.html")
+    """With cdn=True, the page links jsDelivr at the vendored versions: serve those files from the copy."""
+    path = save_map(render_map(samples, cdn=True), tmp_path / "online.html")
     served, blocked = [], []
     linked = {pkg.url(f) for pkg in PACKAGES.values() for f in (*pkg.js, *pkg.css)}
 
@@ -567,3 +567,46 @@ def test_corridor_width_follows_the_convoys_in_the_time_range(open_map, tmp_path
     opened.set_range(start=day_number(dt.date(2024, 5, 12)), end=day_number(dt.date(2024, 5, 15)))
     assert opened.count("path.gt-route") == 0
     assert opened.errors == []
+
+
+def test_default_page_is_self_contained_and_falls_back_to_world_land(open_map, tmp_path) -> None:
+    from geo_tracker.models import Location, Place, Site
+
+    where = {"Mali": (17.5, -2.0), "Libya": (27.0, 17.0), "Belarus": (53.5, 28.0)}
+    sites = [Site(f"s-{name}", f"Site in {name}", "base", "established", None,
+                  Location(name, 0, 1, Place(f"p-{name}", f"Town in {name}", "town", None, lat, lon, 1.0), lat, lon))
+             for name, (lat, lon) in where.items()]
+    path = save_map(render_map(sites=sites), tmp_path / "default.html")
+    page = path.read_text(encoding="utf-8")
+    assert "<script src" not in page and "<link rel=\"stylesheet\"" not in page and "cdn.jsdelivr" not in page
+    requests: list[str] = []
+
+    def route(route, request) -> None:  # networking disabled: every tile fails
+        requests.append(request.url)
+        route.continue_() if request.url.startswith("file:") else route.abort()
+
+    opened = open_map(path, network=True, route=route)
+    assert not [u for u in requests if not u.startswith("file:") and "tile" not in u and "arcgisonline" not in u]
+    opened.page.wait_for_function("document.querySelector('.leaflet-container.gt-no-tiles')", timeout=10_000)
+    for name, (lat, lon) in where.items():
+        opened.page.evaluate("([lat, lon]) => geoTracker.instances[0].map.setView([lat, lon], 6, {animate: false})",
+                             [lat, lon])
+        opened.page.wait_for_timeout(300)
+        hit = opened.page.evaluate(
+            """([lat, lon]) => {
+                const map = geoTracker.instances[0].map;
+                const p = map.latLngToContainerPoint([lat, lon]);
+                const box = map.getContainer().getBoundingClientRect();
+                // the land under the point, with the badges and labels out of the way (outlines
+                // are not interactive: let them be hit for this look only)
+                document.querySelectorAll('.leaflet-marker-pane, .leaflet-pane[class*="gtTowns"]')
+                    .forEach((n) => { n.style.visibility = 'hidden'; });
+                document.querySelectorAll('path.gt-outline').forEach((n) => { n.style.pointerEvents = 'auto'; });
+                const node = document.elementFromPoint(box.left + p.x, box.top + p.y + 1);
+                document.querySelectorAll('.leaflet-marker-pane, .leaflet-pane[class*="gtTowns"]')
+                    .forEach((n) => { n.style.visibility = ''; });
+                return node && node.getAttribute('class') + ' fill=' + node.getAttribute('fill');
+            }""",
+            [lat, lon],
+        )
+        assert hit and "gt-outline" in hit and "gt-region" not in hit and "fill=none" not in hit, (name, hit)

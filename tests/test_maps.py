@@ -181,9 +181,10 @@ def children_of(m: folium.Map, group_name: str) -> list:
 
 
 def fit_bounds(page: str) -> list[list[float]]:
-    match = re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", page, re.S)
-    assert match, "no fitBounds call"
-    return json.loads(match.group(1))
+    """The map's own fitBounds call: the last in the page, after the inline scripts."""
+    matches = re.findall(r"\.fitBounds\(\s*(\[\[.*?\]\])", page.split("<body>", 1)[-1], re.S)
+    assert matches, "no fitBounds call"
+    return json.loads(matches[-1])
 
 
 
@@ -203,9 +204,10 @@ def group_names(m: folium.Map) -> list[str]:
 
 
 def fit_bounds(page: str) -> list[list[float]]:
-    match = re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", page, re.S)
-    assert match, "no fitBounds call"
-    return json.loads(match.group(1))
+    """The map's own fitBounds call: the last in the page, after the inline scripts."""
+    matches = re.findall(r"\.fitBounds\(\s*(\[\[.*?\]\])", page.split("<body>", 1)[-1], re.S)
+    assert matches, "no fitBounds call"
+    return json.loads(matches[-1])
 
 
 # --------------------------------------------------------------------------- #
