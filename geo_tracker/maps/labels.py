@@ -34,7 +34,7 @@ __all__ = ["LABEL_LIMIT", "LABEL_MIN_POPULATION", "LABEL_PER_CELL", "LABEL_ZOOMS
 LABEL_LIMIT = 1500
 """At most this many labels per map (the most populous first)."""
 
-LABEL_PER_CELL = 8
+LABEL_PER_CELL = 5
 """At most this many world-layer labels per :data:`LABEL_CELL_DEGREES` cell, the most populous."""
 
 LABEL_MIN_POPULATION = 8_000
