@@ -31,8 +31,8 @@ from ..geodesy import haversine_km
 
 __all__ = ["LABEL_LIMIT", "LABEL_MIN_POPULATION", "LABEL_PER_CELL", "LABEL_ZOOMS", "CURATED_MATCH_KM", "min_zoom", "town_labels"]
 
-LABEL_LIMIT = 1500
-"""At most this many labels per map (the most populous first)."""
+LABEL_LIMIT = 1000
+"""At most this many labels per map (each cell's most populous first)."""
 
 LABEL_PER_CELL = 5
 """At most this many world-layer labels per :data:`LABEL_CELL_DEGREES` cell, the most populous."""
@@ -103,11 +103,14 @@ def town_labels(points: Iterable[tuple[float, float]], *, gazetteer: Any = None,
     world.sort(key=lambda i: -int(index.population[i]))
     cells = _cells(lat[world], lon[world]) if world else np.zeros(0, dtype=np.int64)
     taken: dict[int, int] = {}
-    kept = []
+    ranked = []
     for i, cell in zip(world, cells.tolist()):
-        if taken.get(cell, 0) < LABEL_PER_CELL:
-            taken[cell] = taken.get(cell, 0) + 1
-            kept.append(i)
+        rank = taken.get(cell, 0)
+        if rank < LABEL_PER_CELL:
+            taken[cell] = rank + 1
+            ranked.append((rank, -int(index.population[i]), i))
+    # Over the limit, every cell keeps its largest towns: the cut takes each cell's smallest first.
+    kept = [i for _, _, i in sorted(ranked)]
     labels: list[list[Any]] = []
     used: set[int] = set()
     for i in kept[:limit]:
