@@ -117,7 +117,7 @@ country): such a location is described in its popup instead of drawn."""
 AREA_KINDS = frozenset({"country", "region", "governorate", "admin1", "admin2", "district", "subdistrict"})
 """Gazetteer kinds that name an area, not a spot: their representative point is never drawn as a dot."""
 
-STUB_KM = 40.0
+STUB_KM = 25.0
 """Length of the arrow that points from a convoy's last precise point towards an end known only
 as a country or region (never longer than half the way there)."""
 

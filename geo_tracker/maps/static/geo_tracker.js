@@ -547,16 +547,27 @@
     }
   };
 
+  /* A control (default position `where`) whose box, a `tag` of `className` that keeps clicks
+   * and scrolls from the map, fill(box) builds when it is added. */
+  function boxControl(options, where, tag, className, fill) {
+    var Control = L.Control.extend({
+      options: {position: where},
+      onAdd: function () {
+        var box = el(tag, className);
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        fill(box);
+        return box;
+      }
+    });
+    return new Control(options);
+  }
+
   // ------------------------------------------------------------ time filter
 
   function timeFilter(layers, options) {
     var range = layers.data.range;
-    var Control = L.Control.extend({
-      options: {position: "bottomleft"},
-      onAdd: function () {
-        var box = el("div", "gt-time");
-        L.DomEvent.disableClickPropagation(box);
-        L.DomEvent.disableScrollPropagation(box);
+    return boxControl(options, "bottomleft", "div", "gt-time", function (box) {
         box.appendChild(el("div", "gt-time-title", "Time range"));
         var inputs = {};
         var labels = {};
@@ -601,10 +612,7 @@
         inputs.from.addEventListener("input", update);
         inputs.to.addEventListener("input", update);
         undated.addEventListener("change", update);
-        return box;
-      }
     });
-    return new Control(options);
   }
 
   // -------------------------------------------------------- unplaced panel
@@ -617,12 +625,7 @@
   /* A folded panel listing what the map cannot place, with sentences and sources. */
   function unplacedPanel(layers, options) {
     var data = layers.data;
-    var Control = L.Control.extend({
-      options: {position: "topright"},
-      onAdd: function () {
-        var box = el("details", "gt-unplaced");
-        L.DomEvent.disableClickPropagation(box);
-        L.DomEvent.disableScrollPropagation(box);
+    return boxControl(options, "topright", "details", "gt-unplaced", function (box) {
         box.appendChild(el("summary", null, "Not on the map (" + data.unplaced.length + ")"));
         var body = el("div", "gt-unplaced-body");
         body.appendChild(el("div", "gt-legend-note",
@@ -642,10 +645,7 @@
           body.appendChild(part);
         });
         box.appendChild(body);
-        return box;
-      }
     });
-    return new Control(options);
   }
 
   // ----------------------------------------------------------- place search
