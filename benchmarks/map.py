@@ -13,6 +13,11 @@ Figures:
 2. **100,000 sites** (offline page): write time and size, then the time from
    navigation until headless Chromium has run the page and drawn the first
    frame of site clusters. Target: <= 5 s.
+3. **A report corpus** (``--corpus FILE.jsonl``, e.g. the development corpus in
+   ``../shared``): the extraction is mapped online (the default page, with
+   tiles failing offline) and ``offline=True``; HTML size and the time until
+   the page has drawn. Target: <= 2 s. Also the number of corridors and of
+   events the map lists as not placed.
 
 The peer is the same data drawn the naive folium way: one ``folium.Marker``
 (with an HTML popup) per site and one ``folium.PolyLine`` per convoy, which is
@@ -203,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--peer-sites", type=int, default=100_000, help="sites for the naive peer's load figure")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--timeout", type=float, default=120.0, help="give up on a page load after this many seconds")
+    ap.add_argument("--corpus", type=Path, help="also map this report corpus (.jsonl) and time its page")
     args = ap.parse_args(argv)
     print(f"python {sys.version.split()[0]}, folium {folium.__version__}, {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory(prefix="geo-tracker-bench-") as tmp:
@@ -233,7 +239,27 @@ def main(argv: list[str] | None = None) -> int:
         loaded = load_seconds(out / "peer.html", f"document.querySelectorAll('.leaflet-marker-icon').length >= "
                               f"{len(peer)}", repeat=1, timeout_s=args.timeout)
         print(f"  {f'peer: {len(peer):,} folium Markers':<40} write {seconds:6.2f} s  {_mb(size)}  load {_s(loaded)}")
+        if args.corpus:
+            corpus_figures(args.corpus, out, repeat=args.repeat, timeout_s=args.timeout)
     return 0
+
+
+def corpus_figures(corpus: Path, out: Path, *, repeat: int, timeout_s: float) -> None:
+    """Size and load time of the map of a report corpus, online and offline; corridors and unplaced events."""
+    import geo_tracker
+    from geo_tracker.maps.elements import EventLayers
+
+    extraction = geo_tracker.extract_reports(geo_tracker.read_reports([corpus]))
+    print(f"\n{corpus.name}: {len(extraction.results)} reports; target: loaded and drawn in <= 2 s")
+    ready = "window.geoTracker && geoTracker.instances.length > 0"
+    for label, offline in (("online (default page, tiles fail)", False), ("offline", True)):
+        m = render_map(extraction, offline=offline)
+        (layers,) = [c for c in m._children.values() if isinstance(c, EventLayers)]
+        seconds, size = write(lambda: m, out / "corpus.html")
+        loaded = load_seconds(out / "corpus.html", ready, repeat=repeat, timeout_s=timeout_s)
+        print(f"  {label:<40} write {seconds:6.2f} s  {_mb(size)}  load {_s(loaded)}  "
+              f"corridors {len(layers.payload.corridors)}, convoys {len(layers.payload.convoys)}, "
+              f"not placed {len(layers.payload.unplaced)}")
 
 
 if __name__ == "__main__":

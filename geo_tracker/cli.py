@@ -105,10 +105,13 @@ def _run(fn: Callable[[], None]) -> None:
 @click.option("--offline", is_flag=True,
               help="One self-contained HTML file: scripts and styles inline, no tiles, bundled country and "
                    "region outlines as the background; the page makes no network request.")
+@click.option("--cdn", is_flag=True,
+              help="A smaller page that loads its scripts and styles from jsDelivr (needs the internet to "
+                   "draw anything). By default they are inline and only the tiles come from the web.")
 @click.option("--basemap", type=click.Choice(["osm", "satellite", "light"]), default="osm", show_default=True,
               help="Base layer shown first (all three are in the layer control; ignored with --offline).")
 @_common_input_options
-def map_command(inputs, output, title, offline, basemap, published, errors, skip_bad):
+def map_command(inputs, output, title, offline, cdn, basemap, published, errors, skip_bad):
     """Extract INPUT reports (default: the bundled samples) and write an HTML map."""
 
     def run() -> None:
@@ -116,9 +119,12 @@ def map_command(inputs, output, title, offline, basemap, published, errors, skip
 
         _check_output(output, inputs)
         extraction = _load(inputs, _parse_published(published), errors, skip_bad)
-        m = render_map(extraction, title=title, offline=offline, basemap=basemap)
+        m = render_map(extraction, title=title, offline=offline, cdn=cdn, basemap=basemap)
         s = extraction.summary()
         summary = f"{s['reports']} reports, {s['places']} places, {s['convoys']} convoys, {s['sites']} sites"
+        unplaced = m.geo_tracker_unplaced
+        if unplaced:
+            summary += f"; {unplaced} not on the map (known only as a country or region)"
         if output == "-":  # like extract and export: the page on stdout, not a file named "-"
             try:
                 page = m.get_root().render()

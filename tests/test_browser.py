@@ -177,7 +177,11 @@ def _expected_counts(payload, *, end: int | None = None) -> tuple[int, int]:
     def shown(item: dict) -> bool:
         return end is None or _first_day(item) is None or _first_day(item) <= end
 
-    return len({s["g"] for s in payload.sites if shown(s)}), len([c for c in payload.convoys if shown(c)])
+    routes = 0
+    for corridor in payload.corridors:  # a line, or a dot for a convoy known at one point with no arrow
+        if any(shown(payload.convoys[i]) for i in corridor["m"]) and (len(corridor["l"]) > 1 or "s" not in corridor):
+            routes += 1
+    return len({s["g"] for s in payload.sites if shown(s)}), routes
 
 
 # --------------------------------------------------------------------------- #
@@ -188,7 +192,7 @@ def _expected_counts(payload, *, end: int | None = None) -> tuple[int, int]:
 def test_offline_map_has_markers_routes_and_outlines(open_map, offline_sample_map, sample_payload) -> None:
     opened = open_map(offline_sample_map)
     sites, routes = _expected_counts(sample_payload)
-    assert sites >= 5 and routes >= 7  # the samples hold that many placeable events (convoys merged across outlets)
+    assert sites >= 5 and routes >= 4  # the samples hold that many placeable events (convoys merged across outlets)
     assert opened.count(".gt-site-marker") == sites
     assert opened.count("path.gt-route") == routes
     assert opened.count("path.gt-arrowhead") >= routes
@@ -236,6 +240,8 @@ def test_time_filter_hides_convoys_and_sets_site_status(open_map, offline_sample
 
 def test_layer_control_filters_by_actor(open_map, offline_sample_map) -> None:
     opened = open_map(offline_sample_map)
+    assert opened.count(".leaflet-control-layers-expanded") == 0  # collapsed on load
+    opened.page.locator(".leaflet-control-layers").hover()
     label = opened.page.locator(".leaflet-control-layers-overlays label", has_text="Convoys:").first
     label.locator("input").uncheck()
     assert opened.count("path.gt-route") == 0
@@ -306,8 +312,8 @@ def test_offline_map_makes_no_request(open_map, offline_sample_map) -> None:
 
 
 def test_online_map_loads_the_pinned_vendored_assets(open_map, tmp_path, samples) -> None:
-    """Online, the page links jsDelivr at the vendored versions: serve those files from the copy."""
-    path = save_map(render_map(samples), tmp_path / "online.html")
+    """With cdn=True, the page links jsDelivr at the vendored versions: serve those files from the copy."""
+    path = save_map(render_map(samples, cdn=True), tmp_path / "online.html")
     served, blocked = [], []
     linked = {pkg.url(f) for pkg in PACKAGES.values() for f in (*pkg.js, *pkg.css)}
 
@@ -357,7 +363,13 @@ def _open_every_popup(opened: Opened) -> list[str]:
                 }
                 if (layer.eachLayer) layer.eachLayer(visit);
             };
-            [layers.siteLayer, layers.convoyCircleLayer, ...layers.convoyLayers, ...layers.placeLayers].forEach(visit);
+            [layers.siteLayer, layers.convoyCircleLayer, ...layers.corridorShown.filter(Boolean),
+             ...layers.placeLayers].forEach(visit);
+            const panel = document.querySelector('.gt-unplaced');
+            if (panel) {
+                panel.querySelectorAll('details').forEach((d) => { d.open = true; });
+                out.push([panel.innerText, panel.querySelectorAll('script,img,svg,iframe').length]);
+            }
             return out;
         }"""
     )
@@ -398,7 +410,7 @@ def test_hostile_fields_everywhere_stay_inert(open_map, tmp_path) -> None:
     assert any(HOSTILE + JS_BREAKERS in text for text in texts)
     # the layer control and legend show the hostile actor as text
     assert HOSTILE in page.locator(".leaflet-control-layers-overlays").inner_text()
-    assert HOSTILE in page.locator(".gt-legend").inner_text()
+    assert HOSTILE in page.locator(".gt-legend").text_content()  # folded at this width: its text, not shown
     assert HOSTILE in page.locator(".gt-title").inner_text()
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert opened.network_requests() == []
@@ -415,3 +427,186 @@ def test_cli_offline_map_opens_with_networking_disabled(open_map, tmp_path) -> N
     assert opened.count(".gt-site-marker") > 0 and opened.count("path.gt-route") > 0
     assert opened.count("path.gt-outline") > 100
     assert opened.network_requests() == [] and opened.errors == []
+
+
+# --------------------------------------------------------------------------- #
+# Honest geometry and legibility (real and generated reports)
+# --------------------------------------------------------------------------- #
+
+DEV_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "reports" / "dev.jsonl"
+
+# Our own reports, written for these tests: vague ends (countries, a governorate) beside precise places.
+GENERATED_REPORTS = [
+    {"id": "g1", "published": "2024-05-03", "source": "Outlet One",
+     "text": "On May 2, a convoy of 30 trucks crossed from Iraq into Syria through the Semalka crossing "
+             "and drove on to Al-Hasakah."},
+    {"id": "g2", "published": "2024-05-06", "source": "Outlet Two",
+     "text": "On May 5, a convoy of 12 vehicles left Qamishli for Iraq."},
+    {"id": "g3", "published": "2024-05-09", "source": "Outlet Three",
+     "text": "The coalition is building a new base in Syria, a local source said."},
+    {"id": "g4", "published": "2024-05-12", "source": "Outlet Four",
+     "text": "A convoy of 20 trucks carrying weapons arrived in Syria from Iraq on May 11."},
+]
+
+
+def _area_points(*, admin1: bool = True) -> list[tuple[float, float]]:
+    """Representative points of countries and first-level regions (world layer and curated areas).
+
+    ``admin1=False`` leaves out the world layer's first-level regions, whose point is often their
+    capital's: a site in that city is a precise site.
+    """
+    import csv
+
+    from geo_tracker.gazetteer.curated import bundled_data_dir
+    from geo_tracker.gazetteer.world import iter_admin1, iter_countries
+    from geo_tracker.maps.style import AREA_KINDS
+
+    points = [(r.lat, r.lon) for r in iter_countries()]
+    if admin1:
+        points += [(r.lat, r.lon) for r in iter_admin1() if 20 < r.lat < 45 and 25 < r.lon < 60]
+    for name in ("regional.csv", "areas.csv"):
+        path = bundled_data_dir() / "gazetteer" / name
+        if path.is_file():
+            with path.open(encoding="utf-8") as fh:
+                points += [(float(r["lat"]), float(r["lon"])) for r in csv.DictReader(fh)
+                           if r.get("kind") in AREA_KINDS - {"district", "subdistrict", "admin2"}]
+    return points
+
+
+def _drawn_points(opened: Opened) -> dict[str, list[list[float]]]:
+    """Every polyline vertex and every site marker position Leaflet holds, after load."""
+    return opened.page.evaluate(
+        """() => {
+            const map = geoTracker.instances[0].map;
+            const out = {vertices: [], markers: []};
+            map.eachLayer((layer) => {
+                if (layer instanceof L.Polyline && !(layer instanceof L.Polygon) && layer.options.className !== 'gt-outline') {
+                    layer.getLatLngs().flat(3).forEach((p) => out.vertices.push([p.lat, p.lng, layer.options.className || '']));
+                } else if (layer instanceof L.Marker && layer.getElement() && layer.getElement().querySelector('.gt-site-marker')) {
+                    const p = layer.getLatLng();
+                    out.markers.push([p.lat, p.lng]);
+                }
+            });
+            return out;
+        }"""
+    )
+
+
+def _assert_honest(opened: Opened) -> None:
+    from geo_tracker.geodesy import haversine_km
+
+    drawn = _drawn_points(opened)
+    assert drawn["vertices"] or drawn["markers"]
+    for kind, areas in (("vertices", _area_points()), ("markers", _area_points(admin1=False))):
+        near = [(p, a) for p in drawn[kind] for a in areas if haversine_km(p[0], p[1], *a) < 5.0]
+        # an arrow towards a vague end stops short of its point, never on it
+        assert near == [], (kind, near[:5])
+    assert opened.count(".leaflet-control-layers-expanded") == 0
+    assert opened.page.evaluate("document.querySelector('details.gt-legend').open") is False  # 1280 px < 1600 px
+    assert opened.errors == []
+
+
+@pytest.fixture(scope="module")
+def generated_map(tmp_path_factory) -> Path:
+    directory = tmp_path_factory.mktemp("generated")
+    reports = directory / "reports.jsonl"
+    reports.write_text("".join(json.dumps(r) + "\n" for r in GENERATED_REPORTS), encoding="utf-8")
+    return _cli_map(directory, str(reports), "--offline")
+
+
+def test_generated_reports_draw_no_point_on_a_country_or_region(open_map, generated_map) -> None:
+    opened = open_map(generated_map)
+    _assert_honest(opened)
+    # what cannot be placed is listed, with its sentence, in a folded panel
+    panel = opened.page.locator(".gt-unplaced")
+    assert panel.count() == 1 and panel.evaluate("el => el.open") is False
+    panel.locator("summary").first.click()
+    opened.page.evaluate("document.querySelectorAll('.gt-unplaced details').forEach(d => { d.open = true; })")
+    text = panel.inner_text()
+    assert "Sites placed only by region (1)" in text and "base in Syria" in text
+    assert "Routes with no precise point (1)" in text and "weapons" in text
+    # the convoys with a precise point are drawn from it, with a dashed arrow towards the vague end
+    assert opened.count("path.gt-route-stub") >= 2
+
+
+@pytest.mark.skipif(not DEV_CORPUS.is_file(), reason="../shared/benchmarks/reports/dev.jsonl is absent")
+def test_development_corpus_map_is_honest(open_map, tmp_path_factory) -> None:
+    path = _cli_map(tmp_path_factory.mktemp("dev"), str(DEV_CORPUS), "--offline")
+    _assert_honest(open_map(path))
+
+
+def test_badges_at_one_spot_fan_out(open_map, tmp_path) -> None:
+    from geo_tracker.models import Location, Place, Site
+
+    place = Place("p", "One Town", "town", "SY", 36.5, 40.5, 1.0)
+    sites = [Site(f"s{i}", f"Site {i}", "base", "established", None, Location("One Town", 0, 8, place, 36.5, 40.5))
+             for i in range(4)]
+    opened = open_map(save_map(render_map(sites=sites, offline=True), tmp_path / "fan.html"))
+    boxes = [opened.page.locator(".gt-site-marker").nth(i).bounding_box() for i in range(4)]
+    centres = {(round(b["x"] + b["width"] / 2), round(b["y"] + b["height"] / 2)) for b in boxes}
+    assert len(centres) == 4
+    xs, ys = [c[0] for c in centres], [c[1] for c in centres]
+    assert max(xs) - min(xs) >= 20 or max(ys) - min(ys) >= 20  # at least a badge apart
+
+
+def test_corridor_width_follows_the_convoys_in_the_time_range(open_map, tmp_path) -> None:
+    from test_maps import CROSSING, QAMISHLI, _dated_convoy, loc
+
+    convoys = [_dated_convoy(day, loc(CROSSING), loc(QAMISHLI), source=f"Outlet {day}") for day in (1, 10, 20)]
+    opened = open_map(save_map(render_map(convoys=convoys, offline=True, merge=False), tmp_path / "c.html"))
+    width = "() => +document.querySelector('path.gt-route').getAttribute('stroke-width')"
+    wide = opened.page.evaluate(width)
+    assert opened.count("path.gt-route") == 1
+    opened.page.locator("path.gt-route").dispatch_event("click")
+    text = opened.popup_text()
+    assert "3 convoys along this route" in text
+    assert text.index("2024-05-01") < text.index("2024-05-10") < text.index("2024-05-20")
+    assert "Outlet 1" in text and "Outlet 20" in text
+    opened.set_range(end=day_number(dt.date(2024, 5, 5)))
+    assert opened.count("path.gt-route") == 1 and opened.page.evaluate(width) < wide
+    opened.set_range(start=day_number(dt.date(2024, 5, 12)), end=day_number(dt.date(2024, 5, 15)))
+    assert opened.count("path.gt-route") == 0
+    assert opened.errors == []
+
+
+def test_default_page_is_self_contained_and_falls_back_to_world_land(open_map, tmp_path) -> None:
+    from geo_tracker.models import Location, Place, Site
+
+    where = {"Mali": (17.5, -2.0), "Libya": (27.0, 17.0), "Belarus": (53.5, 28.0)}
+    sites = [Site(f"s-{name}", f"Site in {name}", "base", "established", None,
+                  Location(name, 0, 1, Place(f"p-{name}", f"Town in {name}", "town", None, lat, lon, 1.0), lat, lon))
+             for name, (lat, lon) in where.items()]
+    path = save_map(render_map(sites=sites), tmp_path / "default.html")
+    page = path.read_text(encoding="utf-8")
+    assert "<script src" not in page and "<link rel=\"stylesheet\"" not in page and "cdn.jsdelivr" not in page
+    requests: list[str] = []
+
+    def route(route, request) -> None:  # networking disabled: every tile fails
+        requests.append(request.url)
+        route.continue_() if request.url.startswith("file:") else route.abort()
+
+    opened = open_map(path, network=True, route=route)
+    assert not [u for u in requests if not u.startswith("file:") and "tile" not in u and "arcgisonline" not in u]
+    opened.page.wait_for_function("document.querySelector('.leaflet-container.gt-no-tiles')", timeout=10_000)
+    for name, (lat, lon) in where.items():
+        opened.page.evaluate("([lat, lon]) => geoTracker.instances[0].map.setView([lat, lon], 6, {animate: false})",
+                             [lat, lon])
+        opened.page.wait_for_timeout(300)
+        hit = opened.page.evaluate(
+            """([lat, lon]) => {
+                const map = geoTracker.instances[0].map;
+                const p = map.latLngToContainerPoint([lat, lon]);
+                const box = map.getContainer().getBoundingClientRect();
+                // the land under the point, with the badges and labels out of the way (outlines
+                // are not interactive: let them be hit for this look only)
+                document.querySelectorAll('.leaflet-marker-pane, .leaflet-pane[class*="gtTowns"]')
+                    .forEach((n) => { n.style.visibility = 'hidden'; });
+                document.querySelectorAll('path.gt-outline').forEach((n) => { n.style.pointerEvents = 'auto'; });
+                const node = document.elementFromPoint(box.left + p.x, box.top + p.y + 1);
+                document.querySelectorAll('.leaflet-marker-pane, .leaflet-pane[class*="gtTowns"]')
+                    .forEach((n) => { n.style.visibility = ''; });
+                return node && node.getAttribute('class') + ' fill=' + node.getAttribute('fill');
+            }""",
+            [lat, lon],
+        )
+        assert hit and "gt-outline" in hit and "gt-region" not in hit and "fill=none" not in hit, (name, hit)

@@ -20,12 +20,13 @@ from hypothesis import strategies as st
 
 from geo_tracker.cli import main
 from geo_tracker.errors import RenderError
+from geo_tracker.geodesy import haversine_km
 from geo_tracker.maps import (
     BASEMAPS,
     NE_SYRIA_BOUNDS,
     ActorColors,
     build_payload,
-    convoy_weight,
+    corridor_weight,
     escape_text,
     json_for_html,
     render_map,
@@ -35,6 +36,7 @@ from geo_tracker.maps import (
 )
 from geo_tracker.maps.assets import PACKAGES, VENDOR_DIR, inline_css, local_path
 from geo_tracker.maps.elements import EventLayers, PlaceSearch, TimeFilter
+from geo_tracker.maps.style import STUB_KM
 from geo_tracker.models import (
     Convoy,
     DateValue,
@@ -180,9 +182,10 @@ def children_of(m: folium.Map, group_name: str) -> list:
 
 
 def fit_bounds(page: str) -> list[list[float]]:
-    match = re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", page, re.S)
-    assert match, "no fitBounds call"
-    return json.loads(match.group(1))
+    """The map's own fitBounds call: the last in the page, after the inline scripts."""
+    matches = re.findall(r"\.fitBounds\(\s*(\[\[.*?\]\])", page.split("<body>", 1)[-1], re.S)
+    assert matches, "no fitBounds call"
+    return json.loads(matches[-1])
 
 
 
@@ -202,9 +205,10 @@ def group_names(m: folium.Map) -> list[str]:
 
 
 def fit_bounds(page: str) -> list[list[float]]:
-    match = re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", page, re.S)
-    assert match, "no fitBounds call"
-    return json.loads(match.group(1))
+    """The map's own fitBounds call: the last in the page, after the inline scripts."""
+    matches = re.findall(r"\.fitBounds\(\s*(\[\[.*?\]\])", page.split("<body>", 1)[-1], re.S)
+    assert matches, "no fitBounds call"
+    return json.loads(matches[-1])
 
 
 # --------------------------------------------------------------------------- #
@@ -293,16 +297,24 @@ def test_status_history_credits_no_single_outlet_for_a_merged_record() -> None:
     assert "other.e[0]" not in js and "other.h" in js
 
 
-def test_convoy_lines_widths_and_end_point_circles(extraction: Extraction) -> None:
+def test_convoy_lines_join_precise_points_and_point_towards_a_vague_end(extraction: Extraction) -> None:
     data = payload_of(render_map(extraction))
-    convoy, dot = data["convoys"]  # the second convoy has one resolved point: a dot, not a line
-    assert dot["l"] == [[37.0, 41.92]] and data["actors"][dot["a"]][0] == "Unknown actor"
-    assert convoy["l"] == [[37.05, 41.23], [36.5, 40.75], [35.33, 40.14]]
-    assert convoy["w"] == convoy_weight(40) and convoy["v"] == 40
+    convoy, other = data["convoys"]
+    line, dot = data["corridors"]  # the second convoy has one resolved point: a dot, not a line
+    assert dot["l"] == [[37.0, 41.92]] and "s" not in dot and data["actors"][dot["a"]][0] == "Unknown actor"
+    # "to the countryside of Deir ez-Zor" (precision 3): the line ends at Hasakah, and a short
+    # arrow points from there towards Deir ez-Zor without reaching it
+    assert line["l"] == [[37.05, 41.23], [36.5, 40.75]]
+    ((start, end),) = line["s"]
+    assert start == [36.5, 40.75]
+    assert 35.33 < end[0] < 36.5 and 40.14 < end[1] < 40.75
+    assert haversine_km(*start, *end) == pytest.approx(STUB_KM, abs=1.0)
+    assert line["m"] == [0] and other["k"] == 1 and convoy["k"] == 0 and convoy["v"] == 40
+    assert data["weights"] == [corridor_weight(1)]
     assert data["actors"][convoy["a"]][0] == "US-led coalition"
     assert convoy["x"]["rt"] == "from Qamishli → via Al-Hasakah → to Deir ez-Zor ±30 km"
     assert convoy["x"]["c"] == "fuel, armour" and convoy["x"]["d"] == "2024-05-02"
-    assert [data["circles"][c][2] for c in convoy["ci"]] == [30000.0]
+    assert data["circles"] == [] and "ci" not in line  # no circle around a precision 3 end
 
 
 def test_uncertainty_radius_rules() -> None:
@@ -381,10 +393,10 @@ def test_legend_and_title(extraction: Extraction, tmp_path: Path) -> None:
 
 def test_bounds_fitted_to_points(extraction: Extraction, tmp_path: Path) -> None:
     (south, west), (north, east) = fit_bounds(saved_html(render_map(extraction), tmp_path))
-    for place in (QAMISHLI, HASAKAH, RMEILAN, DEIR):
+    for place in (QAMISHLI, HASAKAH, RMEILAN):  # not Deir ez-Zor, known only by its countryside
         assert south <= place.lat <= north and west <= place.lon <= east
-    # the 30 km Deir ez-Zor circle is inside too
-    assert south < DEIR.lat - 0.25
+    # the arrow towards it is inside, the city itself is not
+    assert south < HASAKAH.lat - 0.1 and south > DEIR.lat
 
 
 def test_empty_extraction_renders_ne_syria(tmp_path: Path) -> None:
@@ -397,18 +409,33 @@ def test_empty_extraction_renders_ne_syria(tmp_path: Path) -> None:
     assert "gt-title" not in page.split("<body>", 1)[1]
 
 
-def test_area_scale_circle_is_outline_and_fitted_by_centre(tmp_path: Path) -> None:
+def test_region_origin_is_an_arrow_into_the_first_precise_point(tmp_path: Path) -> None:
     kurdistan = Place("iq-kurdistan-region", "Kurdistan Region", "region", "IQ", 35.96, 44.50, 200.0)
     convoy = Convoy(
         vehicles_min=30, actor="X", cargo=(), date=None,
         origin=loc(kurdistan, precision=3, unc=200.0), via=None, destination=loc(QAMISHLI),
     )
     m = render_map(Extraction([result(convoys=(convoy,))]))
-    (circle,) = payload_of(m)["circles"]
-    assert circle[2] == 200_000.0 and circle[4] == 1  # an area outline, not a filled disc
+    data = payload_of(m)
+    assert data["circles"] == []  # a 200 km disc says nothing
+    ((start, end),) = data["corridors"][0]["s"]
+    assert end == [37.05, 41.23] and start[1] > 41.23  # from the east, into Qamishli
     (south, west), (north, east) = fit_bounds(saved_html(m, tmp_path))
-    # the bounds hold both ends of the route, not the 200 km disc around Kurdistan
-    assert east < 44.6 and south > 35.9
+    # the bounds hold Qamishli and the arrow, not the region's point
+    assert east < 42.0 and south > 36.5
+
+
+def test_circles_only_up_to_fifty_km() -> None:
+    near = Place("sy-n", "Near Town", "town", "SY", 36.2, 40.2, 1.0)
+    sites = [
+        Site(id=f"s{unc}", name=f"Site {unc}", kind="base", status="established", date=None,
+             location=loc(near, precision=2, unc=unc, qualifier="near"))
+        for unc in (10.0, 80.0)
+    ]
+    data = payload_of(render_map(sites=sites))
+    small, large = sorted(data["sites"], key=lambda s: s["n"])
+    assert small["R"] == 10.0 and "R" not in large  # both are badges; only one gets a circle
+    assert large["ap"] == small["ap"] == 1 and "±80 km" in large["x"]["l"]
 
 
 # --------------------------------------------------------------------------- #
@@ -455,9 +482,9 @@ def places_extraction() -> Extraction:
 
 def test_places_one_dot_per_distinct_place(places_extraction: Extraction) -> None:
     places = payload_of(render_map(places_extraction))["places"]
-    # Qamishli (3 mentions), Al-Hasakah, Rmeilan, Russia; the unresolved mention is left off
+    # Qamishli (3 mentions), Al-Hasakah, Rmeilan; the unresolved mention and the country are left off
     assert sorted(tuple(p["p"]) for p in places) == sorted(
-        (p.lat, p.lon) for p in (QAMISHLI_CITED, HASAKAH, RMEILAN, RUSSIA)
+        (p.lat, p.lon) for p in (QAMISHLI_CITED, HASAKAH, RMEILAN)
     )
     qamishli = next(p for p in places if p["n"] == "Qamishli")
     assert qamishli["x"] == {"k": "city", "co": "SY", "ps": "37.05, 41.23", "u": "±2 km",
@@ -466,8 +493,90 @@ def test_places_one_dot_per_distinct_place(places_extraction: Extraction) -> Non
                                               ["“Al-Qamishli”", None]]
     rmeilan = next(p for p in places if p["n"] == "Rmeilan")
     assert rmeilan["m"][0][0] == "near “Rmeilan”"
-    russia = next(p for p in places if p["n"] == "Russia")
-    assert russia["A"] == 1 and "A" not in qamishli
+
+SYRIA = Place("country:SY", "Syria", "country", "SY", 35.0, 38.5, 250.0, layer="world")
+IRAQ = Place("country:IQ", "Iraq", "country", "IQ", 33.0, 43.7, 400.0, layer="world")
+HASAKAH_GOV = Place("sy-hasakah-gov", "Al-Hasakah governorate", "governorate", "SY", 36.4, 40.9, 80.0)
+CROSSING = Place("sy-crossing", "Border crossing", "crossing", "SY", 36.9, 42.1, 5.0)
+
+
+def _dated_convoy(day: int, origin: Location | None, destination: Location | None, *, via: Location | None = None,
+                  actor: str | None = "Coalition", source: str = "Outlet A") -> Convoy:
+    return Convoy(
+        vehicles_min=10 + day, actor=actor, cargo=(), date=DateValue(dt.date(2024, 5, day)),
+        origin=origin, via=via, destination=destination,
+        evidence=(Evidence(f"r{day}", f"Convoy number {day} moved.", source=source, published=dt.date(2024, 5, day)),),
+    )
+
+
+def test_no_vertex_badge_or_dot_on_a_country_or_region_point() -> None:
+    convoys = [
+        _dated_convoy(1, loc(IRAQ, precision=3), loc(SYRIA, precision=3), via=loc(CROSSING)),
+        _dated_convoy(2, loc(CROSSING), loc(SYRIA, precision=3, qualifier="northern part of")),
+        _dated_convoy(3, loc(HASAKAH_GOV, precision=3), loc(QAMISHLI)),
+    ]
+    sites = [
+        Site(id="r1", name="Base somewhere in Syria", kind="base", status="established", date=None,
+             location=loc(SYRIA, precision=3, qualifier="in"), evidence=(ev("A base was set up in Syria."),)),
+        Site(id="r2", name="Base in the governorate", kind="base", status="planned", date=None,
+             location=loc(HASAKAH_GOV, precision=3, qualifier="in")),
+        Site(id="ok", name="Base at the crossing", kind="base", status="established", date=None,
+             location=loc(CROSSING)),
+    ]
+    places = [loc(SYRIA, precision=3), loc(HASAKAH_GOV, precision=3), loc(CROSSING), loc(QAMISHLI)]
+    data = payload_of(render_map(convoys=convoys, sites=sites, places=places, merge=False))
+    areas = [(p.lat, p.lon) for p in (SYRIA, IRAQ, HASAKAH_GOV)]
+    drawn = [tuple(v) for c in data["corridors"] for v in c["l"]]
+    drawn += [tuple(s["p"]) for s in data["sites"]] + [tuple(p["p"]) for p in data["places"]]
+    drawn += [tuple(v) for c in data["corridors"] for stub in c.get("s", ()) for v in stub]
+    assert drawn and all(haversine_km(*a, *v) > 5.0 for a in areas for v in drawn)
+    assert [s["n"] for s in data["sites"]] == ["Base at the crossing"]
+    assert {p["n"] for p in data["places"]} == {"Border crossing", "Qamishli"}
+    # each convoy still shows, from its precise point(s), with an arrow per vague end: the two
+    # through the crossing are one corridor (from Iraq, towards Syria), the third comes from the governorate
+    assert sorted(len(c.get("s", ())) for c in data["corridors"]) == [1, 2]
+    assert sorted(len(c["m"]) for c in data["corridors"]) == [1, 2]
+
+
+def test_unplaced_routes_and_region_sites_are_listed() -> None:
+    convoys = [_dated_convoy(4, loc(IRAQ, precision=3), loc(SYRIA, precision=3))]
+    sites = [Site(id="r1", name="Base somewhere in Syria", kind="base", status="established", date=None,
+                  location=loc(SYRIA, precision=3, qualifier="in"), evidence=(ev("A base was set up in Syria."),))]
+    m = render_map(convoys=convoys, sites=sites)
+    data = payload_of(m)
+    assert data["corridors"] == [] and data["sites"] == []
+    route, site = sorted(data["unplaced"], key=lambda u: u["w"], reverse=True)
+    assert route["w"] == "route" and route["x"]["rt"].startswith("from Iraq")
+    assert route["e"][0][1] == "Convoy number 4 moved."
+    assert site["w"] == "region" and site["n"] == "Base somewhere in Syria" and site["x"]["l"] == "in Syria ±250 km"
+    assert site["e"][0][1] == "A base was set up in Syria."
+    assert "geoTracker.unplacedPanel" in m.get_root().render()
+
+
+@pytest.mark.parametrize("qualifier", ["nationality", "metonym"])
+def test_nationality_and_metonym_mentions_are_never_drawn(qualifier: str) -> None:
+    named = loc(QAMISHLI, qualifier=qualifier)
+    convoy = _dated_convoy(5, named, loc(HASAKAH))
+    site = Site(id="s", name="A site", kind="base", status="established", date=None, location=named)
+    data = payload_of(render_map(convoys=[convoy], sites=[site], places=[named, loc(HASAKAH)]))
+    assert [c["l"] for c in data["corridors"]] == [[[36.5, 40.75]]] and "s" not in data["corridors"][0]
+    assert data["sites"] == [] and [p["n"] for p in data["places"]] == ["Al-Hasakah"]
+
+
+def test_convoys_on_the_same_precise_points_form_one_corridor() -> None:
+    convoys = [
+        _dated_convoy(day, loc(CROSSING), loc(QAMISHLI), source=f"Outlet {day}") for day in (3, 1, 2)
+    ] + [_dated_convoy(9, loc(CROSSING), loc(HASAKAH)), _dated_convoy(8, loc(CROSSING), loc(QAMISHLI), actor="Other")]
+    data = payload_of(render_map(convoys=convoys, merge=False))
+    assert len(data["convoys"]) == 5  # the time filter still has each convoy
+    by_size = sorted(data["corridors"], key=lambda c: -len(c["m"]))
+    assert [len(c["m"]) for c in by_size] == [3, 1, 1]
+    assert by_size[0]["l"] == [[36.9, 42.1], [37.05, 41.23]]
+    members = [data["convoys"][i] for i in by_size[0]["m"]]
+    assert sorted(m["x"]["d"] for m in members) == ["2024-05-01", "2024-05-02", "2024-05-03"]
+    assert {data["reports"][m["e"][0][0]][0] for m in members} == {"Outlet 1", "Outlet 2", "Outlet 3"}
+    assert data["weights"] == [corridor_weight(n) for n in (1, 2, 3)]
+    assert data["weights"][2] > data["weights"][0]
 
 
 def test_place_lists_at_most_ten_mentions() -> None:
@@ -659,3 +768,18 @@ def test_the_page_title_is_the_map_title_escaped():
         "Convoys &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"]
     assert re.findall(r"<title>(.*?)</title>", render_map(Extraction(), offline=True).get_root().render()) == [
         "geo_tracker map"]
+
+
+def test_town_labels_near_what_is_drawn_latin_with_arabic_tooltip() -> None:
+    convoy = _dated_convoy(6, loc(CROSSING), loc(QAMISHLI))
+    towns = payload_of(render_map(convoys=[convoy]))["towns"]
+    by_name = {t[2]: t for t in towns}
+    # the curated spelling of the city, at the gazetteer's point, with its Arabic name for the tooltip
+    qamishli = next(t for name, t in by_name.items() if "Qamishli" in name)
+    assert haversine_km(qamishli[0], qamishli[1], QAMISHLI.lat, QAMISHLI.lon) < 8.0
+    assert qamishli[3] and re.search("[\u0600-\u06ff]", qamishli[3])
+    assert not re.search("[\u0600-\u06ff]", qamishli[2])
+    # a city of its size shows at a regional zoom, small towns only closer in; nothing from far away
+    assert qamishli[4] <= 8 and max(t[4] for t in towns) > qamishli[4]
+    assert all(30 < t[0] < 40 and 36 < t[1] < 46 for t in towns)
+    assert payload_of(render_map(convoys=[convoy], labels=False))["towns"] == []

@@ -52,7 +52,7 @@ from .style import (
     NE_SYRIA_BOUNDS,
     STATUS_COLORS,
     ActorColors,
-    convoy_weight,
+    corridor_weight,
     site_icon_svg,
     uncertainty_radius_km,
 )
@@ -74,7 +74,7 @@ __all__ = [
     "TimeFilter",
     "TitleBox",
     "build_payload",
-    "convoy_weight",
+    "corridor_weight",
     "escape_text",
     "format_date",
     "json_for_html",

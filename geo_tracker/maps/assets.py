@@ -108,6 +108,10 @@ PACKAGES: dict[str, Package] = {
         ),
         Package("supercluster", "8.0.1", "ISC", "LICENSE", js=("dist/supercluster.min.js",)),
         Package("fflate", "0.8.2", "MIT", "LICENSE", js=("umd/index.js",)),
+        Package("topojson-client", "3.1.0", "ISC", "LICENSE", js=("dist/topojson-client.min.js",)),
+        # Data, not code: Natural Earth 1:50m countries (public domain) as TopoJSON, the land of
+        # every page's fallback background; embedded in the page, never linked.
+        Package("world-atlas", "2.0.2", "ISC", "LICENSE", extra=("countries-50m.json",)),
         Package(
             "leaflet-polylinedecorator", "1.6.0", "MIT", "LICENSE",
             js=("dist/leaflet.polylineDecorator.js",),
@@ -243,21 +247,22 @@ class InlineAssets(Element):
     renders its children in order, so by the time this one renders, every
     element of the map has put its ``<script src>``/``<link>`` into the header.
     Each is replaced, in place, by the vendored file's contents; a link with no
-    vendored copy, or a tile or image layer anywhere in the map, raises
+    vendored copy, or (unless ``tiles``) a tile or image layer anywhere in the map, raises
     :class:`~geo_tracker.errors.RenderError` rather than letting the page fetch it.
     """
 
     _template = Template("")
 
-    def __init__(self) -> None:
+    def __init__(self, *, tiles: bool = False) -> None:
         super().__init__()
         self._name = "InlineAssets"
+        self.tiles = tiles
 
     def render(self, **kwargs: object) -> str:
         figure = self.get_root()
         if not isinstance(figure, Figure):  # pragma: no cover - add_to(Figure) is the only use
             raise RenderError("InlineAssets must be added to a Figure")
-        for element in _walk(figure):
+        for element in () if self.tiles else _walk(figure):
             if isinstance(element, _NETWORK_LAYERS):
                 raise RenderError(f"offline map: {type(element).__name__} would load from the network")
         header = figure.header

@@ -50,6 +50,7 @@ __all__ = [
     "RawHTML",
     "TimeFilter",
     "TitleBox",
+    "UnplacedPanel",
     "data_script",
     "encode_data",
 ]
@@ -229,6 +230,18 @@ class TimeFilter(_LayersControl):
         super().__init__(layers, position=position)
 
 
+class UnplacedPanel(_LayersControl):
+    """A folded panel, "Not on the map (N)": routes with no precise point, sites placed only by region.
+
+    Each entry gives its rows, sentences and sources, built as text in the page.
+    """
+
+    factory = "unplacedPanel"
+
+    def __init__(self, layers: EventLayers, *, position: str = "topright") -> None:
+        super().__init__(layers, position=position)
+
+
 class PlaceSearch(_LayersControl):
     """Search by name over the sites and places drawn (leaflet-search); zooms to the match and opens it."""
 
@@ -282,43 +295,67 @@ def data_script(element_id: str, text: str | None = None, *, encoded: str | None
 
 
 @cache
-def _outlines_encoded() -> str:
+def _outlines_encoded() -> tuple[str, str]:
+    """The regions (``data/outlines``) and the world's countries (world-atlas TopoJSON), encoded."""
     from ..gazetteer.curated import bundled_data_dir
 
-    path = bundled_data_dir() / "outlines" / "middle-east.geojson"
-    try:
-        return encode_data(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise RenderError(f"{path}: cannot read the bundled outlines: {exc}") from exc
+    regions = bundled_data_dir() / "outlines" / "middle-east.geojson"
+    world = PACKAGES["world-atlas"].directory / WORLD_OUTLINES
+    out = []
+    for path in (regions, world):
+        try:
+            out.append(encode_data(path.read_text(encoding="utf-8")))
+        except OSError as exc:
+            raise RenderError(f"{path}: cannot read the bundled outlines: {exc}") from exc
+    return out[0], out[1]
+
+
+WORLD_OUTLINES = "countries-50m.json"
+"""The world-atlas file of country outlines (Natural Earth 1:50m, public domain)."""
 
 
 class Outlines(_PageScript, Layer):
-    """Country and first-level region outlines (Natural Earth, bundled in ``data/outlines``).
+    """Country outlines of the whole world and first-level regions where the bundled data has them.
+
+    Countries: Natural Earth 1:50m, from the npm package world-atlas (TopoJSON,
+    decoded in the page by topojson-client). Regions: ``data/outlines`` (Natural
+    Earth admin-1 of Syria, Iraq, Turkey, Jordan, Lebanon and Iran).
 
     With ``land``, countries are filled, so the outlines stand in for a tile
-    background (offline maps); without, only the borders are drawn over tiles.
-    Not interactive: clicks go through to the events.
+    background (offline maps). With ``fallback``, they start as borders (or
+    hidden, with ``show=False``) and become that land background by themselves
+    when the tiles fail to load. Not interactive: clicks go through to the events.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = geoTracker.outlines(
-                {{ this._parent.get_name() }}, geoTracker.readPayload("gt_outlines_data"), {{ this.options|tojson }}
+                {{ this._parent.get_name() }}, geoTracker.readPayload("gt_outlines_data"),
+                geoTracker.readPayload("gt_world_data"), {{ this.options|tojson }}
             );
         {% endmacro %}
         """
     )
 
-    def __init__(self, *, land: bool, show: bool = True, name: str = "Borders (Natural Earth)") -> None:
+    default_js = PACKAGES["topojson-client"].js_links()
+
+    def __init__(self, *, land: bool, fallback: bool = False, show: bool = True,
+                 name: str = "Borders (Natural Earth)") -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "Outlines"
-        self.options = {"land": land, "attribution": "Borders: Natural Earth"}
+        self.options = {"land": land, "fallback": fallback, "attribution": "Borders: Natural Earth"}
 
     def render(self, **kwargs: object) -> None:
         super().render(**kwargs)
-        script = data_script("gt_outlines_data", encoded=_outlines_encoded())
-        self.get_root().html.add_child(script, name="gt_outlines_data")
+        regions, world = _outlines_encoded()
+        root = self.get_root()
+        root.html.add_child(data_script("gt_outlines_data", encoded=regions), name="gt_outlines_data")
+        root.html.add_child(data_script("gt_world_data", encoded=world), name="gt_world_data")
+
+
+LEGEND_OPEN_MIN_PX = 1600
+"""The legend starts folded on screens narrower than this."""
 
 
 class Legend(_PageScript):
@@ -339,6 +376,12 @@ class Legend(_PageScript):
                 <summary>Legend</summary>{{ this.body }}
             </details>
         {% endmacro %}
+        {% macro script(this, kwargs) %}
+            // Folded where it would cover the map: screens narrower than {{ this.fold_below }} px.
+            if (window.innerWidth < {{ this.fold_below }}) {
+                document.getElementById({{ this.get_name()|tojson }}).open = false;
+            }
+        {% endmacro %}
         """
     )
 
@@ -353,6 +396,7 @@ class Legend(_PageScript):
     ) -> None:
         super().__init__()
         self._name = "Legend"
+        self.fold_below = LEGEND_OPEN_MIN_PX
         self.body = self._body(statuses, kinds, list(actors), places, clusters)
 
     @staticmethod
@@ -383,14 +427,15 @@ class Legend(_PageScript):
                 )
         if places:
             rows.append("<h4>Places named</h4>")
-            for fill, border, text in ((PLACE_FILL, "solid", "gazetteer point"), ("#fff", "dashed", "country / region")):
-                rows.append(
-                    '<div class="gt-legend-row"><span class="gt-legend-swatch" style="width:8px;height:8px;'
-                    f'background:{fill};border:1px {border} {PLACE_COLOR};box-shadow:none"></span>{text}</div>'
-                )
+            rows.append(
+                '<div class="gt-legend-row"><span class="gt-legend-swatch" style="width:8px;height:8px;'
+                f'background:{PLACE_FILL};border:1px solid {PLACE_COLOR};box-shadow:none"></span>gazetteer point</div>'
+            )
         notes = [
-            "Dashed circles: location uncertainty (faded badge: approximate site).",
-            "Arrowheads: direction of travel; line width: vehicle count.",
+            "Dashed circles: location uncertainty up to 50 km (faded badge: approximate site).",
+            "Arrowheads: direction of travel; line width: number of convoys on the route.",
+            "Dashed arrow: towards (or from) an end known only as a country or region.",
+            "Countries and regions are never drawn as points: see “Not on the map”.",
         ]
         if clusters:
             notes.append("Dark numbered discs: clusters of sites (click to zoom in).")

@@ -18,13 +18,25 @@ sevenfold, and base64 holds no character that markup could act on. Layout
     statuses  [[label, colour], ...]    site statuses; sites index into it
     actors    [[name, colour], ...]     sites and convoys index into it
     labels    {row key: label}          popup row labels, in display order
-    sites     [{g: group, n: name, p: [lat, lon], i: icon, s: status, a: actor, R: radius km?,
-                A: area?, x: {row key: text}, e: [[report, sentence], ...], cf: [conflict]?, nc: outlets,
+    sites     [{g: group, n: name, p: [lat, lon], i: icon, s: status, a: actor, ap: approximate?,
+                R: circle radius km?, x: {row key: text}, e: [[report, sentence], ...], cf: [conflict]?, nc: outlets,
                 h: who stated it, for the status history}]
-    convoys   [{l: [[lat, lon], ...], w: px, a: actor, v: vehicles?, ci: [circle]?, x, e, cf?, nc}]
-    circles   [[lat, lon, metres, colour, area 0/1, label], ...]   convoy end points
-    places    [{p, n, A?, x, m: [[said, outlet, date, report id], ...], more?}]
+    convoys   [{k: corridor, a: actor, v: vehicles?, x, e, cf?, nc}]
+    corridors [{l: [[lat, lon], ...], a: actor, s: [[[lat, lon], [lat, lon]], ...]?, ci: [circle]?,
+                m: [convoy, ...]}]     convoys of one actor along the same precise points
+    circles   [[lat, lon, metres, colour, label], ...]   convoy end points, radius <= MAX_CIRCLE_KM
+    places    [{p, n, x, m: [[said, outlet, date, report id], ...], more?}]
+    unplaced  [{w: "route" | "region", n: title, x, e, cf?, nc}]   listed, not drawn
+    towns     [[lat, lon, name, Arabic name | null, min zoom], ...]   background labels (labels.py)
+    weights   [px, ...]                 corridor width by the number of its convoys shown
     range     [first day, last day] | null   days since 1970-01-01
+
+Only precise locations (:func:`precise`: precision 1-2) are drawn as points. A
+route line joins a convoy's precise points; an end known only as a country or
+region becomes a short arrow (``s``, a stub) from the nearest precise point
+towards it. A convoy with no precise point and a site known only by region are
+listed in ``unplaced``. Names used as nationalities or metonyms ("Syrian
+forces", "Damascus said") are never drawn.
 
 An item's time span is that of its ``x.d`` date at the granularity stated
 (``2021``, ``2021-02`` or ``2021-02-08``). Sites sharing an id (one site
@@ -51,22 +63,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..geodesy import haversine_km
 from ..models import NOT_PLACE_QUALIFIERS, Convoy, DateValue, Evidence, Location, Place, Report, Site
 from ..outlets import outlet_key
 from .style import (
+    AREA_KINDS,
     AREA_KM,
+    MAX_CIRCLE_KM,
+    STUB_KM,
     STATUS_COLORS,
     STATUS_LABELS,
     UNKNOWN_ACTOR_LABEL,
     ActorColors,
-    convoy_weight,
+    corridor_weight,
     site_icon_svg,
     status_key,
     uncertainty_radius_km,
 )
 from .text import format_date, json_for_html, period, safe_url
 
-__all__ = ["ROW_LABELS", "Bounds", "MapPayload", "build_payload", "location_text"]
+__all__ = ["ROW_LABELS", "Bounds", "MapPayload", "build_payload", "location_text", "precise"]
 
 ROW_LABELS: dict[str, str] = {
     "k": "Kind",
@@ -131,6 +147,34 @@ def _point(loc: Location | None) -> tuple[float, float] | None:
     return (round(float(loc.lat), 4), round(float(loc.lon), 4))
 
 
+def precise(loc: Location | None) -> bool:
+    """Whether ``loc`` may be drawn as a point: resolved, precision 1-2, not a nationality or metonym.
+
+    Example:
+        >>> from geo_tracker.models import Location, Place
+        >>> sy = Place("sy", "Syria", "country", "SY", 35.0, 38.5, 250.0)
+        >>> precise(Location("Syria", 0, 5, sy, 35.0, 38.5, precision=3))
+        False
+        >>> town = Place("sy-t", "Town", "town", "SY", 36.0, 40.0, 1.0)
+        >>> precise(Location("Town", 0, 4, town, 36.0, 40.0, precision=2, qualifier="near"))
+        True
+    """
+    return _point(loc) is not None and loc.precision in (1, 2) and loc.qualifier not in NOT_PLACE_QUALIFIERS
+
+
+def _stub(start: tuple[float, float], towards: tuple[float, float]) -> list[list[float]] | None:
+    """A short segment from ``start`` towards ``towards``: :data:`STUB_KM`, at most half the way.
+
+    ``None`` when ``towards`` is within 5 km (the arrow would point nowhere).
+    """
+    distance = haversine_km(*start, *towards)
+    if not math.isfinite(distance) or distance < 5.0:
+        return None
+    f = min(STUB_KM, distance / 2.0) / distance
+    end = (start[0] + (towards[0] - start[0]) * f, start[1] + (towards[1] - start[1]) * f)
+    return [list(start), [round(end[0], 4), round(end[1], 4)]]
+
+
 def location_text(loc: Location | None) -> str:
     """One line describing a location: qualifier, mention, gazetteer name, radius.
 
@@ -177,8 +221,11 @@ class MapPayload:
     actors: list[list[str]] = field(default_factory=list)
     sites: list[dict[str, Any]] = field(default_factory=list)
     convoys: list[dict[str, Any]] = field(default_factory=list)
+    corridors: list[dict[str, Any]] = field(default_factory=list)
     circles: list[list[Any]] = field(default_factory=list)
     places: list[dict[str, Any]] = field(default_factory=list)
+    unplaced: list[dict[str, Any]] = field(default_factory=list)
+    towns: list[list[Any]] = field(default_factory=list)
     range: list[int] | None = None
     bounds: Bounds = field(default_factory=Bounds)
     statuses: list[list[str]] = field(
@@ -194,8 +241,13 @@ class MapPayload:
             "labels": ROW_LABELS,
             "sites": self.sites,
             "convoys": self.convoys,
+            "corridors": self.corridors,
             "circles": self.circles,
             "places": self.places,
+            "unplaced": self.unplaced,
+            "towns": self.towns,
+            # Line width by the number of convoys shown on a corridor (index: count - 1).
+            "weights": [corridor_weight(n) for n in range(1, 1 + max((len(c["m"]) for c in self.corridors), default=0))],
             "range": self.range,
         }
 
@@ -203,6 +255,13 @@ class MapPayload:
         """The payload as JSON that is safe to put inside a ``<script>`` element."""
         return json_for_html(self.to_dict())
 
+
+    def points(self) -> list[tuple[float, float]]:
+        """Every ``(lat, lon)`` drawn: route vertices and arrow ends, site badges, place dots."""
+        out = [tuple(v) for c in self.corridors for v in c["l"]]
+        out += [tuple(v) for c in self.corridors for stub in c.get("s", ()) for v in stub]
+        out += [tuple(s["p"]) for s in self.sites] + [tuple(p["p"]) for p in self.places]
+        return out  # type: ignore[return-value]
 
     def actor_indexes(self, kind: str) -> list[int]:
         """Indexes into :attr:`actors` used by ``kind`` (``"sites"`` or ``"convoys"``), sorted."""
@@ -220,6 +279,7 @@ class _Builder:
         self._reports: dict[tuple[Any, ...], int] = {}
         self._icons: dict[str, int] = {}
         self._circles: dict[tuple[float, float, float], int] = {}
+        self._corridors: dict[tuple[Any, ...], int] = {}
         self._groups: dict[str, int] = {}
         self._places: dict[str, tuple[Place, list[tuple[Location, Report | None]]]] = {}
         self._first: int | None = None
@@ -260,30 +320,39 @@ class _Builder:
         return span[0]
 
     def circle(self, loc: Location, color: str) -> int | None:
-        """Index of the (shared) uncertainty circle of ``loc``; extends the bounds."""
+        """Index of the (shared) uncertainty circle of a precise ``loc``, when one says something.
+
+        None for a point, and for a radius over :data:`MAX_CIRCLE_KM` (the popup gives it).
+        """
         point = _point(loc)
         radius = uncertainty_radius_km(loc)
-        if point is None or radius is None:
+        if point is None or radius is None or radius > MAX_CIRCLE_KM or not precise(loc):
             return None
-        area = radius > AREA_KM
-        self.data.bounds.extend(*point, radius_km=0.0 if area else radius)
+        self.data.bounds.extend(*point, radius_km=radius)
         key = (*point, round(radius, 3))
         if key not in self._circles:
             self._circles[key] = len(self.data.circles)
             what = f"{loc.qualifier} {loc.mention}" if loc.qualifier else loc.mention
             label = f"Location uncertainty: ±{radius:g} km around {what} (precision {int(loc.precision)})"
-            self.data.circles.append([*point, round(radius * 1000.0, 1), color, int(area), label])
+            self.data.circles.append([*point, round(radius * 1000.0, 1), color, label])
         return self._circles[key]
+
+    def unplace(self, why: str, title: str, rows: dict[str, str], event: Convoy | Site) -> None:
+        """List ``event`` in the panel of what the map cannot place."""
+        self.data.unplaced.append(self.sourced({"w": why, "n": title, "x": rows}, event))
 
     # -- items --------------------------------------------------------------- #
     def add_site(self, site: Site) -> None:
         point = _point(site.location)
-        if point is None:
+        if point is None or not precise(site.location):
+            rows = _rows(k=(site.kind or "").replace("_", " "), s=STATUS_LABELS[status_key(site.status)],
+                         a=site.actor, d=format_date(site.date), l=location_text(site.location))
+            self.unplace("region", site.name, rows, site)
             return
         status = status_key(site.status)
         radius = uncertainty_radius_km(site.location)
-        area = radius is not None and radius > AREA_KM
-        self.data.bounds.extend(*point, radius_km=0.0 if (area or radius is None) else radius)
+        drawn = radius is not None and radius <= MAX_CIRCLE_KM
+        self.data.bounds.extend(*point, radius_km=radius if drawn else 0.0)
         svg = site_icon_svg(site.kind, site.status)
         icon = self._icons.get(svg)
         if icon is None:
@@ -300,9 +369,9 @@ class _Builder:
             "a": self.actor(site.actor),
         }
         if radius is not None:
+            item["ap"] = 1  # approximate: a faded badge
+        if drawn:
             item["R"] = radius
-            if area:
-                item["A"] = 1
         item["x"] = _rows(
             k=(site.kind or "").replace("_", " "),
             d=format_date(site.date),
@@ -323,58 +392,82 @@ class _Builder:
 
     def add_convoy(self, convoy: Convoy) -> None:
         color = self.actor_colors.color(convoy.actor)
-        points = []
-        circles = []
+        points: list[tuple[float, float]] = []
+        circles: list[int] = []
         for loc in convoy.waypoints:
-            point = _point(loc)
-            if point is None:
+            if not precise(loc):
                 continue
-            points.append(point)
+            point = _point(loc)
+            assert point is not None
+            if not points or points[-1] != point:  # consecutive duplicates have no direction
+                points.append(point)
             self.data.bounds.extend(*point)
             circle = self.circle(loc, color)
             if circle is not None and circle not in circles:
                 circles.append(circle)
-        # Consecutive duplicates give zero-length segments with no direction.
-        path = [p for i, p in enumerate(points) if i == 0 or p != points[i - 1]]
-        if not path:
-            return  # nowhere to draw it (its sources still show in the exports)
-        # A convoy known at one point ("arrived in Qamishli") is drawn as a dot there.
-        item: dict[str, Any] = {"l": [list(p) for p in path], "w": convoy_weight(convoy.vehicles_min),
-                                "a": self.actor(convoy.actor)}
-        if convoy.vehicles_min is not None:
-            item["v"] = int(convoy.vehicles_min)
-        if circles:
-            item["ci"] = circles
-        self.when(convoy.date)
         route = " → ".join(
             f"{label} {location_text(loc)}"
             for label, loc in (("from", convoy.origin), ("via", convoy.via), ("to", convoy.destination))
             if loc is not None
         )
-        item["x"] = _rows(
+        rows = _rows(
             c=", ".join(convoy.cargo),
             vn=convoy.vehicles_note,
             d=format_date(convoy.date),
             rt=route,
             dr=convoy.direction,
         )
+        self.when(convoy.date)
+        if not points:
+            vehicles = f"at least {convoy.vehicles_min}" if convoy.vehicles_min is not None else "unknown number of"
+            self.unplace("route", f"Convoy: {vehicles} vehicles", {**rows, "a": convoy.actor or UNKNOWN_ACTOR_LABEL},
+                         convoy)
+            return
+        # An end known only as a country or region: an arrow from the nearest precise point towards it.
+        stubs = []
+        for end, anchor, inward in ((convoy.origin, points[0], True), (convoy.destination, points[-1], False)):
+            far = _point(end) if end is not None and not precise(end) and end.qualifier not in NOT_PLACE_QUALIFIERS else None
+            stub = _stub(anchor, far) if far is not None else None
+            if stub is not None:
+                stubs.append(stub[::-1] if inward else stub)
+                self.data.bounds.extend(*stub[1])
+        actor = self.actor(convoy.actor)
+        key = (actor, tuple(points))
+        index = self._corridors.get(key)
+        if index is None:
+            index = self._corridors[key] = len(self.data.corridors)
+            self.data.corridors.append({"l": [list(p) for p in points], "a": actor, "m": []})
+        corridor = self.data.corridors[index]
+        for stub in stubs:
+            corridor.setdefault("s", [])
+            if stub not in corridor["s"]:
+                corridor["s"].append(stub)
+        for circle in circles:
+            corridor.setdefault("ci", [])
+            if circle not in corridor["ci"]:
+                corridor["ci"].append(circle)
+        corridor["m"].append(len(self.data.convoys))
+        item: dict[str, Any] = {"k": index, "a": actor}
+        if convoy.vehicles_min is not None:
+            item["v"] = int(convoy.vehicles_min)
+        item["x"] = rows
         self.data.convoys.append(self.sourced(item, convoy))
 
     def note_place(self, loc: Location, report: Report | None) -> None:
         place = loc.place
-        if loc.qualifier in NOT_PLACE_QUALIFIERS:
-            return  # a nationality word or a capital standing for its government is no place on the map
         if place is None or not (math.isfinite(place.lat) and math.isfinite(place.lon)):
             return
+        if loc.qualifier in NOT_PLACE_QUALIFIERS or place.kind in AREA_KINDS:
+            return  # a nationality, a metonym, or an area: no spot to mark
         self._places.setdefault(place.id, (place, []))[1].append((loc, report))
 
     def finish_places(self) -> None:
         for place, mentions in self._places.values():
             point = (round(float(place.lat), 4), round(float(place.lon), 4))
             own = max(0.0, place.uncertainty_km or 0.0)
-            area = max([own] + [max(0.0, loc.uncertainty_km or 0.0) for loc, _ in mentions]) > AREA_KM
-            if not area:
-                self.data.bounds.extend(*point)
+            if own > AREA_KM:
+                continue  # an area by its size, whatever its kind
+            self.data.bounds.extend(*point)
             said, more = _mentions(mentions)
             item: dict[str, Any] = {
                 "p": list(point),
@@ -389,8 +482,6 @@ class _Builder:
                 ),
                 "m": said,
             }
-            if area:
-                item["A"] = 1
             if more:
                 item["more"] = more
             self.data.places.append(item)

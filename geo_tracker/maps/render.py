@@ -30,6 +30,7 @@ from .elements import (
     TimeFilter,
     Outlines,
     TitleBox,
+    UnplacedPanel,
 )
 from .payload import build_payload
 from .style import NE_SYRIA_BOUNDS
@@ -77,10 +78,12 @@ def render_map(
     title: str | None = None,
     basemap: Basemap = "osm",
     offline: bool = False,
+    cdn: bool = False,
     outlines: bool | None = None,
     cluster: bool | None = None,
     timeline: bool = True,
     merge: bool = True,
+    labels: bool = True,
 ) -> folium.Map:
     """Draw sites, convoys and places on an interactive folium map.
 
@@ -119,7 +122,14 @@ def render_map(
         offline: A self-contained page: every script and stylesheet inline, no
             tiles, and the bundled country/region outlines as the background.
             No request leaves the page.
-        outlines: Draw the bundled outlines (default: only offline).
+        cdn: Link the pinned scripts and stylesheets on jsDelivr instead of
+            carrying them inline (a smaller page that needs the internet to
+            draw anything). By default every page is self-contained; only its
+            tiles come from the web, and when they fail to load the bundled
+            outlines become the background by themselves.
+        outlines: Show the bundled outlines as borders from the start
+            (default: only offline; online pages always carry them as the
+            fallback background).
         cluster: Cluster site badges; default: when there are more than
             :data:`CLUSTER_THRESHOLD` sites.
         timeline: Add the time-range filter (when any item is dated).
@@ -128,6 +138,8 @@ def render_map(
             sources and conflicts pooled. Input that is already merged (any
             convoy read from several reports) is drawn as it is. Site records stay as they are: one
             site's records at several dates are its status history.
+        labels: Label towns and cities of the area from the gazetteer
+            (:func:`~geo_tracker.maps.labels.town_labels`), by population and zoom.
 
     Returns:
         A plain :class:`folium.Map` (renders inline in Jupyter).
@@ -154,6 +166,10 @@ def render_map(
         if places is None:
             places = _route_places(all_convoys)
     payload = build_payload(convoys=all_convoys, sites=all_sites, places=places)
+    if labels:
+        from .labels import town_labels
+
+        payload.towns = town_labels(payload.points() or [tuple(NE_SYRIA_BOUNDS[0]), tuple(NE_SYRIA_BOUNDS[1])])
     site_groups = len({s["g"] for s in payload.sites})
     clustered = site_groups > CLUSTER_THRESHOLD if cluster is None else bool(cluster)
 
@@ -173,16 +189,20 @@ def render_map(
     else:
         for key, (name, provider) in BASEMAPS.items():
             folium.TileLayer(provider, name=name, show=key == basemap, overlay=False, control=True).add_to(m)
-    if offline if outlines is None else outlines:
-        Outlines(land=offline).add_to(m)
+    if offline:
+        Outlines(land=True, show=outlines is not False).add_to(m)
+    else:
+        Outlines(land=False, fallback=True, show=bool(outlines)).add_to(m)
 
     groups = EventGroups.for_payload(payload)
     groups.add_to(m)
     layers = EventLayers(payload, groups, cluster=clustered).add_to(m)
 
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     if timeline and payload.range is not None:
         TimeFilter(layers).add_to(m)
+    if payload.unplaced:
+        UnplacedPanel(layers).add_to(m)
     PlaceSearch(layers).add_to(m)
     Fullscreen(position="topleft").add_to(m)
     MeasureControl(position="topleft", primary_length_unit="kilometers", secondary_length_unit="miles",
@@ -192,12 +212,13 @@ def render_map(
     if title:
         TitleBox(title).add_to(m)
 
+    m.geo_tracker_unplaced = len(payload.unplaced)  # type: ignore[attr-defined]  # for the CLI summary
     if payload.bounds.empty:
         m.fit_bounds([list(NE_SYRIA_BOUNDS[0]), list(NE_SYRIA_BOUNDS[1])])
     else:
         m.fit_bounds(payload.bounds.as_list(), padding=(30, 30), max_zoom=11)
-    if offline:
-        m.get_root().add_child(InlineAssets(), name="inline_assets")
+    if offline or not cdn:
+        m.get_root().add_child(InlineAssets(tiles=not offline), name="inline_assets")
     return m
 
 

@@ -14,7 +14,10 @@ from ..models import Location
 
 __all__ = [
     "ACTOR_PALETTE",
+    "AREA_KINDS",
     "AREA_KM",
+    "MAX_CIRCLE_KM",
+    "STUB_KM",
     "KIND_GLYPHS",
     "NE_SYRIA_BOUNDS",
     "PLACE_COLOR",
@@ -25,7 +28,7 @@ __all__ = [
     "UNKNOWN_ACTOR_COLOR",
     "UNKNOWN_ACTOR_LABEL",
     "ActorColors",
-    "convoy_weight",
+    "corridor_weight",
     "glyph_svg",
     "kind_key",
     "site_icon_svg",
@@ -107,6 +110,17 @@ PLACE_FILL = "#90a4ae"
 # the map out to Siberia).
 AREA_KM = 100.0
 
+MAX_CIRCLE_KM = 50.0
+"""Uncertainty circles wider than this radius say nothing a reader can use (they cover half a
+country): such a location is described in its popup instead of drawn."""
+
+AREA_KINDS = frozenset({"country", "region", "governorate", "admin1", "admin2", "district", "subdistrict"})
+"""Gazetteer kinds that name an area, not a spot: their representative point is never drawn as a dot."""
+
+STUB_KM = 25.0
+"""Length of the arrow that points from a convoy's last precise point towards an end known only
+as a country or region (never longer than half the way there)."""
+
 
 @dataclass(frozen=True)
 class ActorColors:
@@ -150,16 +164,16 @@ class ActorColors:
             yield (UNKNOWN_ACTOR_LABEL, UNKNOWN_ACTOR_COLOR)
 
 
-def convoy_weight(vehicles_min: int | None) -> float:
-    """Line weight in pixels: 3 for an unknown count, growing with log2 of the count, max 12.
+def corridor_weight(count: int) -> float:
+    """Width in pixels of a corridor line drawn by ``count`` convoys: 3 for one, growing with log2, max 14.
 
     Example:
-        >>> convoy_weight(None), convoy_weight(1), convoy_weight(15), convoy_weight(10_000)
-        (3.0, 4.5, 9.0, 12.0)
+        >>> corridor_weight(1), corridor_weight(2), corridor_weight(8), corridor_weight(1000)
+        (3.0, 5.5, 10.5, 14.0)
     """
-    if vehicles_min is None or vehicles_min <= 0:
+    if count <= 1:
         return 3.0
-    return round(min(12.0, 3.0 + 1.5 * math.log2(1 + vehicles_min)), 2)
+    return round(min(14.0, 3.0 + 2.5 * math.log2(count)), 2)
 
 
 def uncertainty_radius_km(loc: Location) -> float | None:

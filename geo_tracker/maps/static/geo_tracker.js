@@ -141,6 +141,22 @@
     return box;
   }
 
+  /* A corridor's popup: its convoys shown, by date, each with its sources. */
+  function corridorPopup(data, members) {
+    if (members.length === 1) return convoyPopup(data, members[0]);
+    var box = popupBox("convoy", members.length + " convoys along this route");
+    members.slice().sort(function (a, b) {
+      return (a.t ? a.t[0] : -Infinity) - (b.t ? b.t[0] : -Infinity);
+    }).forEach(function (item) {
+      var part = el("div", "gt-corridor-member");
+      part.appendChild(el("div", "gt-heading", (item.x.d || "undated") + ": " + item.n));
+      addRows(part, data.labels, item.x);
+      addSources(part, data, item);
+      box.appendChild(part);
+    });
+    return box;
+  }
+
   function placePopup(data, item) {
     var box = popupBox("place", item.n);
     addRows(box, data.labels, item.x);
@@ -201,8 +217,10 @@
     this.siteCircleLayer = L.layerGroup().addTo(groups.uncertainty);
     this.convoyCircleLayer = L.layerGroup().addTo(groups.uncertainty);
     this.circleLayers = [];
-    this.convoyLayers = data.convoys.map(function (item) { return self._convoy(item); });
+    this.corridorLayers = [];  // per corridor: {count shown: layer}
+    this.corridorShown = data.corridors.map(function () { return null; });
     this.placeLayers = this._places();
+    this.townLayer = this._towns();
 
     var refresh = function () { self.refresh(); };
     Object.keys(groups.sites).forEach(function (key) { groups.sites[key].on("add remove", refresh); });
@@ -230,14 +248,17 @@
 
     refresh: function () {
       var self = this;
-      this.data.convoys.forEach(function (item, i) {
-        var group = self.groups.convoys[item.a];
-        var layer = self.convoyLayers[i];
-        if (self.inRange(item)) {
-          if (!group.hasLayer(layer)) group.addLayer(layer);
-        } else if (group.hasLayer(layer)) {
-          group.removeLayer(layer);
-        }
+      var data = this.data;
+      data.corridors.forEach(function (corridor, k) {
+        var group = self.groups.convoys[corridor.a];
+        var members = corridor.m.map(function (i) { return data.convoys[i]; }).filter(function (item) {
+          return self.inRange(item);
+        });
+        var old = self.corridorShown[k];
+        var layer = members.length ? self._corridor(k, members) : null;
+        if (old && old !== layer) group.removeLayer(old);
+        if (layer && !group.hasLayer(layer)) group.addLayer(layer);
+        self.corridorShown[k] = layer;
       });
       this._convoyCircles();
       this.currentSites = this._currentSites();
@@ -276,7 +297,16 @@
       this.siteLayer.clearLayers();
       this.siteCircleLayer.clearLayers();
       if (!this.cluster) {
-        this.currentSites.forEach(function (rec) { self._showSite(rec); });
+        // Badges at one spot fan out around it instead of stacking.
+        var spots = {};
+        this.currentSites.forEach(function (rec) {
+          var key = rec.p[0] + "," + rec.p[1];
+          (spots[key] = spots[key] || []).push(rec);
+        });
+        Object.keys(spots).forEach(function (key) {
+          var recs = spots[key];
+          recs.forEach(function (rec, j) { self._showSite(rec, recs.length > 1 ? [j, recs.length] : null); });
+        });
         return;
       }
       var bounds = this.map.getBounds().pad(0.25);
@@ -289,15 +319,19 @@
       });
     },
 
-    _showSite: function (rec) {
+    _showSite: function (rec, fan) {
       var i = rec._i;
-      if (!this.siteMarkers[i]) this.siteMarkers[i] = this._siteMarker(rec);
+      var key = i + ":" + (fan ? fan[0] + "/" + fan[1] : "");
+      if (!this.siteMarkers[i] || this.siteMarkers[i]._gtKey !== key) {
+        this.siteMarkers[i] = this._siteMarker(rec, fan);
+        this.siteMarkers[i]._gtKey = key;
+      }
       this.siteLayer.addLayer(this.siteMarkers[i]);
       if (rec.R) {
         if (!this.siteCircles[i]) {
           this.siteCircles[i] = L.circle(rec.p, {
             radius: rec.R * 1000, color: rec.c, weight: 1.2, dashArray: "4 4",
-            fill: !rec.A, fillColor: rec.c, fillOpacity: 0.14, interactive: false,
+            fill: true, fillColor: rec.c, fillOpacity: 0.1, interactive: false,
             className: "gt-site-area"
           });
         }
@@ -305,19 +339,28 @@
       }
     },
 
-    _siteMarker: function (rec) {
+    _siteMarker: function (rec, fan) {
       var self = this;
       var size = this.options.iconSize || 26;
+      var dx = 0;
+      var dy = 0;
+      if (fan) {  // [position, count] on a ring around the spot, one badge apart
+        var ring = Math.max(size * 0.75, fan[1] * (size + 2) / (2 * Math.PI));
+        var angle = -Math.PI / 2 + 2 * Math.PI * fan[0] / fan[1];
+        dx = Math.round(ring * Math.cos(angle));
+        dy = Math.round(ring * Math.sin(angle));
+      }
       var icon = L.divIcon({
         // Fixed badge markup built in Python from constant tables; never report text.
-        html: '<div class="gt-site-marker' + (rec.R ? " gt-approx" : "") + '">' + this.data.icons[rec.i] + "</div>",
+        html: '<div class="gt-site-marker' + (rec.ap ? " gt-approx" : "") + (fan ? " gt-fanned" : "") + '">' +
+          this.data.icons[rec.i] + "</div>",
         className: "gt-site-icon",
         iconSize: [size, size],
-        iconAnchor: [size / 2, size / 2],
-        popupAnchor: [0, -size / 2]
+        iconAnchor: [size / 2 - dx, size / 2 - dy],
+        popupAnchor: [dx, dy - size / 2]
       });
       var marker = L.marker(rec.p, {icon: icon, riseOnHover: true});
-      marker.bindTooltip(label(rec.n), {direction: "top", offset: [0, -size / 2]});
+      marker.bindTooltip(label(rec.n), {direction: "top", offset: [dx, dy - size / 2]});
       marker.bindPopup(function () { return sitePopup(self, rec); }, {maxWidth: 360});
       return marker;
     },
@@ -361,53 +404,109 @@
       return marker;
     },
 
-    _convoy: function (item) {
+    /* The layer of corridor k drawing `members` (its convoys in range), made once per count. */
+    _corridor: function (k, members) {
+      var cache = this.corridorLayers[k] = this.corridorLayers[k] || {};
+      var n = members.length;
+      var layer = cache[n];
+      if (!layer) layer = cache[n] = this._corridorLayer(this.data.corridors[k], n);
+      layer._gtMembers = members;
+      return layer;
+    },
+
+    _corridorLayer: function (corridor, n) {
       var data = this.data;
-      var color = data.actors[item.a][1];
-      if (item.l.length === 1) {  // a convoy known at one point only: a dot, no direction
-        var dot = L.circleMarker(item.l[0], {radius: 4 + item.w, color: "#ffffff", weight: 2, fillColor: color,
-                                             fillOpacity: 0.9, className: "gt-route gt-convoy-point"});
-        dot.bindPopup(function () { return convoyPopup(data, item); }, {maxWidth: 360});
-        dot.bindTooltip(label(item.n), {sticky: true});
-        return L.featureGroup([dot]);
+      var color = data.actors[corridor.a][1];
+      var weight = data.weights[Math.min(n, data.weights.length) - 1] || 3;
+      var parts = [];
+      var group = L.featureGroup();
+      var popup = function () { return corridorPopup(data, group._gtMembers); };
+      var tip = function () {
+        var members = group._gtMembers;
+        return label(members.length === 1 ? members[0].n : members.length + " convoys: " + data.actors[corridor.a][0]);
+      };
+      function arrows(line, pattern, size) {
+        return L.polylineDecorator(line, {
+          patterns: [L.extend(pattern, {
+            symbol: L.Symbol.arrowHead({
+              pixelSize: size, polygon: true,
+              pathOptions: {color: "#ffffff", weight: 1.5, fillColor: color, fillOpacity: 1,
+                            interactive: false, className: "gt-arrowhead"}
+            })
+          })]
+        });
       }
-      var line = L.polyline(item.l, {color: color, weight: item.w, opacity: 0.85, className: "gt-route"});
-      line.bindPopup(function () { return convoyPopup(data, item); }, {maxWidth: 360});
-      line.bindTooltip(label(item.n), {sticky: true});
-      var arrows = L.polylineDecorator(line, {
-        patterns: [{
-          offset: "16%", repeat: "33%",
-          symbol: L.Symbol.arrowHead({
-            pixelSize: 7 + item.w, polygon: true,
-            pathOptions: {color: "#ffffff", weight: 1.5, fillColor: color, fillOpacity: 1,
-                          interactive: false, className: "gt-arrowhead"}
-          })
-        }]
+      if (corridor.l.length > 1) {
+        var line = L.polyline(corridor.l, {color: color, weight: weight, opacity: 0.85, className: "gt-route"});
+        parts.push(line, arrows(line, {offset: "16%", repeat: "33%"}, 7 + weight));
+      } else if (!corridor.s) {  // known at one point only: a dot, no direction
+        parts.push(L.circleMarker(corridor.l[0], {radius: 4 + weight, color: "#ffffff", weight: 2, fillColor: color,
+                                                  fillOpacity: 0.9, className: "gt-route gt-convoy-point"}));
+      }
+      // Towards (or from) an end known only as a country or region: a short dashed arrow.
+      (corridor.s || []).forEach(function (stub) {
+        var line = L.polyline(stub, {color: color, weight: Math.max(2, weight * 0.6), opacity: 0.9,
+                                     dashArray: "6 5", className: "gt-route-stub"});
+        parts.push(line, arrows(line, {offset: "100%", repeat: 0}, 9 + weight * 0.6));
       });
-      return L.featureGroup([line, arrows]);
+      parts.forEach(function (part) {
+        if (part instanceof L.Path) {
+          part.bindPopup(popup, {maxWidth: 380, maxHeight: 420});
+          part.bindTooltip(tip, {sticky: true});
+        }
+        group.addLayer(part);
+      });
+      return group;
     },
 
     _convoyCircles: function () {
       var self = this;
       var wanted = {};
-      this.data.convoys.forEach(function (item, i) {
-        if (!item.ci || !self.groups.convoys[item.a].hasLayer(self.convoyLayers[i])) return;
-        if (!self.map.hasLayer(self.groups.convoys[item.a])) return;
-        item.ci.forEach(function (c) { wanted[c] = true; });
+      this.data.corridors.forEach(function (corridor, k) {
+        var layer = self.corridorShown[k];
+        if (!corridor.ci || !layer || !self.map.hasLayer(self.groups.convoys[corridor.a])) return;
+        corridor.ci.forEach(function (c) { wanted[c] = true; });
       });
       this.convoyCircleLayer.clearLayers();
       Object.keys(wanted).forEach(function (key) {
         var c = +key;
         if (!self.circleLayers[c]) {
           var spec = self.data.circles[c];
-          var area = !!spec[4];
           self.circleLayers[c] = L.circle([spec[0], spec[1]], {
             radius: spec[2], color: spec[3], weight: 1, dashArray: "4 4",
-            fill: !area, fillColor: spec[3], fillOpacity: 0.08, className: "gt-uncertainty"
-          }).bindPopup(function () { return popupBox("uncertainty", spec[5]); });
+            fill: true, fillColor: spec[3], fillOpacity: 0.06, className: "gt-uncertainty"
+          }).bindPopup(function () { return popupBox("uncertainty", spec[4]); });
         }
         self.convoyCircleLayer.addLayer(self.circleLayers[c]);
       });
+    },
+
+    /* Town and city names, each from its zoom level on (payload.towns): above the route lines
+     * (400) and below place dots (450) and badges (600), set beside the point so a badge on the
+     * town leaves its name readable. */
+    _towns: function () {
+      var map = this.map;
+      var towns = this.data.towns || [];
+      var layer = L.layerGroup().addTo(map);
+      var markers = towns.map(function (town) {
+        var node = el("span", "gt-town", town[2]);
+        var marker = L.marker([town[0], town[1]], {
+          icon: L.divIcon({html: node, className: "gt-town-icon", iconSize: null, iconAnchor: [0, 0]}),
+          pane: pane(map, "gtTowns", 420), interactive: !!town[3], keyboard: false
+        });
+        if (town[3]) marker.bindTooltip(label(town[3]), {direction: "top", className: "gt-town-tip"});
+        return marker;
+      });
+      function show() {
+        var zoom = map.getZoom();
+        towns.forEach(function (town, i) {
+          var wanted = zoom >= town[4];
+          if (wanted !== layer.hasLayer(markers[i])) wanted ? layer.addLayer(markers[i]) : layer.removeLayer(markers[i]);
+        });
+      }
+      map.on("zoomend", show);
+      show();
+      return layer;
     },
 
     _places: function () {
@@ -418,8 +517,7 @@
       return data.places.map(function (item) {
         var dot = L.circleMarker(item.p, {
           renderer: renderer, radius: 3.5,
-          color: options.placeColor, weight: item.A ? 1.5 : 1, dashArray: item.A ? "2 2" : null,
-          fillColor: item.A ? "#ffffff" : options.placeFill, fillOpacity: item.A ? 0.6 : 0.95
+          color: options.placeColor, weight: 1, fillColor: options.placeFill, fillOpacity: 0.95
         });
         dot.bindTooltip(label(item.n));
         dot.bindPopup(function () { return placePopup(data, item); }, {maxWidth: 340});
@@ -449,16 +547,27 @@
     }
   };
 
+  /* A control (default position `where`) whose box, a `tag` of `className` that keeps clicks
+   * and scrolls from the map, fill(box) builds when it is added. */
+  function boxControl(options, where, tag, className, fill) {
+    var Control = L.Control.extend({
+      options: {position: where},
+      onAdd: function () {
+        var box = el(tag, className);
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        fill(box);
+        return box;
+      }
+    });
+    return new Control(options);
+  }
+
   // ------------------------------------------------------------ time filter
 
   function timeFilter(layers, options) {
     var range = layers.data.range;
-    var Control = L.Control.extend({
-      options: {position: "bottomleft"},
-      onAdd: function () {
-        var box = el("div", "gt-time");
-        L.DomEvent.disableClickPropagation(box);
-        L.DomEvent.disableScrollPropagation(box);
+    return boxControl(options, "bottomleft", "div", "gt-time", function (box) {
         box.appendChild(el("div", "gt-time-title", "Time range"));
         var inputs = {};
         var labels = {};
@@ -503,10 +612,40 @@
         inputs.from.addEventListener("input", update);
         inputs.to.addEventListener("input", update);
         undated.addEventListener("change", update);
-        return box;
-      }
     });
-    return new Control(options);
+  }
+
+  // -------------------------------------------------------- unplaced panel
+
+  var UNPLACED_SECTIONS = [
+    ["route", "Routes with no precise point"],
+    ["region", "Sites placed only by region"]
+  ];
+
+  /* A folded panel listing what the map cannot place, with sentences and sources. */
+  function unplacedPanel(layers, options) {
+    var data = layers.data;
+    return boxControl(options, "topright", "details", "gt-unplaced", function (box) {
+        box.appendChild(el("summary", null, "Not on the map (" + data.unplaced.length + ")"));
+        var body = el("div", "gt-unplaced-body");
+        body.appendChild(el("div", "gt-legend-note",
+          "Known only as a country or region: listed here, not drawn as a point."));
+        UNPLACED_SECTIONS.forEach(function (section) {
+          var items = data.unplaced.filter(function (item) { return item.w === section[0]; });
+          if (!items.length) return;
+          var part = el("details", "gt-unplaced-" + section[0]);
+          part.appendChild(el("summary", null, section[1] + " (" + items.length + ")"));
+          items.forEach(function (item) {
+            var entry = el("div", "gt-unplaced-item");
+            entry.appendChild(el("div", "gt-popup-title", item.n));
+            addRows(entry, data.labels, item.x);
+            addSources(entry, data, item);
+            part.appendChild(entry);
+          });
+          body.appendChild(part);
+        });
+        box.appendChild(body);
+    });
   }
 
   // ----------------------------------------------------------- place search
@@ -543,22 +682,51 @@
     }, options || {}));
   }
 
-  /* Country (level 0) and region (level 1) outlines, 190 SVG paths. With options.land the
-   * countries are filled: the background of a map without tiles. */
-  function outlines(map, data, options) {
-    var land = !!(options && options.land);
-    return L.geoJSON(data, {
-      pane: pane(map, "gtOutlines", 250),  // above tiles (200), below every event (400+)
-      className: "gt-outline",
-      interactive: false,
-      attribution: options && options.attribution,
-      style: function (feature) {
-        if (feature.properties.level === 0) {
-          return {color: "#4f4f4f", weight: 1.4, fill: land, fillColor: "#f3f0e8", fillOpacity: 1};
-        }
-        return {color: "#8a8a8a", weight: 0.7, dashArray: "3 3", fill: false};
+  /* Country outlines of the world (TopoJSON `world`, Natural Earth 1:50m) and first-level region
+   * outlines (GeoJSON `regions`, level 1 features). With options.land the countries are filled:
+   * the background of a map without tiles. With options.fallback, the outlines turn into that
+   * background, and show, by themselves as soon as tiles fail to load before any has loaded. */
+  function outlines(map, regions, world, options) {
+    options = options || {};
+    var paneName = pane(map, "gtOutlines", 250);  // above tiles (200), below every event (400+)
+    var countries = L.geoJSON(topojson.feature(world, world.objects.countries), {
+      pane: paneName, className: "gt-outline", interactive: false,
+      style: function () {
+        return {color: "#4f4f4f", weight: 1.2, fill: !!options.land, fillColor: "#f3f0e8", fillOpacity: 1};
       }
     });
+    var admin = L.geoJSON({type: "FeatureCollection", features: regions.features.filter(function (f) {
+      return f.properties.level === 1;
+    })}, {
+      pane: paneName, className: "gt-outline gt-region", interactive: false,
+      style: function () { return {color: "#8a8a8a", weight: 0.7, dashArray: "3 3", fill: false}; }
+    });
+    var group = L.featureGroup([countries, admin], {attribution: options.attribution});
+    if (options.fallback) {
+      var loaded = false;
+      var failed = 0;
+      var fallen = false;
+      var fallBack = function () {
+        if (fallen) return;
+        fallen = true;
+        map.getContainer().classList.add("gt-no-tiles");
+        countries.setStyle({fill: true});
+        if (!map.hasLayer(group)) group.addTo(map);
+      };
+      var watch = function (layer) {
+        if (!(layer instanceof L.TileLayer) || layer._gtWatched) return;
+        layer._gtWatched = true;
+        layer.on("tileload", function () { loaded = true; });
+        layer.on("tileerror", function () {
+          failed += 1;
+          if (!loaded && failed >= 2) fallBack();
+        });
+      };
+      map.eachLayer(watch);
+      map.on("layeradd", function (event) { watch(event.layer); });
+      if (!navigator.onLine) fallBack();
+    }
+    return group;
   }
 
   /* The JSON payload embedded (zlib, base64) in the element with this id. */
@@ -579,6 +747,7 @@
       return layers;
     },
     timeFilter: timeFilter,
+    unplacedPanel: unplacedPanel,
     placeSearch: placeSearch,
     dayLabel: dayLabel,
     period: period
