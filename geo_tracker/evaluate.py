@@ -1,6 +1,6 @@
-"""Evaluation against annotated toponym corpora (LGL, TR-News, GeoWebNews).
+"""Evaluation against annotated toponym corpora (LGL, TR-News, GeoWebNews, GeoVirus).
 
-:func:`read_corpus` reads the two standard XML layouts and detects which one a
+:func:`read_corpus` reads the three standard XML layouts and detects which one a
 file uses:
 
 * **LGL / TR-News**: ``<article>`` → ``<text>`` and ``<toponyms>`` →
@@ -9,6 +9,10 @@ file uses:
 * **GeoWebNews**: ``<article>`` → ``<text>`` and ``<toponyms>`` →
   ``<toponym>`` with ``<extractedName>``, ``<type>``, ``<nonLocational>``,
   ``<start>``, ``<end>`` and optional ``<latitude>``, ``<longitude>``.
+* **GeoVirus**: ``<article>`` → ``<source>``, ``<text>`` and ``<locations>``
+  → ``<location>`` with ``<name>``, ``<start>``, ``<end>``, ``<lat>``,
+  ``<lon>`` and ``<page>`` (the Wikipedia page of the place); the source URL
+  is the article's id.
 
 A corpus is untrusted input: a document type declaration (``<!DOCTYPE``,
 and with it any ``<!ENTITY``) is refused before anything is expanded, and
@@ -78,7 +82,7 @@ from .resolve import resolve
 
 __all__ = [
     "ArticleResult", "Corpus", "GoldArticle", "GoldToponym", "MAX_ERROR_KM", "Resolved", "Scores",
-    "acc_at_161", "auc_of_errors", "evaluate", "evaluate_article", "format_scores", "match_spans",
+    "acc_at_161", "auc_of_errors", "error_rows", "evaluate", "evaluate_article", "format_scores", "match_spans",
     "median_km", "read_corpus", "repair_span",
 ]
 
@@ -90,6 +94,9 @@ ACC_KM = 161.0
 
 _SHIFTS = (0, -1, 1, -2, 2)
 _GWN_NON_TOPONYMS = frozenset({"Literal_Expression", "Non_Literal_Expression"})
+_TOPONYM_TAGS = frozenset({"toponym", "location"})
+"""The annotation element of each layout: ``<toponym>`` (LGL, TR-News, GeoWebNews), ``<location>`` (GeoVirus)."""
+_LAYOUT_NAMES = {"lgl": "LGL/TR-News", "gwn": "GeoWebNews", "geovirus": "GeoVirus"}
 _CHUNK = 1 << 16
 
 
@@ -130,7 +137,7 @@ class GoldArticle:
 
 @dataclass(frozen=True)
 class Corpus:
-    """An annotated corpus: its articles, its layout (``"lgl"`` or ``"gwn"``) and span fixes."""
+    """An annotated corpus: its articles, its layout (``"lgl"``, ``"gwn"`` or ``"geovirus"``) and span fixes."""
 
     articles: list[GoldArticle]
     layout: str
@@ -347,11 +354,15 @@ class _Element:
         return None if el is None else el.text
 
     def iter(self, tag: str) -> Iterable["_Element"]:
+        return self.iter_any(frozenset({tag}))
+
+    def iter_any(self, tags: frozenset[str]) -> Iterable["_Element"]:
+        """Descendants with any of these tags, in document order (not looking inside a match)."""
         for child in self.children:
-            if child.tag == tag:
+            if child.tag in tags:
                 yield child
             else:
-                yield from child.iter(tag)
+                yield from child.iter_any(tags)
 
 
 def _iter_articles(path: Path) -> Iterable[_Element]:
@@ -433,7 +444,7 @@ def _coord(raw: str | None, tag: str, limit: float, where: str) -> float | None:
 
 
 def _read_toponym(el: _Element, where: str) -> tuple[str, GoldToponym, bool]:
-    """(layout, toponym, counts as a name) of one ``<toponym>`` element."""
+    """(layout, toponym, counts as a name) of one ``<toponym>`` (or GeoVirus ``<location>``) element."""
     if el.find("phrase") is not None:
         layout, phrase = "lgl", el.findtext("phrase") or ""
         gaz = el.find("gaztag")
@@ -446,9 +457,15 @@ def _read_toponym(el: _Element, where: str) -> tuple[str, GoldToponym, bool]:
         lon = _coord(el.findtext("longitude"), "longitude", 180.0, where)
         locational = (el.findtext("nonLocational") or "No").strip().lower() != "yes"
         is_name = (el.findtext("type") or "").strip() not in _GWN_NON_TOPONYMS
+    elif el.tag == "location" and el.find("name") is not None:
+        layout, phrase = "geovirus", el.findtext("name") or ""
+        lat = _coord(el.findtext("lat"), "lat", 90.0, where)
+        lon = _coord(el.findtext("lon"), "lon", 180.0, where)
+        locational, is_name = True, True
     else:
         raise InputError(
-            f"{where}: unknown corpus layout: a <toponym> needs <phrase> (LGL/TR-News) or <extractedName> (GeoWebNews)"
+            f"{where}: unknown corpus layout: a <toponym> needs <phrase> (LGL/TR-News) or <extractedName> "
+            "(GeoWebNews), a <location> needs <name> (GeoVirus)"
         )
     if not phrase.strip():
         raise InputError(f"{where}: empty toponym phrase")
@@ -475,13 +492,13 @@ def read_corpus(path: str | Path) -> Corpus:
         text = text_el.text
         toponyms: list[GoldToponym] = []
         ignored: list[tuple[int, int]] = []
-        for el in art.iter("toponym"):
+        for el in art.iter_any(_TOPONYM_TAGS):
             where = f"{path}:{el.line}"
             kind, t, is_name = _read_toponym(el, where)
             if layout is None:
                 layout = kind
             elif kind != layout:
-                raise InputError(f"{where}: the corpus mixes the LGL and GeoWebNews layouts")
+                raise InputError(f"{where}: the corpus mixes the {_LAYOUT_NAMES[layout]} and {_LAYOUT_NAMES[kind]} layouts")
             span = repair_span(text, t.start, t.end, t.phrase)
             if span is None:
                 dropped += 1
@@ -494,12 +511,13 @@ def read_corpus(path: str | Path) -> Corpus:
                 toponyms.append(t)
             else:
                 ignored.append((t.start, t.end))
-        aid = art.attrib.get("docid") or art.attrib.get("file") or art.attrib.get("id") or str(len(articles))
+        aid = (art.attrib.get("docid") or art.attrib.get("file") or art.attrib.get("id")
+               or (art.findtext("source") or "").strip() or str(len(articles)))
         articles.append(GoldArticle(aid, text, tuple(toponyms), tuple(ignored)))
     if not articles:
         raise InputError(f"{path}: unknown corpus layout: no <article> elements")
     if layout is None:
-        raise InputError(f"{path}: no <toponym> annotations in any article")
+        raise InputError(f"{path}: no <toponym> or <location> annotations in any article")
     return Corpus(articles, layout, repaired, dropped)
 
 
@@ -560,16 +578,24 @@ def evaluate(
     *,
     gold_spans: bool = False,
     limit: int | None = None,
+    half: str | None = None,
     progress: Callable[[ArticleResult], None] | None = None,
 ) -> Scores:
     """Score the system on ``corpus`` (the first ``limit`` articles); see the module doc.
+
+    ``half`` (``"even"`` or ``"odd"``) keeps the articles at even / odd 0-based
+    position in the file, before ``limit``: the split-half check (tune on one
+    half, report the other).
 
     ``progress`` is called with each article's :class:`ArticleResult`, which
     also lists its misses and errors for error analysis.
     """
     t0 = time.perf_counter()
     gaz = gazetteer or Gazetteer.default()
-    articles = corpus.articles if limit is None else corpus.articles[: max(limit, 0)]
+    if half not in (None, "even", "odd"):
+        raise ValueError(f"half must be 'even' or 'odd', not {half!r}")
+    articles = [a for k, a in enumerate(corpus.articles) if half is None or (k % 2 == 0) == (half == "even")]
+    articles = articles if limit is None else articles[: max(limit, 0)]
     n_gold = n_pred = n_matched = 0
     errors: list[float] = []
     n_unresolved = 0
@@ -598,6 +624,37 @@ def evaluate(
 # --------------------------------------------------------------------------- report
 
 
+def error_rows(results: Iterable[ArticleResult]) -> list[dict[str, object]]:
+    """The misses of ``results`` as JSON-ready rows (``geo-tracker eval --errors FILE``).
+
+    Each gold toponym placed beyond :data:`ACC_KM` is ``misplaced`` (with the
+    chosen place and the error), each without a candidate ``unresolved``;
+    end to end, gold toponyms no prediction overlaps are ``missed`` and
+    predictions overlapping none are ``spurious``.
+
+    Example:
+        >>> r = Resolved("a1", 0, 5, "Paris", 48.85, 2.35, "gn:1", 33.66, -95.56, 7800.0)
+        >>> error_rows([ArticleResult("a1", 1, None, None, (r,))])[0]["error"]
+        'misplaced'
+    """
+    rows: list[dict[str, object]] = []
+    for res in results:
+        for r in res.resolved:
+            if r.error_km <= ACC_KM:
+                continue
+            row: dict[str, object] = {"article": r.article_id, "error": "unresolved" if r.lat is None else "misplaced",
+                                      "phrase": r.phrase, "start": r.start, "end": r.end,
+                                      "gold": [r.gold_lat, r.gold_lon]}
+            if r.lat is not None:
+                row.update(place=r.place_id, at=[r.lat, r.lon], km=round(r.error_km, 1))
+            rows.append(row)
+        rows += [{"article": res.article_id, "error": "missed", "phrase": t.phrase, "start": t.start, "end": t.end}
+                 for t in res.missed]
+        rows += [{"article": res.article_id, "error": "spurious", "phrase": surface, "start": a, "end": b}
+                 for a, b, surface in res.spurious]
+    return rows
+
+
 def _fmt(value: float | None, spec: str) -> str:
     return "n/a" if value is None else format(value, spec)
 
@@ -624,7 +681,7 @@ def format_scores(scores: Scores) -> str:
         time (s)                      0.2
     """
     s = scores
-    layout = {"lgl": "LGL/TR-News", "gwn": "GeoWebNews"}.get(s.layout, s.layout or "?")
+    layout = _LAYOUT_NAMES.get(s.layout, s.layout or "?")
     rows = [
         ("mode", f"{s.mode} ({layout} layout, {s.n_articles} articles)"),
         ("recognition", ""),

@@ -166,3 +166,38 @@ def test_new_york_state_is_not_placed_on_new_york_city(gaz):
     # a region outside the table keeps the countries-states-cities point, cited as such
     ontario = next(r for r in world.iter_admin1() if r.id == "admin1:CA-ON")
     assert ontario.source == world.CSC_SOURCE
+
+
+# --- airfields (airportsdata) --------------------------------------------------
+
+
+def test_an_air_base_abroad_is_found_by_its_usual_spellings(gaz):
+    for spelling in ("Incirlik Air Base", "Incirlik airbase", "Incirlik Airport"):
+        best = gaz.lookup(spelling)[0].place
+        assert (best.kind, best.country, best.id) == ("airfield", "TR", "airfield:LTAG"), spelling
+    # The name alone stays the town.
+    assert all(c.place.kind != "airfield" for c in gaz.lookup("Incirlik"))
+
+
+def test_codes_count_only_when_written_as_codes(gaz):
+    assert gaz.lookup("LTAG")[0].place.id == "airfield:LTAG"
+    assert all(c.place.kind != "airfield" for c in gaz.lookup("Ltag"))
+
+
+def test_a_curated_facility_takes_the_world_airfield_s_names(gaz):
+    # The registry's spelling of a base the curated table already has leads to the curated row.
+    assert gaz.lookup("Al Asad Army Air Field")[0].place.layer == "curated"
+    assert gaz.get("airfield:ORAA") is None
+
+
+def test_arabic_airport_name_from_the_place_it_is_named_after(gaz):
+    best = gaz.lookup("مطار أضنة")
+    assert best and best[0].place.kind in ("airfield", "airport") and best[0].place.country == "TR"
+
+
+def test_stats_cite_the_airfield_package_and_version(gaz):
+    from importlib import metadata
+
+    row = next(r for r in gaz.stats() if r["layer"] == "world: airfields")
+    assert row["rows"] > 20_000
+    assert f"airportsdata {metadata.version('airportsdata')}" in row["source"] and "MIT" in row["licence"]

