@@ -380,7 +380,7 @@ def lookup_command(name, country, limit, as_json, geocode, geocode_url):
 
 @main.command("eval")
 @click.option("--corpus", "corpus", required=True, metavar="FILE",
-              help="Annotated corpus: LGL/TR-News or GeoWebNews XML, or a report corpus (.jsonl with "
+              help="Annotated corpus: LGL/TR-News, GeoWebNews or GeoVirus XML, or a report corpus (.jsonl with "
                    "places/convoys/sites); layout detected.")
 @click.option("--gold-spans", is_flag=True, help="Resolve the gold toponym spans only (the standard geocoder comparison).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
