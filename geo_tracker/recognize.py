@@ -295,6 +295,8 @@ def _code_matches(gaz: Gazetteer, text: str) -> list[Match]:
         >>> gaz = Gazetteer(b.build())
         >>> [m.surface for m in _code_matches(gaz, "Planes landed at EBL airport. EBL said no.")]
         ['EBL']
+        >>> gaz.code_matches("EBL"), gaz.code_matches("Ebl")
+        ((0,), ())
     """
     if not gaz.index.codes:
         return []

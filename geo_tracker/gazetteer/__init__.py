@@ -256,15 +256,7 @@ class Gazetteer:
     def code_matches(self, name: str) -> tuple[int, ...]:
         """Places whose code (an airfield's ICAO or IATA) ``name`` is, written as one: in capitals.
 
-        Example:
-            >>> from geo_tracker.gazetteer.index import IndexBuilder
-            >>> from geo_tracker.gazetteer.world import WorldRow
-            >>> b = IndexBuilder()
-            >>> b.add_world([WorldRow("airfield:ORER", "Erbil International Airport", ("Erbil International Airport",),
-            ...     "airfield", "IQ", None, 36.24, 43.96, 3.0, 0, "airportsdata", codes=("ORER", "EBL"))])
-            >>> gaz = Gazetteer(b.build())
-            >>> gaz.code_matches("EBL"), gaz.code_matches("Ebl")
-            ((0,), ())
+        "EBL" matches Erbil's airport, "Ebl" nothing (see :func:`~geo_tracker.recognize._code_matches`).
         """
         code = name.strip()
         return self.index.codes.get(code, ()) if code.isupper() and code.isalpha() else ()
