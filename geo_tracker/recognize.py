@@ -280,11 +280,13 @@ _FACILITY_KINDS = frozenset({"airfield", "airport"})
 
 
 def _code_matches(gaz: Gazetteer, text: str) -> list[Match]:
-    """Airfield codes written as codes ("EBL", "ORER") with a facility word near them.
+    """Codes written as codes: an airfield's ("EBL", "ORER") with a facility word near it, a country's ("DRC").
 
-    Capitals alone prove nothing (most are acronyms: NATO, SDF), so a code
-    counts only with "airport", "air base", "airfield", "ICAO", "مطار"… within
-    :data:`CODE_CUE_TOKENS` words.
+    Capitals alone prove nothing (most are acronyms: NATO, SDF), so an
+    airfield's code counts only with "airport", "air base", "airfield",
+    "ICAO", "مطار"… within :data:`CODE_CUE_TOKENS` words. A country's news
+    abbreviation ("DRC") needs none: the world layer lists only the few
+    that are not ISO codes.
 
     Example:
         >>> from geo_tracker.gazetteer.index import IndexBuilder
@@ -309,7 +311,7 @@ def _code_matches(gaz: Gazetteer, text: str) -> list[Match]:
         before = _SENTENCE_END.split(text[max(0, hit.start() - 60) : hit.start()])[-1]
         after = _SENTENCE_END.split(text[hit.end() : hit.end() + 60])[0]
         near = fold(before).split()[-CODE_CUE_TOKENS:] + fold(after).split()[:CODE_CUE_TOKENS]
-        if cue_kinds(near) & _FACILITY_KINDS:
+        if any(gaz.index.kinds[i] == "country" for i in hits) or cue_kinds(near) & _FACILITY_KINDS:
             out.append(Match(hit.start(), hit.end(), hit.group(), fold(hit.group()), tuple((i, "code") for i in hits)))
     return out
 

@@ -201,3 +201,24 @@ def test_stats_cite_the_airfield_package_and_version(gaz):
     row = next(r for r in gaz.stats() if r["layer"] == "world: airfields")
     assert row["rows"] > 20_000
     assert f"airportsdata {metadata.version('airportsdata')}" in row["source"] and "MIT" in row["licence"]
+
+
+# --- official long forms and news codes of countries and regions -------------------
+
+
+@pytest.mark.parametrize("name, place_id", [
+    ("Democratic Republic of Congo", "country:CD"),
+    ("People's Republic of China", "country:CN"),
+    ("Islamic Republic of Iran", "country:IR"),
+    ("DRC", "country:CD"),
+    ("NSW", "admin1:AU-NSW"),
+])
+def test_long_forms_and_capital_codes_name_the_country_or_region(gaz, name, place_id):
+    assert gaz.lookup(name)[0].place.id == place_id
+
+
+def test_a_country_abbreviation_in_capitals_is_recognised_in_running_text(gaz):
+    from geo_tracker.resolve import resolve
+
+    locs = resolve("Relief flights reached the DRC on Friday.", gaz)
+    assert [l.place.id for l in locs if l.place] == ["country:CD"]

