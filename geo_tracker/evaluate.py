@@ -81,8 +81,8 @@ from .recognize import Match, match_span
 from .resolve import resolve
 
 __all__ = [
-    "ArticleResult", "Corpus", "GoldArticle", "GoldToponym", "MAX_ERROR_KM", "Resolved", "Scores",
-    "acc_at_161", "auc_of_errors", "error_rows", "evaluate", "evaluate_article", "format_scores", "match_spans",
+    "ArticleResult", "Corpus", "GoldArticle", "GoldToponym", "KIND_CLASSES", "MAX_ERROR_KM", "Resolved", "Scores",
+    "acc_at_161", "auc_of_errors", "by_kind", "error_rows", "evaluate", "evaluate_article", "format_scores", "match_spans",
     "median_km", "read_corpus", "repair_span",
 ]
 
@@ -91,6 +91,39 @@ MAX_ERROR_KM = 20039.0
 
 ACC_KM = 161.0
 """The distance (100 miles) within which a resolution counts as correct."""
+
+KIND_CLASSES = ("country", "first-level region", "populated place", "other")
+"""The classes of the per-kind breakdown; toponyms without a gold class or a candidate are ``unresolved``."""
+_PLACE_CLASS = {"country": "country", "admin1": "first-level region", "governorate": "first-level region",
+                "city": "populated place", "town": "populated place", "village": "populated place"}
+
+
+def place_class(kind: str) -> str:
+    """The breakdown class of a gazetteer kind.
+
+    Example:
+        >>> place_class("admin1"), place_class("town"), place_class("airfield")
+        ('first-level region', 'populated place', 'other')
+    """
+    return _PLACE_CLASS.get(kind, "other")
+
+
+def _feature_class(fcode: str | None) -> str | None:
+    """The breakdown class of a GeoNames feature code (``PCLI``, ``ADM1``, ``PPLA``…), ``None`` if none.
+
+    Example:
+        >>> _feature_class("PCLI"), _feature_class("ADM1"), _feature_class("PPLA2"), _feature_class("RGN")
+        ('country', 'first-level region', 'populated place', 'other')
+    """
+    code = (fcode or "").strip().upper()
+    if not code:
+        return None
+    if code.startswith("PCL"):
+        return "country"
+    if code == "ADM1":
+        return "first-level region"
+    return "populated place" if code.startswith("PPL") else "other"
+
 
 _SHIFTS = (0, -1, 1, -2, 2)
 _GWN_NON_TOPONYMS = frozenset({"Literal_Expression", "Non_Literal_Expression"})
@@ -113,6 +146,8 @@ class GoldToponym:
     lat: float | None
     lon: float | None
     locational: bool = True
+    kind: str | None = None
+    """The toponym's class (:data:`KIND_CLASSES`) when the corpus gives one (LGL's GeoNames feature code)."""
 
     @property
     def geocodable(self) -> bool:
@@ -167,6 +202,8 @@ class Resolved:
     lat: float | None
     lon: float | None
     error_km: float
+    kind: str | None = None
+    """The class (:data:`KIND_CLASSES`) of the gold toponym if the corpus gives one, else of the chosen place."""
 
 
 @dataclass(frozen=True)
@@ -213,6 +250,10 @@ class Scores:
     n_articles: int = 0
     layout: str = ""
     mode: str = "end-to-end"
+    by_kind: dict[str, dict[str, float | int]] | None = None
+    """Per class (:data:`KIND_CLASSES`, plus ``unresolved``): ``scored``, ``acc161`` and ``misses`` (beyond 161 km)."""
+    kind_source: str = ""
+    """``gold`` when the corpus gives every scored toponym a class, else ``resolved`` (the chosen place's)."""
 
     def to_dict(self) -> dict[str, object]:
         """The figures as a JSON-ready dict (``geo-tracker eval --json``)."""
@@ -445,12 +486,14 @@ def _coord(raw: str | None, tag: str, limit: float, where: str) -> float | None:
 
 def _read_toponym(el: _Element, where: str) -> tuple[str, GoldToponym, bool]:
     """(layout, toponym, counts as a name) of one ``<toponym>`` (or GeoVirus ``<location>``) element."""
+    gold_kind: str | None = None
     if el.find("phrase") is not None:
         layout, phrase = "lgl", el.findtext("phrase") or ""
         gaz = el.find("gaztag")
         lat = _coord(gaz.findtext("lat"), "lat", 90.0, where) if gaz is not None else None
         lon = _coord(gaz.findtext("lon"), "lon", 180.0, where) if gaz is not None else None
         locational, is_name = True, True
+        gold_kind = _feature_class(gaz.findtext("fcode") if gaz is not None else None)
     elif el.find("extractedName") is not None:
         layout, phrase = "gwn", el.findtext("extractedName") or ""
         lat = _coord(el.findtext("latitude"), "latitude", 90.0, where)
@@ -472,7 +515,7 @@ def _read_toponym(el: _Element, where: str) -> tuple[str, GoldToponym, bool]:
     if (lat is None) != (lon is None):
         raise InputError(f"{where}: a toponym needs both coordinates or neither")
     start, end = _int(el, "start", where), _int(el, "end", where)
-    return layout, GoldToponym(start, end, phrase, lat, lon, locational), is_name
+    return layout, GoldToponym(start, end, phrase, lat, lon, locational, gold_kind), is_name
 
 
 def read_corpus(path: str | Path) -> Corpus:
@@ -506,7 +549,7 @@ def read_corpus(path: str | Path) -> Corpus:
                 continue
             if span != (t.start, t.end):
                 repaired += 1
-                t = GoldToponym(span[0], span[1], t.phrase, t.lat, t.lon, t.locational)
+                t = GoldToponym(span[0], span[1], t.phrase, t.lat, t.lon, t.locational, t.kind)
             if is_name:
                 toponyms.append(t)
             else:
@@ -535,10 +578,11 @@ def _gold_matches(gaz: Gazetteer, article: GoldArticle) -> list[tuple[GoldTopony
 def _resolved(article_id: str, t: GoldToponym, loc) -> Resolved:
     assert t.lat is not None and t.lon is not None
     if loc is None or loc.lat is None or loc.lon is None:
-        return Resolved(article_id, t.start, t.end, t.phrase, t.lat, t.lon, None, None, None, MAX_ERROR_KM)
+        return Resolved(article_id, t.start, t.end, t.phrase, t.lat, t.lon, None, None, None, MAX_ERROR_KM, t.kind)
     err = float(haversine_km(t.lat, t.lon, loc.lat, loc.lon))
+    kind = t.kind or (place_class(loc.place.kind) if loc.place is not None else None)
     return Resolved(article_id, t.start, t.end, t.phrase, t.lat, t.lon,
-                    loc.place.id if loc.place is not None else None, loc.lat, loc.lon, err)
+                    loc.place.id if loc.place is not None else None, loc.lat, loc.lon, err, kind)
 
 
 def evaluate_article(article: GoldArticle, gazetteer: Gazetteer, *, gold_spans: bool = False) -> ArticleResult:
@@ -598,6 +642,7 @@ def evaluate(
     articles = articles if limit is None else articles[: max(limit, 0)]
     n_gold = n_pred = n_matched = 0
     errors: list[float] = []
+    scored: list[Resolved] = []
     n_unresolved = 0
     for article in articles:
         result = evaluate_article(article, gaz, gold_spans=gold_spans)
@@ -606,6 +651,7 @@ def evaluate(
         n_matched += result.n_matched or 0
         for r in result.resolved:
             errors.append(r.error_km)
+            scored.append(r)
             n_unresolved += r.lat is None
         if progress is not None:
             progress(result)
@@ -618,7 +664,32 @@ def evaluate(
         seconds=round(time.perf_counter() - t0, 3),
         repaired_spans=corpus.repaired_spans, dropped_spans=corpus.dropped, n_articles=len(articles),
         layout=corpus.layout, mode="gold-spans" if gold_spans else "end-to-end",
+        by_kind=by_kind(scored), kind_source=_kind_source(articles),
     )
+
+
+def _kind_source(articles: Sequence[GoldArticle]) -> str:
+    return "gold" if all(t.kind for a in articles for t in a.toponyms if t.geocodable) else "resolved"
+
+
+def by_kind(resolved: Iterable[Resolved]) -> dict[str, dict[str, float | int]]:
+    """Acc@161 and misses per class of :data:`KIND_CLASSES` (``unresolved``: no class known).
+
+    Example:
+        >>> r = [Resolved("a", 0, 1, "X", 0.0, 0.0, "c", 0.0, 0.0, 5.0, "country"),
+        ...      Resolved("a", 2, 3, "Y", 0.0, 0.0, "t", 0.0, 9.0, 1000.0, "populated place")]
+        >>> by_kind(r)["populated place"]
+        {'scored': 1, 'acc161': 0.0, 'misses': 1}
+    """
+    groups: dict[str, list[float]] = {}
+    for r in resolved:
+        groups.setdefault(r.kind or "unresolved", []).append(r.error_km)
+    order = [*KIND_CLASSES, "unresolved"]
+    return {
+        k: {"scored": len(groups[k]), "acc161": acc_at_161(groups[k]) or 0.0,
+            "misses": int(sum(e > ACC_KM for e in groups[k]))}
+        for k in order if k in groups
+    }
 
 
 # --------------------------------------------------------------------------- report
@@ -699,5 +770,8 @@ def format_scores(scores: Scores) -> str:
         ("spans repaired / dropped", f"{s.repaired_spans} / {s.dropped_spans}"),
         ("time (s)", f"{s.seconds:.1f}"),
     ]
+    if s.by_kind:
+        rows.append((f"by kind ({s.kind_source or 'resolved'})", "Acc@161km / scored / misses"))
+        rows += [(f"  {k}", f"{v['acc161']:.3f} / {v['scored']} / {v['misses']}") for k, v in s.by_kind.items()]
     width = max(len(k) for k, _ in rows) + 2
     return "\n".join(f"{k:<{width}}{v}".rstrip() if v else k for k, v in rows)

@@ -358,3 +358,21 @@ def test_eval_command_writes_the_errors_of_an_xml_corpus(tmp_path):
     assert res.exit_code == 0, res.output
     assert "GeoVirus layout, 1 articles" in res.output
     assert "Atlantis" in {r["phrase"] for r in json.loads(out.read_text("utf-8"))}
+
+
+def test_breakdown_by_kind_of_the_chosen_place_when_the_corpus_gives_none(tmp_path, small_gaz):
+    path = tmp_path / "virus.xml"
+    path.write_text(GEOVIRUS_XML, encoding="utf-8")
+    s = evaluate(read_corpus(path), small_gaz, gold_spans=True)
+    assert s.kind_source == "resolved"
+    assert s.by_kind == {
+        "populated place": {"scored": 3, "acc161": pytest.approx(2 / 3), "misses": 1},
+        "unresolved": {"scored": 1, "acc161": 0.0, "misses": 1},
+    }
+    assert "by kind (resolved)" in format_scores(s)
+
+
+def test_breakdown_by_gold_feature_class_on_lgl(small_gaz):
+    s = evaluate(read_corpus(LGL), small_gaz, gold_spans=True)
+    assert s.kind_source == "gold" and set(s.by_kind) <= {"country", "first-level region", "populated place", "other"}
+    assert sum(v["scored"] for v in s.by_kind.values()) == s.n_resolved + s.n_unresolved
