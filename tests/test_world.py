@@ -222,3 +222,9 @@ def test_a_country_abbreviation_in_capitals_is_recognised_in_running_text(gaz):
 
     locs = resolve("Relief flights reached the DRC on Friday.", gaz)
     assert [l.place.id for l in locs if l.place] == ["country:CD"]
+
+
+def test_regions_known_by_their_native_name_also_answer_to_the_geonames_english_one(gaz):
+    # The regions database calls it "Jawa Timur"; news and GeoNames write "East Java".
+    assert gaz.lookup("East Java")[0].place.id == "admin1:ID-JI"
+    assert gaz.lookup("Jawa Timur")[0].place.id == "admin1:ID-JI"

