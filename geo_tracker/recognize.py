@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from collections.abc import Sequence
 from itertools import accumulate
 
 from .gazetteer import Gazetteer
@@ -240,7 +241,7 @@ def recognize(text: str, gaz: Gazetteer) -> list[Match]:
         if match is not None and _accept(gaz, text, match[0], people):
             found.append(_with_districts(gaz, match[0]))
             resume = i + match[1]
-    found = _without_overlaps(_alias_matches(gaz, text) + _with_articles(text, found) + _code_matches(gaz, text))
+    found = _without_overlaps(_alias_matches(gaz, text) + _with_articles(text, found) + _code_matches(gaz, text, found))
     found = [m for m in found if not _CONTRACTION.search(m.surface)]
     return _merge(found, _fuzzy_spans(gaz, text, ft, tokens, starts, candidates, found, people))
 
@@ -279,14 +280,15 @@ CODE_CUE_TOKENS = 3
 _FACILITY_KINDS = frozenset({"airfield", "airport"})
 
 
-def _code_matches(gaz: Gazetteer, text: str) -> list[Match]:
+def _code_matches(gaz: Gazetteer, text: str, found: Sequence[Match] = ()) -> list[Match]:
     """Codes written as codes: an airfield's ("EBL", "ORER") with a facility word near it, a country's ("DRC").
 
     Capitals alone prove nothing (most are acronyms: NATO, SDF), so an
     airfield's code counts only with "airport", "air base", "airfield",
     "ICAO", "مطار"… within :data:`CODE_CUE_TOKENS` words. A country's news
     abbreviation ("DRC") needs none: the world layer lists only the few
-    that are not ISO codes.
+    that are not ISO codes. A first-level region's code ("NSW") counts where
+    the text names its country by name elsewhere (in ``found``).
 
     Example:
         >>> from geo_tracker.gazetteer.index import IndexBuilder
@@ -302,6 +304,8 @@ def _code_matches(gaz: Gazetteer, text: str) -> list[Match]:
     """
     if not gaz.index.codes:
         return []
+    kinds = gaz.index.kinds
+    named = {gaz.index.countries[i] for m in found for i, how in m.hits if kinds[i] == "country" and how != "code"}
     out = []
     for hit in _CODE.finditer(text):
         hits = gaz.code_matches(hit.group())
@@ -311,7 +315,10 @@ def _code_matches(gaz: Gazetteer, text: str) -> list[Match]:
         before = _SENTENCE_END.split(text[max(0, hit.start() - 60) : hit.start()])[-1]
         after = _SENTENCE_END.split(text[hit.end() : hit.end() + 60])[0]
         near = fold(before).split()[-CODE_CUE_TOKENS:] + fold(after).split()[:CODE_CUE_TOKENS]
-        if any(gaz.index.kinds[i] == "country" for i in hits) or cue_kinds(near) & _FACILITY_KINDS:
+        regions = [i for i in hits if kinds[i] == "admin1" and gaz.index.countries[i] in named]
+        if regions:
+            out.append(Match(hit.start(), hit.end(), hit.group(), fold(hit.group()), tuple((i, "code") for i in regions)))
+        elif any(kinds[i] == "country" for i in hits) or cue_kinds(near) & _FACILITY_KINDS:
             out.append(Match(hit.start(), hit.end(), hit.group(), fold(hit.group()), tuple((i, "code") for i in hits)))
     return out
 

@@ -233,3 +233,11 @@ def test_a_code_beside_a_facility_word_is_a_place_and_a_bare_acronym_is_not(gaz)
     locs = resolve("The cargo plane landed at ATL airport at noon.", gaz)
     assert [l.place.id for l in locs if l.place] == ["airfield:KATL"]
     assert not [l for l in resolve("The ATL team won again.", gaz) if l.mention == "ATL"]
+
+
+def test_a_region_code_counts_where_the_text_names_its_country(gaz):
+    from geo_tracker.resolve import resolve
+
+    named = resolve("Bushfires spread across NSW, Australia, on Sunday.", gaz)
+    assert [l.place.id for l in named if l.mention == "NSW"] == ["admin1:AU-NSW"]
+    assert not [l for l in resolve("Bushfires spread across NSW on Sunday.", gaz) if l.mention == "NSW"]
