@@ -386,16 +386,16 @@ def lookup_command(name, country, limit, as_json, geocode, geocode_url):
 
 @main.command("eval")
 @click.option("--corpus", "corpus", required=True, metavar="FILE",
-              help="Annotated corpus: LGL/TR-News or GeoWebNews XML, or a report corpus (.jsonl with "
+              help="Annotated corpus: LGL/TR-News, GeoWebNews or GeoVirus XML, or a report corpus (.jsonl with "
                    "places/convoys/sites); layout detected.")
 @click.option("--gold-spans", is_flag=True, help="Resolve the gold toponym spans only (the standard geocoder comparison).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Evaluate the first N articles only.")
 @click.option("--only", type=click.Choice(["en", "ar"]), help="Report corpus: score one language only.")
 @click.option("--half", type=click.Choice(["even", "odd"]),
-              help="Report corpus: score the documents at even / odd 0-based line index (split-half checks).")
+              help="Score the documents at even / odd 0-based index (report lines, XML articles): split-half checks.")
 @click.option("--errors", "errors_file", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Report corpus: write every miss to FILE (JSON).")
+              help="Write every miss to FILE (JSON): misplaced and unresolved spans, and on a report corpus its other misses.")
 def eval_command(corpus, gold_spans, as_json, limit, only, half, errors_file):
     """Score recognition and resolution (and, on a report corpus, convoys and sites) against an annotated corpus."""
 
@@ -405,11 +405,17 @@ def eval_command(corpus, gold_spans, as_json, limit, only, half, errors_file):
         if is_report_corpus(corpus):
             _eval_reports(corpus, as_json, limit, only, half, errors_file)
             return
-        if only or half or errors_file:
-            raise click.UsageError("--only, --half and --errors apply to a report corpus (.jsonl) only")
-        from .evaluate import evaluate, format_scores, read_corpus
+        if only:
+            raise click.UsageError("--only applies to a report corpus (.jsonl) only")
+        from .evaluate import error_rows, evaluate, format_scores, read_corpus
 
-        scores = evaluate(read_corpus(corpus), gold_spans=gold_spans, limit=limit)
+        if errors_file:
+            _check_output(errors_file, [corpus])
+        found: list = []
+        scores = evaluate(read_corpus(corpus), gold_spans=gold_spans, limit=limit, half=half,
+                          progress=found.append if errors_file else None)
+        if errors_file:
+            _write_atomic(Path(errors_file), json.dumps(error_rows(found), ensure_ascii=False, indent=1))
         click.echo(json.dumps(scores.to_dict(), indent=2) if as_json else format_scores(scores))
 
     _run(run)

@@ -1,6 +1,6 @@
-"""Evaluation against annotated toponym corpora (LGL, TR-News, GeoWebNews).
+"""Evaluation against annotated toponym corpora (LGL, TR-News, GeoWebNews, GeoVirus).
 
-:func:`read_corpus` reads the two standard XML layouts and detects which one a
+:func:`read_corpus` reads the three standard XML layouts and detects which one a
 file uses:
 
 * **LGL / TR-News**: ``<article>`` → ``<text>`` and ``<toponyms>`` →
@@ -9,6 +9,10 @@ file uses:
 * **GeoWebNews**: ``<article>`` → ``<text>`` and ``<toponyms>`` →
   ``<toponym>`` with ``<extractedName>``, ``<type>``, ``<nonLocational>``,
   ``<start>``, ``<end>`` and optional ``<latitude>``, ``<longitude>``.
+* **GeoVirus**: ``<article>`` → ``<source>``, ``<text>`` and ``<locations>``
+  → ``<location>`` with ``<name>``, ``<start>``, ``<end>``, ``<lat>``,
+  ``<lon>`` and ``<page>`` (the Wikipedia page of the place); the source URL
+  is the article's id.
 
 A corpus is untrusted input: a document type declaration (``<!DOCTYPE``,
 and with it any ``<!ENTITY``) is refused before anything is expanded, and
@@ -77,8 +81,8 @@ from .recognize import Match, match_span
 from .resolve import resolve
 
 __all__ = [
-    "ArticleResult", "Corpus", "GoldArticle", "GoldToponym", "MAX_ERROR_KM", "Resolved", "Scores",
-    "acc_at_161", "auc_of_errors", "evaluate", "evaluate_article", "format_scores", "match_spans",
+    "ArticleResult", "Corpus", "GoldArticle", "GoldToponym", "KIND_CLASSES", "MAX_ERROR_KM", "Resolved", "Scores",
+    "acc_at_161", "auc_of_errors", "by_kind", "error_rows", "evaluate", "evaluate_article", "format_scores", "match_spans",
     "median_km", "read_corpus", "repair_span",
 ]
 
@@ -88,8 +92,44 @@ MAX_ERROR_KM = 20039.0
 ACC_KM = 161.0
 """The distance (100 miles) within which a resolution counts as correct."""
 
+KIND_CLASSES = ("country", "first-level region", "populated place", "other")
+"""The classes of the per-kind breakdown; toponyms without a gold class or a candidate are ``unresolved``."""
+_PLACE_CLASS = {"country": "country", "admin1": "first-level region", "governorate": "first-level region",
+                "city": "populated place", "town": "populated place", "village": "populated place"}
+
+
+def place_class(kind: str) -> str:
+    """The breakdown class of a gazetteer kind.
+
+    Example:
+        >>> place_class("admin1"), place_class("town"), place_class("airfield")
+        ('first-level region', 'populated place', 'other')
+    """
+    return _PLACE_CLASS.get(kind, "other")
+
+
+def _feature_class(fcode: str | None) -> str | None:
+    """The breakdown class of a GeoNames feature code (``PCLI``, ``ADM1``, ``PPLA``…), ``None`` if none.
+
+    Example:
+        >>> _feature_class("PCLI"), _feature_class("ADM1"), _feature_class("PPLA2"), _feature_class("RGN")
+        ('country', 'first-level region', 'populated place', 'other')
+    """
+    code = (fcode or "").strip().upper()
+    if not code:
+        return None
+    if code.startswith("PCL"):
+        return "country"
+    if code == "ADM1":
+        return "first-level region"
+    return "populated place" if code.startswith("PPL") else "other"
+
+
 _SHIFTS = (0, -1, 1, -2, 2)
 _GWN_NON_TOPONYMS = frozenset({"Literal_Expression", "Non_Literal_Expression"})
+_TOPONYM_TAGS = frozenset({"toponym", "location"})
+"""The annotation element of each layout: ``<toponym>`` (LGL, TR-News, GeoWebNews), ``<location>`` (GeoVirus)."""
+_LAYOUT_NAMES = {"lgl": "LGL/TR-News", "gwn": "GeoWebNews", "geovirus": "GeoVirus"}
 _CHUNK = 1 << 16
 
 
@@ -106,6 +146,8 @@ class GoldToponym:
     lat: float | None
     lon: float | None
     locational: bool = True
+    kind: str | None = None
+    """The toponym's class (:data:`KIND_CLASSES`) when the corpus gives one (LGL's GeoNames feature code)."""
 
     @property
     def geocodable(self) -> bool:
@@ -130,7 +172,7 @@ class GoldArticle:
 
 @dataclass(frozen=True)
 class Corpus:
-    """An annotated corpus: its articles, its layout (``"lgl"`` or ``"gwn"``) and span fixes."""
+    """An annotated corpus: its articles, its layout (``"lgl"``, ``"gwn"`` or ``"geovirus"``) and span fixes."""
 
     articles: list[GoldArticle]
     layout: str
@@ -160,6 +202,8 @@ class Resolved:
     lat: float | None
     lon: float | None
     error_km: float
+    kind: str | None = None
+    """The class (:data:`KIND_CLASSES`) of the gold toponym if the corpus gives one, else of the chosen place."""
 
 
 @dataclass(frozen=True)
@@ -206,6 +250,10 @@ class Scores:
     n_articles: int = 0
     layout: str = ""
     mode: str = "end-to-end"
+    by_kind: dict[str, dict[str, float | int]] | None = None
+    """Per class (:data:`KIND_CLASSES`, plus ``unresolved``): ``scored``, ``acc161`` and ``misses`` (beyond 161 km)."""
+    kind_source: str = ""
+    """``gold`` when the corpus gives every scored toponym a class, else ``resolved`` (the chosen place's)."""
 
     def to_dict(self) -> dict[str, object]:
         """The figures as a JSON-ready dict (``geo-tracker eval --json``)."""
@@ -347,11 +395,15 @@ class _Element:
         return None if el is None else el.text
 
     def iter(self, tag: str) -> Iterable["_Element"]:
+        return self.iter_any(frozenset({tag}))
+
+    def iter_any(self, tags: frozenset[str]) -> Iterable["_Element"]:
+        """Descendants with any of these tags, in document order (not looking inside a match)."""
         for child in self.children:
-            if child.tag == tag:
+            if child.tag in tags:
                 yield child
             else:
-                yield from child.iter(tag)
+                yield from child.iter_any(tags)
 
 
 def _iter_articles(path: Path) -> Iterable[_Element]:
@@ -433,29 +485,37 @@ def _coord(raw: str | None, tag: str, limit: float, where: str) -> float | None:
 
 
 def _read_toponym(el: _Element, where: str) -> tuple[str, GoldToponym, bool]:
-    """(layout, toponym, counts as a name) of one ``<toponym>`` element."""
+    """(layout, toponym, counts as a name) of one ``<toponym>`` (or GeoVirus ``<location>``) element."""
+    gold_kind: str | None = None
     if el.find("phrase") is not None:
         layout, phrase = "lgl", el.findtext("phrase") or ""
         gaz = el.find("gaztag")
         lat = _coord(gaz.findtext("lat"), "lat", 90.0, where) if gaz is not None else None
         lon = _coord(gaz.findtext("lon"), "lon", 180.0, where) if gaz is not None else None
         locational, is_name = True, True
+        gold_kind = _feature_class(gaz.findtext("fcode") if gaz is not None else None)
     elif el.find("extractedName") is not None:
         layout, phrase = "gwn", el.findtext("extractedName") or ""
         lat = _coord(el.findtext("latitude"), "latitude", 90.0, where)
         lon = _coord(el.findtext("longitude"), "longitude", 180.0, where)
         locational = (el.findtext("nonLocational") or "No").strip().lower() != "yes"
         is_name = (el.findtext("type") or "").strip() not in _GWN_NON_TOPONYMS
+    elif el.tag == "location" and el.find("name") is not None:
+        layout, phrase = "geovirus", el.findtext("name") or ""
+        lat = _coord(el.findtext("lat"), "lat", 90.0, where)
+        lon = _coord(el.findtext("lon"), "lon", 180.0, where)
+        locational, is_name = True, True
     else:
         raise InputError(
-            f"{where}: unknown corpus layout: a <toponym> needs <phrase> (LGL/TR-News) or <extractedName> (GeoWebNews)"
+            f"{where}: unknown corpus layout: a <toponym> needs <phrase> (LGL/TR-News) or <extractedName> "
+            "(GeoWebNews), a <location> needs <name> (GeoVirus)"
         )
     if not phrase.strip():
         raise InputError(f"{where}: empty toponym phrase")
     if (lat is None) != (lon is None):
         raise InputError(f"{where}: a toponym needs both coordinates or neither")
     start, end = _int(el, "start", where), _int(el, "end", where)
-    return layout, GoldToponym(start, end, phrase, lat, lon, locational), is_name
+    return layout, GoldToponym(start, end, phrase, lat, lon, locational, gold_kind), is_name
 
 
 def read_corpus(path: str | Path) -> Corpus:
@@ -475,13 +535,13 @@ def read_corpus(path: str | Path) -> Corpus:
         text = text_el.text
         toponyms: list[GoldToponym] = []
         ignored: list[tuple[int, int]] = []
-        for el in art.iter("toponym"):
+        for el in art.iter_any(_TOPONYM_TAGS):
             where = f"{path}:{el.line}"
             kind, t, is_name = _read_toponym(el, where)
             if layout is None:
                 layout = kind
             elif kind != layout:
-                raise InputError(f"{where}: the corpus mixes the LGL and GeoWebNews layouts")
+                raise InputError(f"{where}: the corpus mixes the {_LAYOUT_NAMES[layout]} and {_LAYOUT_NAMES[kind]} layouts")
             span = repair_span(text, t.start, t.end, t.phrase)
             if span is None:
                 dropped += 1
@@ -489,17 +549,18 @@ def read_corpus(path: str | Path) -> Corpus:
                 continue
             if span != (t.start, t.end):
                 repaired += 1
-                t = GoldToponym(span[0], span[1], t.phrase, t.lat, t.lon, t.locational)
+                t = GoldToponym(span[0], span[1], t.phrase, t.lat, t.lon, t.locational, t.kind)
             if is_name:
                 toponyms.append(t)
             else:
                 ignored.append((t.start, t.end))
-        aid = art.attrib.get("docid") or art.attrib.get("file") or art.attrib.get("id") or str(len(articles))
+        aid = (art.attrib.get("docid") or art.attrib.get("file") or art.attrib.get("id")
+               or (art.findtext("source") or "").strip() or str(len(articles)))
         articles.append(GoldArticle(aid, text, tuple(toponyms), tuple(ignored)))
     if not articles:
         raise InputError(f"{path}: unknown corpus layout: no <article> elements")
     if layout is None:
-        raise InputError(f"{path}: no <toponym> annotations in any article")
+        raise InputError(f"{path}: no <toponym> or <location> annotations in any article")
     return Corpus(articles, layout, repaired, dropped)
 
 
@@ -517,10 +578,11 @@ def _gold_matches(gaz: Gazetteer, article: GoldArticle) -> list[tuple[GoldTopony
 def _resolved(article_id: str, t: GoldToponym, loc) -> Resolved:
     assert t.lat is not None and t.lon is not None
     if loc is None or loc.lat is None or loc.lon is None:
-        return Resolved(article_id, t.start, t.end, t.phrase, t.lat, t.lon, None, None, None, MAX_ERROR_KM)
+        return Resolved(article_id, t.start, t.end, t.phrase, t.lat, t.lon, None, None, None, MAX_ERROR_KM, t.kind)
     err = float(haversine_km(t.lat, t.lon, loc.lat, loc.lon))
+    kind = t.kind or (place_class(loc.place.kind) if loc.place is not None else None)
     return Resolved(article_id, t.start, t.end, t.phrase, t.lat, t.lon,
-                    loc.place.id if loc.place is not None else None, loc.lat, loc.lon, err)
+                    loc.place.id if loc.place is not None else None, loc.lat, loc.lon, err, kind)
 
 
 def evaluate_article(article: GoldArticle, gazetteer: Gazetteer, *, gold_spans: bool = False) -> ArticleResult:
@@ -560,18 +622,27 @@ def evaluate(
     *,
     gold_spans: bool = False,
     limit: int | None = None,
+    half: str | None = None,
     progress: Callable[[ArticleResult], None] | None = None,
 ) -> Scores:
     """Score the system on ``corpus`` (the first ``limit`` articles); see the module doc.
+
+    ``half`` (``"even"`` or ``"odd"``) keeps the articles at even / odd 0-based
+    position in the file, before ``limit``: the split-half check (tune on one
+    half, report the other).
 
     ``progress`` is called with each article's :class:`ArticleResult`, which
     also lists its misses and errors for error analysis.
     """
     t0 = time.perf_counter()
     gaz = gazetteer or Gazetteer.default()
-    articles = corpus.articles if limit is None else corpus.articles[: max(limit, 0)]
+    if half not in (None, "even", "odd"):
+        raise ValueError(f"half must be 'even' or 'odd', not {half!r}")
+    articles = [a for k, a in enumerate(corpus.articles) if half is None or (k % 2 == 0) == (half == "even")]
+    articles = articles if limit is None else articles[: max(limit, 0)]
     n_gold = n_pred = n_matched = 0
     errors: list[float] = []
+    scored: list[Resolved] = []
     n_unresolved = 0
     for article in articles:
         result = evaluate_article(article, gaz, gold_spans=gold_spans)
@@ -580,6 +651,7 @@ def evaluate(
         n_matched += result.n_matched or 0
         for r in result.resolved:
             errors.append(r.error_km)
+            scored.append(r)
             n_unresolved += r.lat is None
         if progress is not None:
             progress(result)
@@ -592,10 +664,66 @@ def evaluate(
         seconds=round(time.perf_counter() - t0, 3),
         repaired_spans=corpus.repaired_spans, dropped_spans=corpus.dropped, n_articles=len(articles),
         layout=corpus.layout, mode="gold-spans" if gold_spans else "end-to-end",
+        by_kind=by_kind(scored), kind_source=_kind_source(articles),
     )
 
 
+def _kind_source(articles: Sequence[GoldArticle]) -> str:
+    return "gold" if all(t.kind for a in articles for t in a.toponyms if t.geocodable) else "resolved"
+
+
+def by_kind(resolved: Iterable[Resolved]) -> dict[str, dict[str, float | int]]:
+    """Acc@161 and misses per class of :data:`KIND_CLASSES` (``unresolved``: no class known).
+
+    Example:
+        >>> r = [Resolved("a", 0, 1, "X", 0.0, 0.0, "c", 0.0, 0.0, 5.0, "country"),
+        ...      Resolved("a", 2, 3, "Y", 0.0, 0.0, "t", 0.0, 9.0, 1000.0, "populated place")]
+        >>> by_kind(r)["populated place"]
+        {'scored': 1, 'acc161': 0.0, 'misses': 1}
+    """
+    groups: dict[str, list[float]] = {}
+    for r in resolved:
+        groups.setdefault(r.kind or "unresolved", []).append(r.error_km)
+    order = [*KIND_CLASSES, "unresolved"]
+    return {
+        k: {"scored": len(groups[k]), "acc161": acc_at_161(groups[k]) or 0.0,
+            "misses": int(sum(e > ACC_KM for e in groups[k]))}
+        for k in order if k in groups
+    }
+
+
 # --------------------------------------------------------------------------- report
+
+
+def error_rows(results: Iterable[ArticleResult]) -> list[dict[str, object]]:
+    """The misses of ``results`` as JSON-ready rows (``geo-tracker eval --errors FILE``).
+
+    Each gold toponym placed beyond :data:`ACC_KM` is ``misplaced`` (with the
+    chosen place and the error), each without a candidate ``unresolved``;
+    end to end, gold toponyms no prediction overlaps are ``missed`` and
+    predictions overlapping none are ``spurious``.
+
+    Example:
+        >>> r = Resolved("a1", 0, 5, "Paris", 48.85, 2.35, "gn:1", 33.66, -95.56, 7800.0)
+        >>> error_rows([ArticleResult("a1", 1, None, None, (r,))])[0]["error"]
+        'misplaced'
+    """
+    rows: list[dict[str, object]] = []
+    for res in results:
+        for r in res.resolved:
+            if r.error_km <= ACC_KM:
+                continue
+            row: dict[str, object] = {"article": r.article_id, "error": "unresolved" if r.lat is None else "misplaced",
+                                      "phrase": r.phrase, "start": r.start, "end": r.end,
+                                      "gold": [r.gold_lat, r.gold_lon]}
+            if r.lat is not None:
+                row.update(place=r.place_id, at=[r.lat, r.lon], km=round(r.error_km, 1))
+            rows.append(row)
+        rows += [{"article": res.article_id, "error": "missed", "phrase": t.phrase, "start": t.start, "end": t.end}
+                 for t in res.missed]
+        rows += [{"article": res.article_id, "error": "spurious", "phrase": surface, "start": a, "end": b}
+                 for a, b, surface in res.spurious]
+    return rows
 
 
 def _fmt(value: float | None, spec: str) -> str:
@@ -624,7 +752,7 @@ def format_scores(scores: Scores) -> str:
         time (s)                      0.2
     """
     s = scores
-    layout = {"lgl": "LGL/TR-News", "gwn": "GeoWebNews"}.get(s.layout, s.layout or "?")
+    layout = _LAYOUT_NAMES.get(s.layout, s.layout or "?")
     rows = [
         ("mode", f"{s.mode} ({layout} layout, {s.n_articles} articles)"),
         ("recognition", ""),
@@ -642,5 +770,8 @@ def format_scores(scores: Scores) -> str:
         ("spans repaired / dropped", f"{s.repaired_spans} / {s.dropped_spans}"),
         ("time (s)", f"{s.seconds:.1f}"),
     ]
+    if s.by_kind:
+        rows.append((f"by kind ({s.kind_source or 'resolved'})", "Acc@161km / scored / misses"))
+        rows += [(f"  {k}", f"{v['acc161']:.3f} / {v['scored']} / {v['misses']}") for k, v in s.by_kind.items()]
     width = max(len(k) for k, _ in rows) + 2
     return "\n".join(f"{k:<{width}}{v}".rstrip() if v else k for k, v in rows)

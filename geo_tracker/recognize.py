@@ -25,10 +25,12 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from collections.abc import Sequence
 from itertools import accumulate
 
 from .gazetteer import Gazetteer
 from .gazetteer.aliases import alias_hits, alias_spans
+from .gazetteer.kinds import cue_kinds
 from .notplaces import drop_not_places
 from .persons import PersonNames, given_names
 from .normalize import ARTICLES, FoldedText, core_name, fold, is_arabic, skeleton_token
@@ -244,7 +246,9 @@ def recognize(text: str, gaz: Gazetteer) -> list[Match]:
         if match is not None and _accept(gaz, text, match[0], people):
             found.append(_with_districts(gaz, match[0]))
             resume = i + match[1]
-    found = _without_overlaps(_alias_matches(gaz, text) + _with_articles(text, [_town_of_area(gaz, m) for m in found]))
+    found = _without_overlaps(
+        _alias_matches(gaz, text) + _with_articles(text, [_town_of_area(gaz, m) for m in found]) + _code_matches(gaz, text, found)
+    )
     found = [m for m in found if not _CONTRACTION.search(m.surface)]
     return drop_not_places(text, _merge(found, _fuzzy_spans(gaz, text, ft, tokens, starts, candidates, found, people)))
 
@@ -273,6 +277,56 @@ def _alias_matches(gaz: Gazetteer, text: str) -> list[Match]:
         hits = alias_hits(gaz, text[start:end])
         if hits:
             out.append(Match(start, end, text[start:end], fold(text[start:end]), hits))
+    return out
+
+
+_CODE = re.compile(r"(?<![\w.-])[A-Z]{3,4}(?![\w.-])")
+_SENTENCE_END = re.compile(r"[.!?\n]\s")
+CODE_CUE_TOKENS = 3
+"""How many words either side of a code may hold the facility word that makes it one ("the base (ORAA)")."""
+_FACILITY_KINDS = frozenset({"airfield", "airport"})
+
+
+def _code_matches(gaz: Gazetteer, text: str, found: Sequence[Match] = ()) -> list[Match]:
+    """Codes written as codes: an airfield's ("EBL", "ORER") with a facility word near it, a country's ("DRC").
+
+    Capitals alone prove nothing (most are acronyms: NATO, SDF), so an
+    airfield's code counts only with "airport", "air base", "airfield",
+    "ICAO", "مطار"… within :data:`CODE_CUE_TOKENS` words. A country's news
+    abbreviation ("DRC") needs none: the world layer lists only the few
+    that are not ISO codes. A first-level region's code ("NSW") counts where
+    the text names its country by name elsewhere (in ``found``).
+
+    Example:
+        >>> from geo_tracker.gazetteer.index import IndexBuilder
+        >>> from geo_tracker.gazetteer.world import WorldRow
+        >>> b = IndexBuilder()
+        >>> b.add_world([WorldRow("airfield:ORER", "Erbil International Airport", ("Erbil International Airport",),
+        ...     "airfield", "IQ", None, 36.24, 43.96, 3.0, 0, "airportsdata", codes=("ORER", "EBL"))])
+        >>> gaz = Gazetteer(b.build())
+        >>> [m.surface for m in _code_matches(gaz, "Planes landed at EBL airport. EBL said no.")]
+        ['EBL']
+        >>> gaz.code_matches("EBL"), gaz.code_matches("Ebl")
+        ((0,), ())
+    """
+    if not gaz.index.codes:
+        return []
+    kinds = gaz.index.kinds
+    named = {gaz.index.countries[i] for m in found for i, how in m.hits if kinds[i] == "country" and how != "code"}
+    out = []
+    for hit in _CODE.finditer(text):
+        hits = gaz.code_matches(hit.group())
+        if not hits:
+            continue
+        # The same sentence only: "… at EBL airport. EBL said" gives the second EBL no cue.
+        before = _SENTENCE_END.split(text[max(0, hit.start() - 60) : hit.start()])[-1]
+        after = _SENTENCE_END.split(text[hit.end() : hit.end() + 60])[0]
+        near = fold(before).split()[-CODE_CUE_TOKENS:] + fold(after).split()[:CODE_CUE_TOKENS]
+        regions = [i for i in hits if kinds[i] == "admin1" and gaz.index.countries[i] in named]
+        if regions:
+            out.append(Match(hit.start(), hit.end(), hit.group(), fold(hit.group()), tuple((i, "code") for i in regions)))
+        elif any(kinds[i] == "country" for i in hits) or cue_kinds(near) & _FACILITY_KINDS:
+            out.append(Match(hit.start(), hit.end(), hit.group(), fold(hit.group()), tuple((i, "code") for i in hits)))
     return out
 
 

@@ -130,7 +130,7 @@ def test_dtd_and_entities_are_refused(tmp_path):
         ("<articles>\n<article><text>A</text>\n<toponyms><toponym><name>A</name><start>0</start><end>1</end>"
          "</toponym></toponyms></article></articles>", r"c\.xml:3: unknown corpus layout"),
         ("<rss><channel><item>x</item></channel></rss>", r"c\.xml: unknown corpus layout: no <article> elements"),
-        ("<articles><article><text>A</text></article></articles>", r"no <toponym> annotations"),
+        ("<articles><article><text>A</text></article></articles>", r"no <toponym> or <location> annotations"),
         ("<articles>\n<article>\n<toponyms/></article></articles>", r"c\.xml:2: <article> without <text>"),
         ("<articles>\n<article><text>Erbil</text>\n<toponyms>\n<toponym><phrase>Erbil</phrase><start>zero</start>"
          "<end>5</end></toponym></toponyms></article></articles>", r"c\.xml:4: <start> must be a whole number"),
@@ -302,3 +302,77 @@ def test_eval_command_errors(tmp_path):
     assert len(res.output.strip().splitlines()) == 1
     res = run("eval")
     assert res.exit_code == 2  # --corpus is required
+
+
+# --------------------------------------------------------------------------- GeoVirus layout
+
+GEOVIRUS_XML = """<articles>
+<article><source>https://example.org/wiki/Fever_cases_rise</source>
+<text>Doctors in Erbil counted new fever cases, and a clinic in Kobani opened a ward.</text>
+<locations>
+<location><name>Erbil</name><start>11</start><end>16</end><lat>36.19</lat><lon>44.01</lon>
+<page>https://example.org/wiki/Erbil</page></location>
+<location><name>Kobani</name><start>57</start><end>63</end><lat>36.89</lat><lon>38.35</lon>
+<page>https://example.org/wiki/Kobani</page></location>
+</locations></article>
+<article><source>https://example.org/wiki/Second</source>
+<text>Nurses from Damascus travelled to Atlantis.</text>
+<locations>
+<location><name>Damascus</name><start>12</start><end>20</end><lat>39.29</lat><lon>-77.20</lon>
+<page>https://example.org/wiki/Damascus,_Maryland</page></location>
+<location><name>Atlantis</name><start>34</start><end>42</end><lat>10.0</lat><lon>10.0</lon>
+<page>https://example.org/wiki/Atlantis</page></location>
+</locations></article>
+</articles>
+"""
+
+
+def test_geovirus_layout_is_detected_and_read(tmp_path):
+    path = tmp_path / "virus.xml"
+    path.write_text(GEOVIRUS_XML, encoding="utf-8")
+    corpus = read_corpus(path)
+    assert corpus.layout == "geovirus"
+    assert [a.id for a in corpus.articles] == ["https://example.org/wiki/Fever_cases_rise", "https://example.org/wiki/Second"]
+    assert [(t.phrase, t.lat) for t in corpus.articles[0].toponyms] == [("Erbil", 36.19), ("Kobani", 36.89)]
+
+
+def test_geovirus_halves_and_error_list(tmp_path, small_gaz):
+    path = tmp_path / "virus.xml"
+    path.write_text(GEOVIRUS_XML, encoding="utf-8")
+    corpus = read_corpus(path)
+    assert evaluate(corpus, small_gaz, gold_spans=True, half="even").acc161 == 1.0
+    found = []
+    odd = evaluate(corpus, small_gaz, gold_spans=True, half="odd", progress=found.append)
+    # Damascus goes to Syria (the gold is Maryland), Atlantis has no candidate.
+    assert (odd.n_articles, odd.acc161, odd.n_unresolved) == (1, 0.0, 1)
+    from geo_tracker.evaluate import error_rows
+
+    assert [(r["phrase"], r["error"]) for r in error_rows(found)] == [("Damascus", "misplaced"), ("Atlantis", "unresolved")]
+
+
+def test_eval_command_writes_the_errors_of_an_xml_corpus(tmp_path):
+    path = tmp_path / "virus.xml"
+    path.write_text(GEOVIRUS_XML, encoding="utf-8")
+    out = tmp_path / "errors.json"
+    res = run("eval", "--corpus", str(path), "--gold-spans", "--half", "odd", "--errors", str(out))
+    assert res.exit_code == 0, res.output
+    assert "GeoVirus layout, 1 articles" in res.output
+    assert "Atlantis" in {r["phrase"] for r in json.loads(out.read_text("utf-8"))}
+
+
+def test_breakdown_by_kind_of_the_chosen_place_when_the_corpus_gives_none(tmp_path, small_gaz):
+    path = tmp_path / "virus.xml"
+    path.write_text(GEOVIRUS_XML, encoding="utf-8")
+    s = evaluate(read_corpus(path), small_gaz, gold_spans=True)
+    assert s.kind_source == "resolved"
+    assert s.by_kind == {
+        "populated place": {"scored": 3, "acc161": pytest.approx(2 / 3), "misses": 1},
+        "unresolved": {"scored": 1, "acc161": 0.0, "misses": 1},
+    }
+    assert "by kind (resolved)" in format_scores(s)
+
+
+def test_breakdown_by_gold_feature_class_on_lgl(small_gaz):
+    s = evaluate(read_corpus(LGL), small_gaz, gold_spans=True)
+    assert s.kind_source == "gold" and set(s.by_kind) <= {"country", "first-level region", "populated place", "other"}
+    assert sum(v["scored"] for v in s.by_kind.values()) == s.n_resolved + s.n_unresolved

@@ -218,3 +218,26 @@ def test_rivers_and_arabic_direction_adjectives_are_not_places(gaz):
     assert [l.place.id for l in resolve("The Euphrates Dam was shelled.", gaz)] == ["sy-tabqa-dam"]
     # "الشمالي" (northern) after a place is no place of its own (Al-Shamal, Bahrain's Northern Governorate)
     assert [l.place.id for l in resolve("انتشرت القوات في ريف دير الزور الشمالي", gaz)] == ["sy-deir-ez-zor"]
+
+
+def test_an_air_base_cue_places_the_mention_on_the_airfield(gaz):
+    from geo_tracker.resolve import resolve
+
+    locs = resolve("Two tankers flew out of Incirlik air base before dawn.", gaz)
+    assert [(l.place.kind, l.place.country) for l in locs if l.place] == [("airfield", "TR")]
+
+
+def test_a_code_beside_a_facility_word_is_a_place_and_a_bare_acronym_is_not(gaz):
+    from geo_tracker.resolve import resolve
+
+    locs = resolve("The cargo plane landed at ATL airport at noon.", gaz)
+    assert [l.place.id for l in locs if l.place] == ["airfield:KATL"]
+    assert not [l for l in resolve("The ATL team won again.", gaz) if l.mention == "ATL"]
+
+
+def test_a_region_code_counts_where_the_text_names_its_country(gaz):
+    from geo_tracker.resolve import resolve
+
+    named = resolve("Bushfires spread across NSW, Australia, on Sunday.", gaz)
+    assert [l.place.id for l in named if l.mention == "NSW"] == ["admin1:AU-NSW"]
+    assert not [l for l in resolve("Bushfires spread across NSW on Sunday.", gaz) if l.mention == "NSW"]

