@@ -218,3 +218,14 @@ def test_rivers_and_arabic_direction_adjectives_are_not_places(gaz):
     assert [l.place.id for l in resolve("The Euphrates Dam was shelled.", gaz)] == ["sy-tabqa-dam"]
     # "الشمالي" (northern) after a place is no place of its own (Al-Shamal, Bahrain's Northern Governorate)
     assert [l.place.id for l in resolve("انتشرت القوات في ريف دير الزور الشمالي", gaz)] == ["sy-deir-ez-zor"]
+
+
+@pytest.mark.parametrize("text, mention, expected_name", [
+    # a city spelled as written beats a subdistrict whose transliteration skeleton is the same,
+    # however close that subdistrict lies to the other places of the report
+    ("Marines left the Ain al-Asad base in Anbar and flew to Baghdad on Monday.", "Baghdad", "Baghdad"),
+    ("Two drones fell near Ain al-Asad; officials in Baghdad said nobody was hurt.", "Baghdad", "Baghdad"),
+])
+def test_a_place_spelled_as_written_beats_a_skeleton_guess(gaz, text, mention, expected_name):
+    [loc] = [loc for loc in resolve(text, gaz) if loc.mention == mention]
+    assert loc.place.name == expected_name
