@@ -4,7 +4,8 @@ Each candidate gets a score that adds up evidence which generalises across
 corpora (no rule is keyed to a particular place):
 
 * **match** — exact spelling > article-less > transliteration skeleton; a world
-  place's own name over one of its alternate names;
+  place's own name over one of its alternate names; a skeleton or fuzzy guess is no
+  candidate at all when the mention spells some place as written;
 * **prior** — kind (country > region > city > village), population, layer
   (curated and user layers over the world layer);
 * **cue words** — "border crossing", "oil field", "base", "airport",
@@ -136,12 +137,30 @@ def _names_it(gaz: Gazetteer, i: int, key: str) -> bool:
     return gaz.index.layers[i] != "world" or gaz.own_name_is(i, key)
 
 
+GUESSED_MATCHES = frozenset({"skeleton", "fuzzy"})
+"""Match types that guess at a spelling rather than read it."""
+SPELLED_MATCHES = frozenset({"exact", "bare"})
+"""Match types that read a place's name as written (with or without its article)."""
+
+
+def _spelled_hits(m: Match) -> list[tuple[int, str]]:
+    """``m``'s hits, without spelling guesses when the mention spells a known place exactly.
+
+    A transliteration skeleton or fuzzy match stands in for a spelling the gazetteer lacks; once
+    the words name a place as written ("Baghdad", the city; not "Al-Baghdady", a subdistrict
+    whose skeleton is the same), the guess names another place, and no context should raise it
+    over the place the text spells.
+    """
+    spelled = any(how in SPELLED_MATCHES for _, how in m.hits)
+    return [(i, how) for i, how in m.hits if not (spelled and how in GUESSED_MATCHES)]
+
+
 def _base_scores(gaz: Gazetteer, text: str, m: Match, lo: int = 0, hi: int | None = None) -> dict[int, float]:
     index = gaz.index
     cues = _cue_kinds(text, m, lo, hi)
     capital = capitals(gaz)
     scores: dict[int, float] = {}
-    for i, how in m.hits:
+    for i, how in _spelled_hits(m):
         s = MATCH_WEIGHT[how] + gaz.prior(i) + (CAPITAL_BONUS if i in capital else 0.0)
         if how == "exact" and _names_it(gaz, i, m.key):
             s += PRIMARY_NAME_BONUS

@@ -73,6 +73,20 @@ def test_a_capital_standing_for_its_government_is_a_metonym_kept_in_the_output(g
     assert "Afrin" in _located(text, gaz) or "Afrin" not in text
 
 
+@pytest.mark.parametrize("text, capitals, places", [
+    ("أنقرة تقول إن العملية في عفرين مستمرة", ["أنقرة"], ["عفرين"]),
+    ("وأعلنت دمشق أن رتلا وصل إلى تدمر", ["دمشق"], ["تدمر"]),
+    ("تعثرت المحادثات بين أنقرة ودمشق حول المعابر", ["أنقرة", "دمشق"], []),
+    # a capital that is where something happens stays a place
+    ("غادرت الشاحنات دمشق باتجاه تدمر", [], ["دمشق", "تدمر"]),
+    ("وصل الوفد إلى أنقرة أمس", [], ["أنقرة"]),
+])
+def test_an_arabic_capital_standing_for_its_government_is_a_metonym(gaz, text, capitals, places) -> None:
+    result = geo_tracker.extract(text, gazetteer=gaz)
+    assert [loc.mention for loc in result.places if loc.qualifier == METONYM] == capitals
+    assert _located(text, gaz) == places
+
+
 def test_metonyms_and_nationality_words_are_not_drawn_on_the_map(gaz) -> None:
     result = geo_tracker.extract("Washington says US troops reached Qamishli.", gazetteer=gaz)
     qualifiers = {loc.mention: loc.qualifier for loc in result.places}

@@ -241,3 +241,14 @@ def test_a_region_code_counts_where_the_text_names_its_country(gaz):
     named = resolve("Bushfires spread across NSW, Australia, on Sunday.", gaz)
     assert [l.place.id for l in named if l.mention == "NSW"] == ["admin1:AU-NSW"]
     assert not [l for l in resolve("Bushfires spread across NSW on Sunday.", gaz) if l.mention == "NSW"]
+
+
+@pytest.mark.parametrize("text, mention, expected_name", [
+    # a city spelled as written beats a subdistrict whose transliteration skeleton is the same,
+    # however close that subdistrict lies to the other places of the report
+    ("Marines left the Ain al-Asad base in Anbar and flew to Baghdad on Monday.", "Baghdad", "Baghdad"),
+    ("Two drones fell near Ain al-Asad; officials in Baghdad said nobody was hurt.", "Baghdad", "Baghdad"),
+])
+def test_a_place_spelled_as_written_beats_a_skeleton_guess(gaz, text, mention, expected_name):
+    [loc] = [loc for loc in resolve(text, gaz) if loc.mention == mention]
+    assert loc.place.name == expected_name
