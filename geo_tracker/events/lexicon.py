@@ -30,7 +30,8 @@ __all__ = [
     "ACTORS", "AGGREGATE_CUES", "AIR_MEANS", "ALTERNATIVE_CUES", "ASIDE_CUES", "BACKGROUND_CUES", "CARGO",
     "CONVOY_CUES", "CONVOY_DEMONSTRATIVES", "COUNT_NOUNS", "DIRECTION", "FEATURES", "MOVEMENT_VERBS", "MOVERS",
     "ROLE_CUES", "SITE_KINDS", "SITE_STATUS", "SUBSET_CUES", "VAGUE_QUANTITIES", "Term", "Vocabulary",
-    "find_terms", "compile_vocabulary",
+    "find_terms", "compile_vocabulary", "SITE_COORDINATION_GAP", "SITE_COORDINATION_WORD", "SITE_LOCATIVE_GAP",
+    "SITE_NAME_GAP",
 ]
 
 Vocabulary = dict[str, tuple[str, ...]]
@@ -441,10 +442,17 @@ SITE_STATUS: Vocabulary = {
                     r"return(?:ed|s)? to(?= (?:the|their|its) )(?! (?:the |their )?(?:northern )?(?:iraq|kurdistan|country|home))",
                     r"re-?(?:established|opened|occupied|entered)", r"redeployed (?:to|in|at|into)",
                     "عادت إلى", "عاد إلى", "عودتها إلى", "عودتهم إلى", "عادت القوات", "عادت قوات", "عاد الجيش", "أنشأت", "أنشأ", "أقامت", "أقام", "افتتحت", "افتتاح", "استحدثت", "استحدث",
-                    "شيدت", "بنت", "حولت"),
+                    "شيدت", "بنت", "حولت",
+                    # An existing site in use (the corpus rule: attacked, hosting troops, aircraft landing).
+                    r"(?:was |were |been |being |came under )?(?:attack(?:ed|s)?|target(?:ed|ing)|shell(?:ed|ing)|struck|hit)(?= (?:at|on|near|the|a|by)\b)",
+                    r"came under (?:attack|fire)", r"host(?:s|ed|ing)", r"stationed", r"landed",
+                    "استهدف", "استهدفت", "استهداف", "قصف", "هبطت", "هبوط", "تتمركز", "يتمركز", "المتمركزة"),
     "expanded": (r"expand(?:ed|ing|s)?", r"expansion", r"enlarg(?:ed|ing)", r"reinforc(?:ed|ing|es)", r"fortif(?:ied|ying)",
                  r"upgrad(?:ed|ing)", r"bolster(?:ed|ing)", r"strengthen(?:ed|ing)", r"extended",
-                 "توسيع", "توسعة", "وسعت", "تعزيز", "عززت", "تحصين", "حصنت", "تطوير"),
+                 "توسيع", "توسعة", "وسعت", "تعزيز", "عززت", "تحصين", "حصنت", "تطوير",
+                 # Reinforcements and new equipment brought to a site (the corpus rule: 'expanded').
+                 r"reinforcements", r"(?:new |military |logistic(?:al)? )?(?:equipment|hardware)", r"deliver(?:ed|ing|y)",
+                 "تعزيزات", "معدات"),
     "withdrawn": (r"withdr[ae]w(?:n)?(?: from)?", r"withdrawing(?: from)?", r"withdrawal(?: from)?", r"pulled out(?: of)?",
                   r"evacuat(?:ed|ing|ion)", r"vacat(?:ed|ing)", r"abandon(?:ed|ing)", r"handed (?:it )?over", r"handing over",
                   r"dismantl(?:ed|ing)", r"closed", r"left the", r"redeployed from",
@@ -526,3 +534,49 @@ ASIDE_CUES: Vocabulary = {
               "على الرغم من", "وسط", "في ظل", "في حين"),
 }
 """Concessive and circumstantial words after which places are no route points."""
+
+
+# ---------------------------------------------------------------- where a site's own phrase puts it
+# English and Arabic grammar of facility names and locative phrases (not phrases of any one corpus):
+# "the X base", "X's airport", "a base in the city of X", "the base, located 10 km north of X",
+# "قاعدة X", "القاعدة الأمريكية في مطار X", "قاعدة عسكرية جديدة بمنطقة X", "bases in X, Y and Z".
+
+SITE_NAME_GAP = re.compile(
+    r"\s*(?:['’]s)?\s*[\"'’”]?\s*(?:(?:military|air|army|naval|main|forward|operating|logistics?|new|old|former|key|"
+    r"illegal|strategic|international|civil|civilian|helicopter)\s+)*",
+    re.IGNORECASE,
+)
+"""What may stand between a place and the site word right after it: "X base", "X's airport",
+"X military airport", "“X” base" (the site is at X)."""
+
+_LOCATIVE_WORDS = (
+    # English: prepositions, articles and determiners, "located/based", distances, bearings, place nouns
+    r"in|at|near|of|from|outside|inside|within|close|next|to|on|by|the|a|an|its|their|his|her|this|that|which|"
+    r"is|was|are|were|located|situated|based|lying|lies|sits|about|some|around|approximately|nearly|roughly|"
+    r"\d+(?:[.,]\d+)?|km|kms|kilomet(?:re|er)s?|miles?|(?:north|south)(?:[- ]?(?:east|west))?(?:ern)?|"
+    r"east(?:ern)?|west(?:ern)?|countryside|outskirts|vicinity|area|region|province|governorate|city|town|village|"
+    r"district|heart|cent(?:er|re)|edge|suburbs?|"
+    # Arabic: prepositions, place nouns, bearings, relative words ("الواقعة في") and nisba adjectives
+    # ("القاعدة الأمريكية في", "قاعدة عسكرية جديدة له بمنطقة")
+    r"[وفب]?(?:في|قرب|بالقرب|من|عند|منطقة|مدينة|بلدة|قرية|ريف|محافظة|ناحية|حي|شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|"
+    r"غربي|محيط|أطراف|داخل|الواقعة|الواقع|التي|الذي|تقع|يقع|له|لها|لهم|جديدة|جديد)|ال[\u0621-\u064A]+(?:ية|ي)|"
+    r"[\u0621-\u064A]+(?:ية|ي)"
+)
+
+SITE_LOCATIVE_GAP = re.compile(
+    rf"(?=[^.;!?\n]{{0,70}}$)(?:[\s,()\"'‘’“”]|(?<![\w-])(?:{_LOCATIVE_WORDS})(?![\w-]))*",
+    re.IGNORECASE,
+)
+"""What may stand between a site word and the place its phrase names after it: "base in X", "the
+airbase of X", "a base, located 10 km north of the town of X", "قاعدة في ريف X", "مطار مدينة X"."""
+
+SITE_COORDINATION_GAP = re.compile(
+    r"\s*(?:[,،]\s*)?(?:(?:and|or|as well as|including|such as|namely|&|و|أو|و?منها|و?بينها|و?أبرزها)\s*)?"
+    r"(?:(?:\w+\s+)?(?:in|at|في)\s+)?(?:the\s+)?[\"'‘’“”]?\s*",
+    re.IGNORECASE,
+)
+"""What joins coordinated places of one plural site word: "bases in X, Y and Z", "قواعد في X وY",
+"the X and 'Y' bases", "three bases in X, and four in Y"."""
+
+SITE_COORDINATION_WORD = re.compile(r"[,،&]|(?<![\w-])(?:and|or|as well as|including|such as|namely)(?![\w-])|و|أو", re.IGNORECASE)
+"""A coordination gap must hold one of these (two places side by side are not a list)."""

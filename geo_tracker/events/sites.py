@@ -45,7 +45,10 @@ from collections.abc import Sequence
 from ..dates import find_dates
 from ..models import DateValue, Location, Report, Site
 from . import event_date, find_actor, locations_in, make_evidence, spans_for
-from .lexicon import CONVOY_CUES, FEATURES, SITE_KINDS, SITE_STATUS, Term, find_terms
+from .lexicon import (
+    CONVOY_CUES, FEATURES, SITE_COORDINATION_GAP, SITE_COORDINATION_WORD, SITE_KINDS, SITE_LOCATIVE_GAP, SITE_NAME_GAP,
+    SITE_STATUS, Term, find_terms,
+)
 from .modality import background, clause, modality
 
 __all__ = ["extract_sites", "site_id"]
@@ -61,7 +64,7 @@ SITE_PLACE_KINDS: dict[str, str] = {
 SELF_SITE_PLACE_KINDS = frozenset(SITE_PLACE_KINDS) | {"oil_field", "gas_field", "military", "silo", "silos", "dam", "factory"}
 """Place kinds where a site "at" the place is the place itself (precision kept)."""
 
-_STATUS_PRIORITY = ("withdrawn", "planned", "under_construction", "expanded", "established")
+_STATUS_PRIORITY = ("withdrawn", "planned", "under_construction", "expanded", "established", "unknown")
 _LOCATIVE_BEFORE = re.compile(
     r"(?:\b(?:at|in|inside|within|into|near|to|from)\s+(?:the\s+|its\s+|their\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}$)"
     r"|(?:(?:في|داخل|الى|إلى|من)\s+$)",
@@ -105,10 +108,8 @@ def _is_component(text: str, sentence_start: int, term: Term) -> bool:
     return bool(_COMPONENT_BEFORE.search(text[max(sentence_start, term.start - 30) : term.start]))
 
 
-def _site_terms(text: str, span: Span, terms: list[Term], status_found: bool) -> list[Term]:
+def _site_terms(text: str, span: Span, terms: list[Term]) -> list[Term]:
     """The site words of a sentence (``terms``) that name sites (not containers or airstrip features)."""
-    if not status_found:
-        terms = [t for t in terms if not _PLURAL.search(t.text)]
     main = [t for t in terms if not _is_container(text, span[0], t) and not _is_component(text, span[0], t)]
     has_base = any(not _AIRSTRIP_WORD.search(t.text) for t in main)
     main = [t for t in main if not (_AIRSTRIP_WORD.search(t.text) and has_base)]
@@ -128,22 +129,66 @@ def _adjacent_site_place(term: Term, locs: list[Location]) -> Location | None:
     return None
 
 
-def _site_location(text: str, term: Term, locs: list[Location]) -> tuple[Location, str] | None:
-    """``(location, relation)`` of a site word; relation is 'self', 'near' or 'in'."""
+def _is_actor_country(loc: Location) -> bool:
+    """A country named as whose the site is ("the US base", "a Russian-run airfield"), not where."""
+    return loc.place is not None and loc.place.kind == "country"
+
+
+def _own_place(text: str, term: Term, locs: list[Location]) -> Location | None:
+    """The place the site word's own phrase names: "the X base", "X airport" (right before it),
+    else "base in/at/near X", "the airbase of X", "قاعدة X", "مطار مدينة X" (after it, across
+    only the words of a locative phrase: :data:`~geo_tracker.events.lexicon.SITE_PLACE_BEFORE` /
+    ``SITE_PLACE_AFTER``). Never a toponym elsewhere in the sentence, nor an actor's country."""
+    before = [l for l in locs if l.end <= term.start and SITE_NAME_GAP.fullmatch(text[l.end : term.start])]
+    if before and term.text.isascii() and not _is_actor_country(before[-1]):
+        return before[-1]
+    for loc in locs:
+        if loc.start < term.end:
+            continue
+        if not SITE_LOCATIVE_GAP.fullmatch(text[term.end : loc.start]):
+            break
+        return loc
+    return None
+
+
+def _coordinated(text: str, first: Location, locs: list[Location]) -> list[Location]:
+    """``first`` and the places coordinated with it ("bases in X, Y and Z", "قواعد في X وY",
+    "the X and Y bases", "three bases in X and four in Y"), in text order."""
+    def joins(gap: str) -> bool:
+        return bool(SITE_COORDINATION_GAP.fullmatch(gap) and SITE_COORDINATION_WORD.search(gap))
+
+    out = [first]
+    for loc in (l for l in locs if l.start >= first.end):
+        if not joins(text[out[-1].end : loc.start]):
+            break
+        out.append(loc)
+    for loc in reversed([l for l in locs if l.end <= first.start]):
+        if not joins(text[loc.end : out[0].start]):
+            break
+        out.insert(0, loc)
+    return [l for l in out if not _is_actor_country(l) or l is first]
+
+
+def _site_locations(text: str, term: Term, locs: list[Location]) -> list[tuple[Location, str]]:
+    """``(location, relation)`` of each site a site word names; relation is 'self', 'near' or
+    'in'. A plural word ("bases in X and Y") names one site per coordinated place."""
     adjacent = _adjacent_site_place(term, locs)
     if adjacent is not None:
-        return adjacent, "self"
-    after = [l for l in locs if term.end <= l.start <= term.end + _WINDOW_AFTER]
-    before = [l for l in locs if term.start - _WINDOW_BEFORE <= l.end <= term.start]
-    if after:
-        loc, gap = after[0], text[term.end : after[0].start]
-    elif before:
-        loc, gap = before[-1], text[before[-1].end : term.start]
+        found = adjacent
     else:
-        return None
-    if loc.place is not None and loc.place.kind in SELF_SITE_PLACE_KINDS:
-        return loc, "self"
-    return loc, "near" if _NEAR.search(gap) or loc.qualifier else "in"
+        own = _own_place(text, term, locs)
+        if own is None:
+            return []
+        found = own
+    places = _coordinated(text, found, locs) if _PLURAL.search(term.text) else [found]
+    out = []
+    for loc in places:
+        if loc.place is not None and loc.place.kind in SELF_SITE_PLACE_KINDS:
+            out.append((loc, "self"))
+            continue
+        gap = text[term.end : loc.start] if loc.start >= term.end else text[loc.end : term.start]
+        out.append((loc, "near" if _NEAR.search(gap) or loc.qualifier else "in"))
+    return out
 
 
 def _widen(loc: Location, relation: str) -> Location:
@@ -181,26 +226,52 @@ def _moved_by_convoy(text: str, span: Span, cue: Term) -> bool:
 
 
 def _effective_statuses(text: str, span: Span, statuses: list[Term]) -> list[Term]:
-    """The status cues that state the site's status: a convoy's movement is none, a denied or
-    negated cue ("denied it had withdrawn", "لم تنسحب") is none, and an intended or expected
-    change ("preparing to withdraw", "will expand", "تستعد للانسحاب") is 'planned'
-    (:func:`~geo_tracker.events.modality.modality`, scoped to the cue's clause)."""
+    """The status cues that state the site's status at publication (the corpus rule: "read from
+    the report's perspective at publication"). A convoy's movement is none. A denied, negated or
+    only intended change of an existing site ("denied it had withdrawn", "will not withdraw",
+    "preparing to withdraw", "will expand", "تستعد للانسحاب") leaves it 'established': it is
+    there, and the change has not happened. An intended or expected making of a site ("plans
+    to build", "تعتزم إنشاء") is 'planned'; a denied one is 'unknown' (nothing says the site is
+    there). :func:`~geo_tracker.events.modality.modality` is scoped to the cue's clause."""
     out = []
     for cue in statuses:
         if _moved_by_convoy(text, span, cue):
             continue
         mood = modality(text, cue.start, *span)
-        if mood == "negated":
-            continue
-        out.append(dataclasses.replace(cue, label="planned") if mood == "planned" else cue)
+        if mood is None:
+            out.append(cue)
+        elif cue.label in _CHANGES:
+            out.append(dataclasses.replace(cue, label="established"))
+        else:
+            out.append(dataclasses.replace(cue, label="planned" if mood == "planned" else "unknown"))
     return out
 
 
-def _status(term: Term, statuses: list[Term]) -> tuple[str, Term | None]:
+_CHANGES = ("withdrawn", "expanded")
+"""Statuses that change a site that already exists."""
+
+_FROM_BEFORE = re.compile(
+    r"(?:\b(?:from|out of)\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,3}$)|(?:(?:من|قادمة من|قادما من|قادمة|قادمين من)\s+$)",
+    re.IGNORECASE,
+)
+"""Before a site word: the site is where something came from ("a convoy from the X base")."""
+
+DEFAULT_STATUS = "established"
+"""A site the report names, with no cue of another status, exists: the corpus rules read a site
+that is attacked, hosts troops, receives a convoy or sees aircraft land as 'established', and
+'unknown' only where the text gives no clue; a report that names a base as a place of its events
+states that it is there."""
+
+
+def _status(text: str, span: Span, term: Term, statuses: list[Term]) -> tuple[str, Term | None]:
     """The status cue nearest to the site word (priority breaks ties): ``(status, cue)``;
-    ``('unknown', None)`` without one. ``statuses`` are :func:`_effective_statuses`."""
+    ``(DEFAULT_STATUS, None)`` without one. ``statuses`` are :func:`_effective_statuses`. A site
+    that something came from ("a convoy from the X base carrying reinforcements") is not the
+    one they reinforce."""
+    if _FROM_BEFORE.search(text[max(span[0], term.start - 40) : term.start]):
+        statuses = [s for s in statuses if s.label != "expanded"]
     if not statuses:
-        return "unknown", None
+        return DEFAULT_STATUS, None
 
     def distance(s: Term) -> tuple[int, int]:
         gap = max(0, s.start - term.end, term.start - s.end)
@@ -236,7 +307,10 @@ def _features(features: list[Term], term: Term, kind: str) -> tuple[str, ...]:
 # ---------------------------------------------------------------- assembling
 
 
-def _sentence_sites(report: Report, locations: Sequence[Location], spans: list[Span], index: int) -> list[Site]:
+def _sentence_sites(
+    report: Report, locations: Sequence[Location], spans: list[Span], index: int
+) -> list[tuple[Site, bool]]:
+    """The sites of sentence ``index``, each with whether a cue of the sentence states its status."""
     text, span = report.text, spans[index]
     locs = locations_in(locations, span)
     site_words = find_terms(SITE_KINDS, text, *span) if locs else []
@@ -249,16 +323,14 @@ def _sentence_sites(report: Report, locations: Sequence[Location], spans: list[S
         for t in site_words
         if t.label == "airfield" and _is_component(text, span[0], t)
     ]
-    terms = _site_terms(text, span, site_words, bool(statuses))
-    pairs = [(t, t.label, _site_location(text, t, locs)) for t in terms]
+    terms = _site_terms(text, span, site_words)
+    pairs = [(t, t.label, found) for t in terms for found in _site_locations(text, t, locs)]
     pairs += _place_sites(locs, terms, statuses)
     sites = []
     for term, kind, found in pairs:
-        if found is None:
-            continue
         loc, relation = found
-        status, cue = _status(term, stated)
-        sites.append(
+        status, cue = _status(text, span, term, stated)
+        sites.append((
             Site(
                 id=site_id(kind, loc),
                 name=_name(kind, loc, relation),
@@ -269,8 +341,9 @@ def _sentence_sites(report: Report, locations: Sequence[Location], spans: list[S
                 actor=find_actor(text, spans, index),
                 features=_features(features, term, kind),
                 evidence=(make_evidence(report, span),),
-            )
-        )
+            ),
+            cue is not None,
+        ))
     return sites
 
 
@@ -317,7 +390,47 @@ def extract_sites(report: Report, locations: Sequence[Location], sentences: list
     """
     spans = spans_for(report, sentences)
     merged: dict[str, Site] = {}
+    stated: dict[str, bool] = {}
     for index in range(len(spans)):
-        for site in _sentence_sites(report, locations, spans, index):
-            merged[site.id] = _merge(merged[site.id], site) if site.id in merged else site
-    return list(merged.values())
+        for site, has_cue in _sentence_sites(report, locations, spans, index):
+            old = merged.get(site.id)
+            if old is None:
+                merged[site.id], stated[site.id] = site, has_cue
+                continue
+            merged[site.id] = _merge(old, site)
+            if has_cue and not stated[site.id]:  # a stated status beats the default of an earlier mention
+                merged[site.id] = dataclasses.replace(merged[site.id], status=site.status, date=site.date)
+                stated[site.id] = True
+    return _fold_vague(list(merged.values()))
+
+
+VAGUE_PLACE_KINDS = frozenset({"country", "region"})
+"""Place kinds that locate a site only at country or region level ("a base in Syria")."""
+
+
+def _fold_vague(sites: list[Site]) -> list[Site]:
+    """A site the report places only in a country or region ("a base in Syria", "bases in the
+    northeast") is, when the report names a site in that country by its own place, that site told
+    loosely (a headline's "base in Syria" and the lead's "the X base"): its statements join the
+    first such site. Otherwise it is kept, at precision 3 and with qualifier
+    :data:`VAGUE_QUALIFIER`."""
+    def vague(s: Site) -> bool:
+        return s.location.place is not None and s.location.place.kind in VAGUE_PLACE_KINDS
+
+    out: list[Site] = [s for s in sites if not vague(s)]
+    for site in (s for s in sites if vague(s)):
+        country = site.location.place.country  # type: ignore[union-attr]
+        target = next((i for i, s in enumerate(out) if not vague(s) and s.location.place is not None
+                       and s.location.place.country == country), None)
+        if target is not None:
+            out[target] = dataclasses.replace(out[target], evidence=out[target].evidence + site.evidence,
+                                              features=tuple(dict.fromkeys(out[target].features + site.features)))
+        else:
+            loc = dataclasses.replace(site.location, precision=3, qualifier=VAGUE_QUALIFIER)
+            out.append(dataclasses.replace(site, location=loc))
+    order = {s.id: i for i, s in enumerate(sites)}
+    return sorted(out, key=lambda s: order[s.id])
+
+
+VAGUE_QUALIFIER = "country or region level: the report names no closer place"
+"""The :attr:`~geo_tracker.models.Location.qualifier` of a site known only at country or region level."""
