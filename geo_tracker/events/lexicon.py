@@ -555,11 +555,13 @@ _LOCATIVE_WORDS = (
     r"is|was|are|were|located|situated|based|lying|lies|sits|about|some|around|approximately|nearly|roughly|"
     r"\d+(?:[.,]\d+)?|km|kms|kilomet(?:re|er)s?|miles?|(?:north|south)(?:[- ]?(?:east|west))?(?:ern)?|"
     r"east(?:ern)?|west(?:ern)?|countryside|outskirts|vicinity|area|region|province|governorate|city|town|village|"
-    r"district|heart|cent(?:er|re)|edge|suburbs?|"
+    r"district|heart|cent(?:er|re)|edge|suburbs?|across|throughout|along|areas|regions|"
+    # whose the site is, between it and its place: "the bases of the coalition forces in X"
+    r"coalition|international|global|forces|troops|army|military|"
     # Arabic: prepositions, place nouns, bearings, relative words ("الواقعة في") and nisba adjectives
     # ("القاعدة الأمريكية في", "قاعدة عسكرية جديدة له بمنطقة")
     r"[وفب]?(?:في|قرب|بالقرب|من|عند|منطقة|مدينة|بلدة|قرية|ريف|محافظة|ناحية|حي|شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|"
-    r"غربي|محيط|أطراف|داخل|الواقعة|الواقع|التي|الذي|تقع|يقع|له|لها|لهم|جديدة|جديد)|ال[\u0621-\u064A]+(?:ية|ي)|"
+    r"غربي|محيط|أطراف|داخل|الواقعة|الواقع|التي|الذي|تقع|يقع|له|لها|لهم|جديدة|جديد|مناطق|ل?قوات|ال?تحالف|للتحالف|ال?جيش|للجيش)|ال[\u0621-\u064A]+(?:ية|ي)|"
     r"[\u0621-\u064A]+(?:ية|ي)"
 )
 
@@ -580,3 +582,20 @@ SITE_COORDINATION_GAP = re.compile(
 
 SITE_COORDINATION_WORD = re.compile(r"[,،&]|(?<![\w-])(?:and|or|as well as|including|such as|namely)(?![\w-])|و|أو", re.IGNORECASE)
 """A coordination gap must hold one of these (two places side by side are not a list)."""
+
+SITE_PROPER_NAME = re.compile(
+    r"(?:(?<![\w'’-])(?:(?:al|el|Al|El|Ad|As|Ash|At|Ar|Az)[-‑])?[A-Z0-9][\w'’‑-]*\s+){0,3}"
+    r"(?<![\w'’-])(?:(?:al|el|Al|El)[-‑])?[A-Z0-9][\w'’‑-]*(?=\s*[\"'’”]?\s*$)"
+)
+"""A proper name of up to four capitalised words (or a code such as "K-1") right before a site
+word: the facility's own name ("the Tel Bidr base", "Brak Shaati military base") when the
+gazetteer knows no place there."""
+
+SITE_NAME_STOPWORDS = frozenset(
+    """the a an this that these those its their his her our new old main former key large small big major
+    another other second third first us u.s. american russian turkish iranian iraqi syrian kurdish french british
+    israeli coalition international military air army naval joint forward strategic illegal secret nearby
+    local regional government regime""".split()
+)
+"""Words that open a capitalised run before a site word but name no facility ("The US base",
+"Another Base", "the Russian base"): demonyms, determiners and site adjectives."""

@@ -46,8 +46,8 @@ from ..dates import find_dates
 from ..models import DateValue, Location, Report, Site
 from . import event_date, find_actor, locations_in, make_evidence, spans_for
 from .lexicon import (
-    CONVOY_CUES, FEATURES, SITE_COORDINATION_GAP, SITE_COORDINATION_WORD, SITE_KINDS, SITE_LOCATIVE_GAP, SITE_NAME_GAP,
-    SITE_STATUS, Term, find_terms,
+    ACTORS, CONVOY_CUES, FEATURES, SITE_COORDINATION_GAP, SITE_COORDINATION_WORD, SITE_KINDS, SITE_LOCATIVE_GAP, SITE_NAME_GAP,
+    SITE_NAME_STOPWORDS, SITE_PROPER_NAME, SITE_STATUS, Term, find_terms,
 )
 from .modality import background, clause, modality
 
@@ -142,6 +142,9 @@ def _own_place(text: str, term: Term, locs: list[Location]) -> Location | None:
     before = [l for l in locs if l.end <= term.start and SITE_NAME_GAP.fullmatch(text[l.end : term.start])]
     if before and term.text.isascii() and not _is_actor_country(before[-1]):
         return before[-1]
+    named = _facility_name(text, term, locs)
+    if named is not None:
+        return named
     for loc in locs:
         if loc.start < term.end:
             continue
@@ -149,6 +152,39 @@ def _own_place(text: str, term: Term, locs: list[Location]) -> Location | None:
             break
         return loc
     return None
+
+
+def _title_case(text: str) -> bool:
+    """A headline in title case ("US Troops Leave Another Base"), where capitals name nothing."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if len(w) > 3]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) > 0.6 * len(words)
+
+
+def _facility_name(text: str, term: Term, locs: list[Location]) -> Location | None:
+    """An unresolved location for a facility's own name right before an English site word ("the
+    Tel Bidr base", "Brak Shaati military base") that the gazetteer does not know: the site is at
+    that name, not at a toponym further on ("the Tel Bidr base, northwest of X"). Its position is
+    unknown (no coordinate is made up). Determiners and demonyms (:data:`SITE_NAME_STOPWORDS`)
+    are not names; nor is anything in a title-case headline."""
+    if not term.text.isascii():
+        return None
+    line_start = text.rfind("\n", 0, term.start) + 1
+    line_end = text.find("\n", term.end)
+    if _title_case(text[line_start : line_end if line_end >= 0 else len(text)]):
+        return None
+    m = SITE_PROPER_NAME.search(text, max(line_start, term.start - 60), term.start)
+    if m is None:
+        return None
+    words = m.group(0).split()
+    while words and words[0].casefold().strip("'’") in SITE_NAME_STOPWORDS:
+        words.pop(0)
+    if not words or any(l.start < term.start and l.end > m.start() for l in locs):
+        return None
+    name = " ".join(words)
+    start = text.index(words[0], m.start())
+    if len(name) < 3 or find_terms(ACTORS, name) or find_terms(SITE_KINDS, name):
+        return None
+    return Location(text[start : m.end()], start, m.end(), None, None, None, precision=3)
 
 
 def _coordinated(text: str, first: Location, locs: list[Location]) -> list[Location]:
