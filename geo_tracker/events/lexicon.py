@@ -558,11 +558,15 @@ _LOCATIVE_WORDS = (
     r"district|heart|cent(?:er|re)|edge|suburbs?|across|throughout|along|areas|regions|"
     # whose the site is, between it and its place: "the bases of the coalition forces in X"
     r"coalition|international|global|forces|troops|army|military|"
+    # a passive or relative verb of making the site: "a base was set up near X", "the base they had built in X",
+    # "an airport established at the base in X"
+    r"established|built|set|up|constructed|opened|erected|installed|being|under|construction|they|it|had|has|have|"
+    r"bases?|camps?|"
     # Arabic: prepositions, place nouns, bearings, relative words ("الواقعة في") and nisba adjectives
     # ("القاعدة الأمريكية في", "قاعدة عسكرية جديدة له بمنطقة")
     r"[وفب]?(?:في|قرب|بالقرب|من|عند|منطقة|مدينة|بلدة|قرية|ريف|محافظة|ناحية|حي|شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|"
     r"غربي|محيط|أطراف|داخل|الواقعة|الواقع|التي|الذي|تقع|يقع|له|لها|لهم|جديدة|جديد|مناطق|ل?قوات|ال?تحالف|للتحالف|ال?جيش|للجيش)|ال[\u0621-\u064A]+(?:ية|ي)|"
-    r"[\u0621-\u064A]+(?:ية|ي)"
+    r"[\u0621-\u064A]+(?:ية|ي|يا|ياً|يًا)"
 )
 
 SITE_LOCATIVE_GAP = re.compile(
