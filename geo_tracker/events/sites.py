@@ -43,6 +43,7 @@ import re
 from collections.abc import Sequence
 
 from ..dates import find_dates
+from ..geodesy import haversine_km
 from ..models import DateValue, Location, Report, Site
 from . import event_date, find_actor, locations_in, make_evidence, spans_for
 from .lexicon import (
@@ -365,6 +366,8 @@ def _sentence_sites(
     sites = []
     for term, kind, found in pairs:
         loc, relation = found
+        if relation == "self" and loc.place is not None and loc.place.kind in SITE_PLACE_KINDS:
+            kind = SITE_PLACE_KINDS[loc.place.kind]  # "the base at X airport" is X airport
         status, cue = _status(text, span, term, stated)
         sites.append((
             Site(
@@ -445,27 +448,66 @@ VAGUE_PLACE_KINDS = frozenset({"country", "region"})
 
 
 def _fold_vague(sites: list[Site]) -> list[Site]:
-    """A site the report places only in a country or region ("a base in Syria", "bases in the
-    northeast") is, when the report names a site in that country by its own place, that site told
-    loosely (a headline's "base in Syria" and the lead's "the X base"): its statements join the
-    first such site. Otherwise it is kept, at precision 3 and with qualifier
-    :data:`VAGUE_QUALIFIER`."""
+    """One site of the report told several ways is one site (its statements joined, in order of
+    first mention; the first site's kind and a stated status are kept):
+
+    * sites at the same place ("a base in X", "the airfield in X") are one;
+    * a site in or near an ordinary place within :data:`FACILITY_RADIUS_KM` of a facility the
+      report names as a site ("a base in X" and "the X airport") is that facility;
+    * a site the report places only in a country or region ("a base in Syria", "bases in the
+      northeast") is, when the report names a site in that country by its own place, that site
+      told loosely (a headline's "base in Syria" and the lead's "the X base"). Otherwise it is
+      kept, at precision 3 and with qualifier :data:`VAGUE_QUALIFIER`."""
+    def key(s: Site) -> str:
+        return s.location.place.id if s.location.place is not None else s.location.mention.casefold()
+
     def vague(s: Site) -> bool:
         return s.location.place is not None and s.location.place.kind in VAGUE_PLACE_KINDS
 
-    out: list[Site] = [s for s in sites if not vague(s)]
-    for site in (s for s in sites if vague(s)):
+    def facility(s: Site) -> bool:
+        return s.location.place is not None and s.location.place.kind in SELF_SITE_PLACE_KINDS
+
+    def near(a: Site, b: Site) -> bool:
+        la, lb = a.location, b.location
+        return (la.lat is not None and lb.lat is not None
+                and haversine_km(la.lat, la.lon, lb.lat, lb.lon) <= FACILITY_RADIUS_KM)
+
+    out: list[Site] = []
+    for site in sites:
+        target = next((i for i, s in enumerate(out) if key(s) == key(site)), None)
+        if target is None and not facility(site) and not vague(site):
+            target = next((i for i, s in enumerate(out) if facility(s) and near(s, site)), None)
+        if target is None and facility(site):
+            absorbed = [i for i, s in enumerate(out) if not facility(s) and not vague(s) and near(s, site)]
+            if absorbed:
+                first = absorbed[0]
+                out[first] = dataclasses.replace(site, evidence=out[first].evidence + site.evidence)
+                out = [s for i, s in enumerate(out) if i not in absorbed[1:]]
+                continue
+        if target is None and vague(site):
+            country = site.location.place.country  # type: ignore[union-attr]
+            target = next((i for i, s in enumerate(out) if not vague(s) and s.location.place is not None
+                           and s.location.place.country == country), None)
+        if target is not None:
+            out[target] = _merge(out[target], site)
+        else:
+            out.append(site)
+    late = [s for s in out if vague(s)]
+    for site in late:  # a vague site told before the precise one: join it now
         country = site.location.place.country  # type: ignore[union-attr]
         target = next((i for i, s in enumerate(out) if not vague(s) and s.location.place is not None
                        and s.location.place.country == country), None)
+        i = out.index(site)
         if target is not None:
-            out[target] = dataclasses.replace(out[target], evidence=out[target].evidence + site.evidence,
-                                              features=tuple(dict.fromkeys(out[target].features + site.features)))
+            out[target] = dataclasses.replace(_merge(out[target], site), evidence=site.evidence + out[target].evidence)
+            del out[i]
         else:
-            loc = dataclasses.replace(site.location, precision=3, qualifier=VAGUE_QUALIFIER)
-            out.append(dataclasses.replace(site, location=loc))
-    order = {s.id: i for i, s in enumerate(sites)}
-    return sorted(out, key=lambda s: order[s.id])
+            out[i] = dataclasses.replace(site, location=dataclasses.replace(site.location, precision=3, qualifier=VAGUE_QUALIFIER))
+    return out
+
+
+FACILITY_RADIUS_KM = 15.0
+"""How near a facility (airport, base, oil field) a site "in X" or "near X" may lie to be that facility."""
 
 
 VAGUE_QUALIFIER = "country or region level: the report names no closer place"
