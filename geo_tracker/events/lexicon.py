@@ -416,7 +416,7 @@ FEATURES: Vocabulary = {
 }
 """Equipment or facilities mentioned at a site."""
 
-_BUILDING = r"(?:establishing|building|setting up|constructing|creating|erecting|installing|expanding)"
+_BUILDING = r"(?:establishing|building|setting up|constructing|creating|erecting|installing)"  # "is expanding" is 'expanded'
 _BUILD = r"(?:establish(?:ing)?|build(?:ing)?|set(?:ting)? up|construct(?:ing)?|creat(?:e|ing)|open(?:ing)?|install(?:ing)?|erect(?:ing)?|expand(?:ing)?)"
 
 _AR_MODALS = ("تعتزم", "يعتزم", "تنوي", "ينوي", "تخطط", "يخطط", "تسعى", "يسعى", "تستعد", "يستعد")

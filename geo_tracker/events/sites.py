@@ -114,7 +114,7 @@ def _site_terms(text: str, span: Span, terms: list[Term]) -> list[Term]:
     main = [t for t in terms if not _is_container(text, span[0], t) and not _is_component(text, span[0], t)]
     has_base = any(not _AIRSTRIP_WORD.search(t.text) for t in main)
     main = [t for t in main if not (_AIRSTRIP_WORD.search(t.text) and has_base)]
-    return main or terms[:1]
+    return main or terms  # every site word a container: each names its own site
 
 
 # ---------------------------------------------------------------- location
