@@ -417,7 +417,7 @@ FEATURES: Vocabulary = {
 """Equipment or facilities mentioned at a site."""
 
 _BUILDING = r"(?:establishing|building|setting up|constructing|creating|erecting|installing)"  # "is expanding" is 'expanded'
-_BUILD = r"(?:establish(?:ing)?|build(?:ing)?|set(?:ting)? up|construct(?:ing)?|creat(?:e|ing)|open(?:ing)?|install(?:ing)?|erect(?:ing)?|expand(?:ing)?)"
+_BUILD = r"(?:establish(?:ing)?|build(?:ing)?|set(?:ting)? up|construct(?:ing)?|creat(?:e|ing)|open(?:ing)?|install(?:ing)?|erect(?:ing)?)"  # expanding is 'expanded'
 
 _AR_MODALS = ("تعتزم", "يعتزم", "تنوي", "ينوي", "تخطط", "يخطط", "تسعى", "يسعى", "تستعد", "يستعد")
 _AR_BUILD_NOUNS = ("إنشاء", "بناء", "تشييد", "إقامة", "توسيع")
@@ -427,7 +427,9 @@ _AR_PLANNED = tuple(f"{m} {p}{n}" for m in _AR_MODALS for p in ("", "ل") for n 
 SITE_STATUS: Vocabulary = {
     "planned": (rf"(?:plans?|planning|planned|intends?|intending|intention|aims?|aiming|seeks?|seeking|prepar(?:es?|ing)|"
                 rf"is set|are set|is expected|are expected|is about|decided|proposed|considering)(?: \w+)? to {_BUILD}?",
-                rf"will {_BUILD}", r"plans? for", r"proposed", r"planned",
+                rf"will {_BUILD}", r"plans? for", r"proposed", r"planned", rf"in order to {_BUILD}",
+                # the purpose of a movement: "entered … to set up a new post", "لإنشاء نقطة"
+                "لإنشاء", "لبناء", "لإقامة", "لتشييد",
                 *_AR_PLANNED, "تعتزم", "يعتزم", "تنوي", "ينوي", "تخطط", "يخطط", "تسعى", "يسعى", "تستعد", "يستعد", "نية", "خطة", "مخطط"),
     "under_construction": (rf"(?:began|begun|begins?|started|starts?|starting|beginning|continu(?:es?|ed|ing)) (?:to )?{_BUILD}",
                            rf"(?:is|are|was|were|has been|have been) {_BUILDING}", r"(?:began|started|begun) (?:the )?construction", r"(?:is|are|was|were) being (?:built|established|constructed|set up)",
@@ -442,12 +444,14 @@ SITE_STATUS: Vocabulary = {
                     r"return(?:ed|s)? to(?= (?:the|their|its) )(?! (?:the |their )?(?:northern )?(?:iraq|kurdistan|country|home))",
                     r"re-?(?:established|opened|occupied|entered)", r"redeployed (?:to|in|at|into)",
                     "عادت إلى", "عاد إلى", "عودتها إلى", "عودتهم إلى", "عادت القوات", "عادت قوات", "عاد الجيش", "أنشأت", "أنشأ", "أقامت", "أقام", "افتتحت", "افتتاح", "استحدثت", "استحدث",
-                    "شيدت", "بنت", "حولت",
-                    # An existing site in use (the corpus rule: attacked, hosting troops, aircraft landing).
+                    "شيدت", "بنت", "حولت"),
+    # An existing site in use (the corpus rule: attacked, hosting troops, aircraft landing): 'established',
+    # but only where no cue of a change (expanded, withdrawn…) is stated (sites.STATUS_OF).
+    "in_use": (
                     r"(?:was |were |been |being |came under )?(?:attack(?:ed|s)?|target(?:ed|ing)|shell(?:ed|ing)|struck|hit)(?= (?:at|on|near|the|a|by)\b)",
                     r"came under (?:attack|fire)", r"host(?:s|ed|ing)", r"stationed", r"landed",
                     "استهدف", "استهدفت", "استهداف", "قصف", "هبطت", "هبوط", "تتمركز", "يتمركز", "المتمركزة"),
-    "expanded": (r"expand(?:ed|ing|s)?", r"expansion", r"enlarg(?:ed|ing)", r"reinforc(?:ed|ing|es)", r"fortif(?:ied|ying)",
+    "expanded": (r"expand(?:ed|ing|s)?", r"(?:military|logistic(?:al)?) (?:materials?|supplies)", r"expansion", r"enlarg(?:ed|ing)", r"reinforc(?:ed|ing|es)", r"fortif(?:ied|ying)",
                  r"upgrad(?:ed|ing)", r"bolster(?:ed|ing)", r"strengthen(?:ed|ing)", r"extended",
                  "توسيع", "توسعة", "وسعت", "تعزيز", "عززت", "تحصين", "حصنت", "تطوير",
                  # Reinforcements and new equipment brought to a site (the corpus rule: 'expanded').
@@ -456,6 +460,9 @@ SITE_STATUS: Vocabulary = {
     "withdrawn": (r"withdr[ae]w(?:n)?(?: from)?", r"withdrawing(?: from)?", r"withdrawal(?: from)?", r"pulled out(?: of)?",
                   r"evacuat(?:ed|ing|ion)", r"vacat(?:ed|ing)", r"abandon(?:ed|ing)", r"handed (?:it )?over", r"handing over",
                   r"dismantl(?:ed|ing)", r"closed", r"left the", r"redeployed from",
+                  r"retreat(?:ed|ing|s)?(?: from)?", r"pulled back(?: from)?", r"left (?:their|its|his|her|our)",
+                  r"(?:has|have|had) left", r"leav(?:e|es|ing)(?= (?:the|their|its|a|an|another|two|three|four|several)\b)",
+                  r"hand(?:s|ed|ing)?(?= (?:the|its|their|a|an)\b(?:\W+\w+){0,6}?\W+over\b)", r"hand(?:s|ed|ing)? over", r"hand-?over",
                   "انسحبت", "انسحب", "انسحاب", "أخلت", "أخلى", "إخلاء", "سلمت", "تسليم", "فككت", "تفكيك", "غادرت"),
 }
 """Site status -> the verbs and phrases that report it."""

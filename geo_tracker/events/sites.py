@@ -65,7 +65,11 @@ SITE_PLACE_KINDS: dict[str, str] = {
 SELF_SITE_PLACE_KINDS = frozenset(SITE_PLACE_KINDS) | {"oil_field", "gas_field", "military", "silo", "silos", "dam", "factory"}
 """Place kinds where a site "at" the place is the place itself (precision kept)."""
 
-_STATUS_PRIORITY = ("withdrawn", "planned", "under_construction", "expanded", "established", "unknown")
+_STATUS_PRIORITY = ("withdrawn", "planned", "under_construction", "expanded", "established", "unknown", "in_use")
+
+STATUS_OF = {"in_use": "established"}
+""":data:`~geo_tracker.events.lexicon.SITE_STATUS` labels that are not statuses of their own: a site in
+use (attacked, hosting troops, aircraft landing) is established, when the sentence states no change."""
 _LOCATIVE_BEFORE = re.compile(
     r"(?:\b(?:at|in|inside|within|into|near|to|from)\s+(?:the\s+|its\s+|their\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}$)"
     r"|(?:(?:في|داخل|الى|إلى|من)\s+$)",
@@ -277,7 +281,7 @@ def _effective_statuses(text: str, span: Span, statuses: list[Term]) -> list[Ter
         mood = modality(text, cue.start, *span)
         if mood is None:
             out.append(cue)
-        elif cue.label in _CHANGES:
+        elif cue.label in _CHANGES or cue.label == "in_use":
             out.append(dataclasses.replace(cue, label="established"))
         else:
             out.append(dataclasses.replace(cue, label="planned" if mood == "planned" else "unknown"))
@@ -288,7 +292,7 @@ _CHANGES = ("withdrawn", "expanded")
 """Statuses that change a site that already exists."""
 
 _FROM_BEFORE = re.compile(
-    r"(?:\b(?:from|out of)\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,3}$)|(?:(?:من|قادمة من|قادما من|قادمة|قادمين من)\s+$)",
+    r"(?:\b(?:from|out of)\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,6}$)|(?:(?:من|قادمة من|قادما من|قادمة|قادمين من)\s+$)",
     re.IGNORECASE,
 )
 """Before a site word: the site is where something came from ("a convoy from the X base")."""
@@ -307,6 +311,8 @@ def _status(text: str, span: Span, term: Term, statuses: list[Term]) -> tuple[st
     one they reinforce."""
     if _FROM_BEFORE.search(text[max(span[0], term.start - 40) : term.start]):
         statuses = [s for s in statuses if s.label != "expanded"]
+    changes = [s for s in statuses if s.label != "in_use"]
+    statuses = changes or statuses
     if not statuses:
         return DEFAULT_STATUS, None
 
@@ -315,7 +321,7 @@ def _status(text: str, span: Span, term: Term, statuses: list[Term]) -> tuple[st
         return gap, _STATUS_PRIORITY.index(s.label)
 
     cue = min(statuses, key=distance)
-    return cue.label, cue
+    return STATUS_OF.get(cue.label, cue.label), cue
 
 
 def _site_date(report: Report, spans: list[Span], index: int, cue: Term | None) -> DateValue | None:
