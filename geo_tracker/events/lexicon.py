@@ -461,7 +461,7 @@ SITE_STATUS: Vocabulary = {
                   r"evacuat(?:ed|ing|ion)", r"vacat(?:ed|ing)", r"abandon(?:ed|ing)", r"handed (?:it )?over", r"handing over",
                   r"dismantl(?:ed|ing)", r"closed", r"left the", r"redeployed from",
                   r"retreat(?:ed|ing|s)?(?: from)?", r"pulled back(?: from)?", r"left (?:their|its|his|her|our)",
-                  r"(?:has|have|had) left", r"leav(?:e|es|ing)(?= (?:the|their|its|a|an|another|two|three|four|several)\b)",
+                  r"leav(?:e|es|ing)(?= (?:the|their|its|a|an|another|two|three|four|several)\b)",
                   r"hand(?:s|ed|ing)?(?= (?:the|its|their|a|an)\b(?:\W+\w+){0,6}?\W+over\b)", r"hand(?:s|ed|ing)? over", r"hand-?over",
                   "انسحبت", "انسحب", "انسحاب", "أخلت", "أخلى", "إخلاء", "سلمت", "تسليم", "فككت", "تفكيك", "غادرت"),
 }
