@@ -135,3 +135,14 @@ def test_base_at_an_airfield_and_the_airfield_are_one_site() -> None:
     text = "A convoy reached the base at Qasr Nabil airfield. Qasr Nabil airfield was reinforced with radars."
     [site] = extract_sites(_report(text), _locs(text, "Qasr Nabil airfield"))
     assert (site.kind, site.status, len(site.evidence)) == ("airfield", "expanded", 2)
+
+
+def test_plural_bases_placed_only_in_a_country_name_no_site() -> None:
+    text = "Earlier, the troops had left two other bases in Syria."
+    assert extract_sites(_report(text), _locs(text, "Syria")) == []
+
+
+def test_headline_status_joins_the_named_base_whose_own_sentence_states_none() -> None:
+    text = "Troops leaving a base in Syria\n\nA convoy of trucks moved out of the base in Qasr Nabil."
+    [site] = extract_sites(_report(text), _locs(text, "Syria", "Qasr Nabil"))
+    assert (site.location.mention, site.status) == ("Qasr Nabil", "withdrawn")

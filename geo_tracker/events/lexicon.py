@@ -562,7 +562,7 @@ _LOCATIVE_WORDS = (
     r"is|was|are|were|located|situated|based|lying|lies|sits|about|some|around|approximately|nearly|roughly|"
     r"\d+(?:[.,]\d+)?|km|kms|kilomet(?:re|er)s?|miles?|(?:north|south)(?:[- ]?(?:east|west))?(?:ern)?|"
     r"east(?:ern)?|west(?:ern)?|countryside|outskirts|vicinity|area|region|province|governorate|city|town|village|"
-    r"district|heart|cent(?:er|re)|edge|suburbs?|across|throughout|along|areas|regions|"
+    r"district|heart|cent(?:er|re)|edge|suburbs?|towns|cities|villages|provinces|across|throughout|along|areas|regions|"
     # whose the site is, between it and its place: "the bases of the coalition forces in X"
     r"coalition|international|global|forces|troops|army|military|"
     # a passive or relative verb of making the site: "a base was set up near X", "the base they had built in X",

@@ -221,7 +221,10 @@ def _site_locations(text: str, term: Term, locs: list[Location]) -> list[tuple[L
         if own is None:
             return []
         found = own
-    places = _coordinated(text, found, locs) if _PLURAL.search(term.text) else [found]
+    plural = bool(_PLURAL.search(term.text))
+    places = _coordinated(text, found, locs) if plural else [found]
+    if plural and len(places) == 1 and found.place is not None and found.place.kind in VAGUE_PLACE_KINDS:
+        return []  # "two other bases in northern Syria" names no one site
     out = []
     for loc in places:
         if loc.place is not None and loc.place.kind in SELF_SITE_PLACE_KINDS:
@@ -446,14 +449,14 @@ def extract_sites(report: Report, locations: Sequence[Location], sentences: list
             if has_cue and not stated[site.id]:  # a stated status beats the default of an earlier mention
                 merged[site.id] = dataclasses.replace(merged[site.id], status=site.status, date=site.date)
                 stated[site.id] = True
-    return _fold_vague(list(merged.values()))
+    return _fold_vague(list(merged.values()), {i for i, v in stated.items() if v})
 
 
 VAGUE_PLACE_KINDS = frozenset({"country", "region"})
 """Place kinds that locate a site only at country or region level ("a base in Syria")."""
 
 
-def _fold_vague(sites: list[Site]) -> list[Site]:
+def _fold_vague(sites: list[Site], stated: set[str] = frozenset()) -> list[Site]:  # type: ignore[assignment]
     """One site of the report told several ways is one site (its statements joined, in order of
     first mention; the first site's kind and a stated status are kept):
 
@@ -463,7 +466,10 @@ def _fold_vague(sites: list[Site]) -> list[Site]:
     * a site the report places only in a country or region ("a base in Syria", "bases in the
       northeast") is, when the report names a site in that country by its own place, that site
       told loosely (a headline's "base in Syria" and the lead's "the X base"). Otherwise it is
-      kept, at precision 3 and with qualifier :data:`VAGUE_QUALIFIER`."""
+      kept, at precision 3 and with qualifier :data:`VAGUE_QUALIFIER`.
+
+    ``stated`` are the ids of sites whose status a cue states: such a status beats the default
+    of the site it joins."""
     def key(s: Site) -> str:
         return s.location.place.id if s.location.place is not None else s.location.mention.casefold()
 
@@ -478,6 +484,14 @@ def _fold_vague(sites: list[Site]) -> list[Site]:
         return (la.lat is not None and lb.lat is not None
                 and haversine_km(la.lat, la.lon, lb.lat, lb.lon) <= FACILITY_RADIUS_KM)
 
+    def join(kept: Site, other: Site) -> Site:
+        joined = _merge(kept, other)
+        if other.id in stated and kept.id not in stated:
+            stated.add(joined.id)
+            return dataclasses.replace(joined, status=other.status, date=other.date)
+        return joined
+
+    stated = set(stated)
     out: list[Site] = []
     for site in sites:
         target = next((i for i, s in enumerate(out) if key(s) == key(site)), None)
@@ -495,7 +509,7 @@ def _fold_vague(sites: list[Site]) -> list[Site]:
             target = next((i for i, s in enumerate(out) if not vague(s) and s.location.place is not None
                            and s.location.place.country == country), None)
         if target is not None:
-            out[target] = _merge(out[target], site)
+            out[target] = join(out[target], site)
         else:
             out.append(site)
     late = [s for s in out if vague(s)]
@@ -505,7 +519,7 @@ def _fold_vague(sites: list[Site]) -> list[Site]:
                        and s.location.place.country == country), None)
         i = out.index(site)
         if target is not None:
-            out[target] = dataclasses.replace(_merge(out[target], site), evidence=site.evidence + out[target].evidence)
+            out[target] = dataclasses.replace(join(out[target], site), evidence=site.evidence + out[target].evidence)
             del out[i]
         else:
             out[i] = dataclasses.replace(site, location=dataclasses.replace(site.location, precision=3, qualifier=VAGUE_QUALIFIER))
