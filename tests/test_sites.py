@@ -138,7 +138,7 @@ def test_base_at_an_airfield_and_the_airfield_are_one_site() -> None:
 
 
 def test_plural_bases_placed_only_in_a_country_name_no_site() -> None:
-    text = "Earlier, the troops had left two other bases in Syria."
+    text = "Earlier, the troops had withdrawn from two other bases in Syria."
     assert extract_sites(_report(text), _locs(text, "Syria")) == []
 
 
