@@ -146,3 +146,15 @@ def test_headline_status_joins_the_named_base_whose_own_sentence_states_none() -
     text = "Troops leaving a base in Syria\n\nA convoy of trucks moved out of the base in Qasr Nabil."
     [site] = extract_sites(_report(text), _locs(text, "Syria", "Qasr Nabil"))
     assert (site.location.mention, site.status) == ("Qasr Nabil", "withdrawn")
+
+
+def test_arabic_site_word_with_a_possessive_suffix() -> None:
+    text = "نقلت القوات تعزيزات عسكرية إلى قاعدتها في مرج هلال."
+    [site] = extract_sites(_report(text), _locs(text, "مرج هلال"))
+    assert (site.kind, site.status, site.location.mention) == ("base", "expanded", "مرج هلال")
+
+
+def test_actor_between_a_facility_name_and_its_site_word() -> None:
+    text = "The general spoke at Marj Hilal U.S. military base, north of Wadi Sura."
+    [site] = extract_sites(_report(text), _locs(text, "Marj Hilal", "Wadi Sura"))
+    assert site.location.mention == "Marj Hilal"

@@ -391,8 +391,10 @@ ACTORS: Vocabulary = {
 
 SITE_KINDS: Vocabulary = {
     "airfield": (r"(?:military )?airfields?", r"(?:military )?airports?", r"air ?bases?", r"air ?strips?",
-                 r"landing strips?", r"runways?", "مطار", "مطار عسكري", "مطارات", "مهبط", "مهبط طائرات", "مدرج"),
-    "base": (r"(?:military )?bases?", r"(?:military )?camps?", r"garrisons?", "قاعدة", "قاعدة عسكرية", "قواعد", "معسكر"),
+                 r"landing strips?", r"runways?", "مطار", "مطار عسكري", "مطارات", "مهبط", "مهبط طائرات", "مدرج", "مطارها"),
+    "base": (r"(?:military )?bases?", r"(?:military )?camps?", r"garrisons?", "قاعدة", "قاعدة عسكرية", "قواعد", "معسكر",
+             # with a possessive suffix: "لقاعدتها في X" (to its base in X)
+             "قاعدتها", "قاعدته", "قاعدتهم", "قواعدها", "قواعده", "قواعدهم"),
     "outpost": (r"outposts?", r"observation (?:posts?|points?)", r"military posts?", "نقطة مراقبة", "نقاط مراقبة",
                 "نقطة المراقبة", "نقاط المراقبة", "مخفر"),
     "checkpoint": (r"checkpoints?", r"check-points?", r"roadblocks?", "حاجز", "حواجز", "حاجز عسكري", "حاجزا", "حاجزاً"),
@@ -549,7 +551,8 @@ ASIDE_CUES: Vocabulary = {
 # "قاعدة X", "القاعدة الأمريكية في مطار X", "قاعدة عسكرية جديدة بمنطقة X", "bases in X, Y and Z".
 
 SITE_NAME_GAP = re.compile(
-    r"\s*(?:['’]s)?\s*[\"'’”]?\s*(?:(?:military|air|army|naval|main|forward|operating|logistics?|new|old|former|key|"
+    r"\s*(?:['’]s)?\s*[\"'’”]?\s*(?:(?:U\.S\.|US|American|Russian|Turkish|Iranian|French|British|coalition)\s+)?"
+    r"(?:(?:military|air|army|naval|main|forward|operating|logistics?|new|old|former|key|"
     r"illegal|strategic|international|civil|civilian|helicopter)\s+)*",
     re.IGNORECASE,
 )

@@ -80,7 +80,7 @@ _COMPONENT_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _AIRSTRIP_WORD = re.compile(r"strip|runway|مهبط|مدرج", re.IGNORECASE)
-_PLURAL = re.compile(r"(?:s|قواعد|مطارات|حواجز|نقاط|مواقع)$", re.IGNORECASE)
+_PLURAL = re.compile(r"(?:s$|قواعد|مطارات|حواجز|نقاط|مواقع)", re.IGNORECASE)
 _NEAR = re.compile(
     r"\b(?:near|close to|outside|next to|around|outskirts|vicinity|north|south|east|west|km|kilomet)"
     r"|قرب|بالقرب|محيط|أطراف|اطراف|شمال|جنوب|شرق|غرب|كم",
