@@ -159,6 +159,13 @@ def _own_place(text: str, term: Term, locs: list[Location]) -> Location | None:
     return None
 
 
+def _part_locations(text: str, term: Term, words: list[Term], locs: list[Location]) -> list[tuple[Location, str]]:
+    """A site word with no place of its own whose part follows it ("a new base that includes a
+    military airfield in X"): the site is where its part is."""
+    parts = [w for w in words if term.end <= w.start <= term.end + 40 and _is_component(text, term.end, w)]
+    return _site_locations(text, parts[0], locs) if parts else []
+
+
 def _title_case(text: str) -> bool:
     """A headline in title case ("US Troops Leave Another Base"), where capitals name nothing."""
     words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if len(w) > 3]
@@ -223,8 +230,10 @@ def _site_locations(text: str, term: Term, locs: list[Location]) -> list[tuple[L
         found = own
     plural = bool(_PLURAL.search(term.text))
     places = _coordinated(text, found, locs) if plural else [found]
-    if plural and len(places) == 1 and found.place is not None and found.place.kind in VAGUE_PLACE_KINDS:
-        return []  # "two other bases in northern Syria" names no one site
+    if plural and len(places) == 1 and found.place is not None and (
+        found.place.kind in VAGUE_PLACE_KINDS or found.precision >= 3
+    ):
+        return []  # "two other bases in northern Syria", "bases in the X countryside" name no one site
     out = []
     for loc in places:
         if loc.place is not None and loc.place.kind in SELF_SITE_PLACE_KINDS:
@@ -370,7 +379,7 @@ def _sentence_sites(
         if t.label == "airfield" and _is_component(text, span[0], t)
     ]
     terms = _site_terms(text, span, site_words)
-    pairs = [(t, t.label, found) for t in terms for found in _site_locations(text, t, locs)]
+    pairs = [(t, t.label, found) for t in terms for found in _site_locations(text, t, locs) or _part_locations(text, t, site_words, locs)]
     pairs += _place_sites(locs, terms, statuses)
     sites = []
     for term, kind, found in pairs:
@@ -495,10 +504,11 @@ def _fold_vague(sites: list[Site], stated: set[str] = frozenset()) -> list[Site]
     out: list[Site] = []
     for site in sites:
         target = next((i for i, s in enumerate(out) if key(s) == key(site)), None)
-        if target is None and not facility(site) and not vague(site):
+        if target is None and not facility(site) and not vague(site) and site.location.precision <= 2:
             target = next((i for i, s in enumerate(out) if facility(s) and near(s, site)), None)
         if target is None and facility(site):
-            absorbed = [i for i, s in enumerate(out) if not facility(s) and not vague(s) and near(s, site)]
+            absorbed = [i for i, s in enumerate(out)
+                        if not facility(s) and not vague(s) and s.location.precision <= 2 and near(s, site)]
             if absorbed:
                 first = absorbed[0]
                 out[first] = dataclasses.replace(site, evidence=out[first].evidence + site.evidence)
