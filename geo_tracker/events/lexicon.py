@@ -580,7 +580,8 @@ _LOCATIVE_WORDS = (
 )
 
 SITE_LOCATIVE_GAP = re.compile(
-    rf"(?=[^.;!?\n]{{0,70}}$)(?:[\s,()\"'‘’“”]|(?<![\w-])(?:{_LOCATIVE_WORDS})(?![\w-]))*",
+    rf"(?=[^.;!?\n]{{0,70}}$)(?:[\s,()\"'‘’“”]|(?<![\w-])(?:{_LOCATIVE_WORDS})(?![\w-]))*"
+    r"(?:(?<![\w-])(?:[وفبلك]?ال|لل|[وفبلك]))?",  # an Arabic article or proclitic left outside the place's span
     re.IGNORECASE,
 )
 """What may stand between a site word and the place its phrase names after it: "base in X", "the

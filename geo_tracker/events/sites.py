@@ -230,10 +230,13 @@ def _site_locations(text: str, term: Term, locs: list[Location]) -> list[tuple[L
         found = own
     plural = bool(_PLURAL.search(term.text))
     places = _coordinated(text, found, locs) if plural else [found]
-    if plural and len(places) == 1 and found.place is not None and (
-        found.place.kind in VAGUE_PLACE_KINDS or found.precision >= 3
-    ):
-        return []  # "two other bases in northern Syria", "bases in the X countryside" name no one site
+    def broad(l: Location) -> bool:
+        return l.place is not None and (l.place.kind in VAGUE_PLACE_KINDS or l.precision >= 3)
+
+    # a head noun after the last conjunct ("the X and Y countryside") qualifies them all
+    shared = places[-1].qualifier is not None and broad(places[-1])
+    if plural and (shared or all(broad(l) for l in places)):
+        return []  # "two other bases in northern Syria", "bases in the X and Y countryside" name no one site
     out = []
     for loc in places:
         if loc.place is not None and loc.place.kind in SELF_SITE_PLACE_KINDS:
