@@ -603,7 +603,7 @@ SITE_PROPER_NAME = re.compile(
     r"(?<![\w'’-])(?:(?:al|el|Al|El)[-‑])?[A-Z0-9][\w'’‑-]*(?=\s*[\"'’”]?\s*$)"
 )
 """A proper name of up to four capitalised words (or a code such as "K-1") right before a site
-word: the facility's own name ("the Tel Bidr base", "Brak Shaati military base") when the
+word: the facility's own name ("the Tal Khazna base", "Marj Hilal military base") when the
 gazetteer knows no place there."""
 
 SITE_NAME_STOPWORDS = frozenset(

@@ -2,29 +2,37 @@
 
 For each site word in a sentence ("base", "military airport", "قاعدة"…):
 
-* **status** is the nearest status cue (planned, under_construction, established,
-  expanded, withdrawn), else 'unknown'. Only cues that state the site's status count
-  (:mod:`geo_tracker.events.modality`, scoped to the cue's clause): a denied or negated cue
-  ("denied it had withdrawn", "will not withdraw", "نفى … انسحاب") states none, and a
-  planned or expected change of any kind ("preparing to withdraw", "will expand", "تستعد
-  للانسحاب") is 'planned' — an announced intention about the site, not a fact (an analyst
-  filtering 'withdrawn' should not see a base the force only plans to leave). A withdrawal
-  or return cue whose subject is a convoy ("a convoy … left the X base", "غادرت قافلة …")
-  is a convoy's movement, not the force leaving the site. Forces returning to a site
-  ("returned to the Tal Baydar base", "عادت القوات … إلى") re-establish it: 'established';
+* **status** is read at publication (the corpus rules): the nearest status cue of the
+  sentence (:data:`~geo_tracker.events.lexicon.SITE_STATUS`: planned, under_construction,
+  established, expanded — reinforcements and new equipment too — withdrawn), cues of a site
+  in use (attacked, hosting troops, aircraft landing) counting only where no change is stated;
+  without a cue, :data:`DEFAULT_STATUS` ('established': the report names the site as there).
+  Only cues that state the site's status count (:mod:`geo_tracker.events.modality`, scoped to
+  the cue's clause): a denied, negated or only intended change of an existing site ("denied it
+  had withdrawn", "will withdraw", "تستعد للانسحاب") leaves it 'established'; an intended
+  making ("plans to build", "لإنشاء") is 'planned', a denied one 'unknown'. A withdrawal or
+  return cue whose subject is a convoy ("a convoy … left the X base", "غادرت قافلة …") is a
+  convoy's movement, not the force leaving the site; forces returning to a site re-establish it;
+  a site something came from ("a convoy from the X base carrying reinforcements") is not expanded;
 * **date** is the sentence's event date, except that a date in a background clause of the
   status cue ("…the base *they had left in 2019*", "…التي كانت قد انسحبت منها عام 2019")
   is not the event's: the carried or publication date is used instead;
-* **location** is the place the site is at: an adjacent place that is itself a site
-  (place.kind base/airfield/oil_field…, precision kept), else the first place
-  mention after the word ("a base near Tal Alu", "قاعدة في ريف الحسكة"), else the
-  one right before it ("the Tal Alu base"); a site inside or near an ordinary place
-  gets precision 2;
+* **location** is the place the site word's own phrase names (:func:`_own_place`): an
+  adjacent place that is itself a site (place.kind base/airfield/oil_field…, precision kept),
+  else the place right before it ("the X base", "X airport"; never an actor's country: "the US
+  base"), else a facility name the gazetteer does not know ("the Tal Khazna base": unresolved, no
+  coordinate made up), else the place after it across a locative phrase only ("base in/near X",
+  "the airbase of X", "قاعدة في ريف X"); a site inside or near an ordinary place gets precision
+  2. A plural word names one site per coordinated place ("bases in X, Y and Z", "قواعد في X
+  وY"), none when they are only placed in a country, region or countryside;
 * a site word after "at/in the" ("an airport *at the base* in X") is a container,
   not a site, when the sentence names another site; "airstrip"/"helipad" are
   features of a base named in the same sentence, not sites of their own.
 
-Sites with the same id in one report are merged (first known status wins).
+Within a report, one site is one site (:func:`_fold_vague`): mentions at one place merge
+(a stated status beats the default of an earlier mention), a site in a town within 15 km of
+a named facility is that facility, and a site placed only in a country or region joins the
+report's site in that country, or is kept at precision 3 with :data:`VAGUE_QUALIFIER`.
 
 Example:
     >>> from geo_tracker.models import Location, Place, Report
@@ -174,8 +182,8 @@ def _title_case(text: str) -> bool:
 
 def _facility_name(text: str, term: Term, locs: list[Location]) -> Location | None:
     """An unresolved location for a facility's own name right before an English site word ("the
-    Tel Bidr base", "Brak Shaati military base") that the gazetteer does not know: the site is at
-    that name, not at a toponym further on ("the Tel Bidr base, northwest of X"). Its position is
+    Tel Bidr base", "Marj Hilal military base") that the gazetteer does not know: the site is at
+    that name, not at a toponym further on ("the Tal Khazna base, northwest of X"). Its position is
     unknown (no coordinate is made up). Determiners and demonyms (:data:`SITE_NAME_STOPWORDS`)
     are not names; nor is anything in a title-case headline."""
     if not term.text.isascii():
