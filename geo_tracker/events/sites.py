@@ -182,7 +182,7 @@ def _title_case(text: str) -> bool:
 
 def _facility_name(text: str, term: Term, locs: list[Location]) -> Location | None:
     """An unresolved location for a facility's own name right before an English site word ("the
-    Tel Bidr base", "Marj Hilal military base") that the gazetteer does not know: the site is at
+    Tal Khazna base", "Marj Hilal military base") that the gazetteer does not know: the site is at
     that name, not at a toponym further on ("the Tal Khazna base, northwest of X"). Its position is
     unknown (no coordinate is made up). Determiners and demonyms (:data:`SITE_NAME_STOPWORDS`)
     are not names; nor is anything in a title-case headline."""
