@@ -334,7 +334,8 @@ def test_base_near_village_has_precision_two() -> None:
         ("Russian forces withdrew from their base in Tabqa.", "withdrawn"),
         ("The coalition handed over the checkpoint in Tabqa to the SDF.", "withdrawn"),
         ("انسحبت القوات التركية من نقطة المراقبة في منبج.", "withdrawn"),
-        ("US troops patrolled near the base in Tabqa.", "unknown"),
+        # A base the report names as existing, with no other cue, is established (corpus rule).
+        ("US troops patrolled near the base in Tabqa.", "established"),
     ],
 )
 def test_site_status(text: str, status: str) -> None:
@@ -525,15 +526,19 @@ def test_stated_convoy_beside_denial_or_quantifier_is_kept() -> None:
 @pytest.mark.parametrize(
     ("text", "name", "status"),
     [
-        ("The US-led coalition denied it had withdrawn from the Al-Omar oil field base.", "Al-Omar oil field base", "unknown"),
-        ("US forces will not withdraw from the Tanf base.", "Tanf", "unknown"),
-        ("نفى التحالف انسحاب قواته من قاعدة التنف.", "التنف", "unknown"),
-        ("لا صحة لانسحاب القوات الأمريكية من قاعدة التنف.", "التنف", "unknown"),
-        # A planned change of a site (building, expanding or leaving it) is 'planned', not a fact.
-        ("US forces are preparing to withdraw from the Tanf base.", "Tanf", "planned"),
-        ("US forces will withdraw from the Tanf base.", "Tanf", "planned"),
-        ("تستعد القوات الأمريكية للانسحاب من قاعدة التنف.", "التنف", "planned"),
-        ("يعتزم التحالف الانسحاب من قاعدة التنف.", "التنف", "planned"),
+        # A denied or only intended change of an existing site leaves it established at publication
+        # (the corpus rule reads the status at publication); never 'withdrawn'.
+        ("The US-led coalition denied it had withdrawn from the Al-Omar oil field base.", "Al-Omar oil field base", "established"),
+        ("US forces will not withdraw from the Tanf base.", "Tanf", "established"),
+        ("نفى التحالف انسحاب قواته من قاعدة التنف.", "التنف", "established"),
+        ("لا صحة لانسحاب القوات الأمريكية من قاعدة التنف.", "التنف", "established"),
+        ("US forces are preparing to withdraw from the Tanf base.", "Tanf", "established"),
+        ("US forces will withdraw from the Tanf base.", "Tanf", "established"),
+        ("تستعد القوات الأمريكية للانسحاب من قاعدة التنف.", "التنف", "established"),
+        ("يعتزم التحالف الانسحاب من قاعدة التنف.", "التنف", "established"),
+        # An intended site that does not exist yet is planned; a denied one has no status.
+        ("The coalition intends to build a base near Tanf.", "Tanf", "planned"),
+        ("The coalition denied it had built a base near Tanf.", "Tanf", "unknown"),
         ("Russian forces withdrew from their base in Tabqa.", "Tabqa", "withdrawn"),
     ],
 )
@@ -552,9 +557,9 @@ def test_denied_or_intended_site_status(text: str, name: str, status: str) -> No
 )
 def test_convoy_leaving_a_base_does_not_withdraw_it(text: str, name: str) -> None:
     """A convoy moving out of a base is not the force leaving it (as for the Mehr sample's
-    "set out from the US base at Kharab al-Jir")."""
+    "set out from the US base at Kharab al-Jir"): the base sends a convoy, so it is established."""
     [site] = extract_sites(report(text), [_site_at(text, name)])
-    assert site.status == "unknown"
+    assert site.status == "established"
 
 
 def test_forces_leaving_a_base_in_a_convoy_still_withdraw() -> None:
@@ -584,7 +589,7 @@ def test_return_keeps_its_own_date_and_convoy_return_is_no_status() -> None:
     assert site.status == "established" and site.date.value == dt.date(2021, 2, 3)
     text = "The convoy returned to the Tal Baydar base."
     [site] = extract_sites(report(text), [_site_at(text, "Tal Baydar")])
-    assert site.status == "unknown"
+    assert site.status == "established" and site.date.text is None  # receives a convoy; no re-establishing cue
 
 
 # ---------------------------------------------------------------- convoys: one per clause, context, territory

@@ -29,8 +29,9 @@ except ImportError:  # pragma: no cover - Python 3.10
 __all__ = [
     "ACTORS", "AGGREGATE_CUES", "AIR_MEANS", "ALTERNATIVE_CUES", "ASIDE_CUES", "BACKGROUND_CUES", "CARGO",
     "CONVOY_CUES", "CONVOY_DEMONSTRATIVES", "COUNT_NOUNS", "DIRECTION", "FEATURES", "MOVEMENT_VERBS", "MOVERS",
-    "ROLE_CUES", "SITE_ANAPHORS", "SITE_KINDS", "SITE_STATUS", "SUBSET_CUES", "VAGUE_QUANTITIES", "Term", "Vocabulary",
-    "find_terms", "compile_vocabulary",
+    "ROLE_CUES", "SITE_ANAPHORS", "SITE_COORDINATION_GAP", "SITE_COORDINATION_WORD", "SITE_KINDS", "SITE_LOCATIVE_GAP",
+    "SITE_NAME_GAP", "SITE_STATUS", "SUBSET_CUES", "VAGUE_QUANTITIES", "Term", "Vocabulary", "find_terms",
+    "compile_vocabulary",
 ]
 
 Vocabulary = dict[str, tuple[str, ...]]
@@ -403,8 +404,10 @@ ACTORS: Vocabulary = {
 
 SITE_KINDS: Vocabulary = {
     "airfield": (r"(?:military )?airfields?", r"(?:military )?airports?", r"air ?bases?", r"air ?strips?",
-                 r"landing strips?", r"runways?", "مطار", "مطار عسكري", "مطارات", "مهبط", "مهبط طائرات", "مدرج"),
-    "base": (r"(?:military )?bases?", r"(?:military )?camps?", r"garrisons?", "قاعدة", "قاعدة عسكرية", "قواعد", "معسكر"),
+                 r"landing strips?", r"runways?", "مطار", "مطار عسكري", "مطارات", "مهبط", "مهبط طائرات", "مدرج", "مطارها"),
+    "base": (r"(?:military )?bases?", r"(?:military )?camps?", r"garrisons?", "قاعدة", "قاعدة عسكرية", "قواعد", "معسكر",
+             # with a possessive suffix: "لقاعدتها في X" (to its base in X)
+             "قاعدتها", "قاعدته", "قاعدتهم", "قواعدها", "قواعده", "قواعدهم"),
     "outpost": (r"outposts?", r"observation (?:posts?|points?)", r"military posts?", "نقطة مراقبة", "نقاط مراقبة",
                 "نقطة المراقبة", "نقاط المراقبة", "مخفر"),
     "checkpoint": (r"checkpoints?", r"check-points?", r"roadblocks?", "حاجز", "حواجز", "حاجز عسكري", "حاجزا", "حاجزاً"),
@@ -428,8 +431,8 @@ FEATURES: Vocabulary = {
 }
 """Equipment or facilities mentioned at a site."""
 
-_BUILDING = r"(?:establishing|building|setting up|constructing|creating|erecting|installing|expanding)"
-_BUILD = r"(?:establish(?:ing)?|build(?:ing)?|set(?:ting)? up|construct(?:ing)?|creat(?:e|ing)|open(?:ing)?|install(?:ing)?|erect(?:ing)?|expand(?:ing)?)"
+_BUILDING = r"(?:establishing|building|setting up|constructing|creating|erecting|installing)"  # "is expanding" is 'expanded'
+_BUILD = r"(?:establish(?:ing)?|build(?:ing)?|set(?:ting)? up|construct(?:ing)?|creat(?:e|ing)|open(?:ing)?|install(?:ing)?|erect(?:ing)?)"  # expanding is 'expanded'
 
 _AR_MODALS = ("تعتزم", "يعتزم", "تنوي", "ينوي", "تخطط", "يخطط", "تسعى", "يسعى", "تستعد", "يستعد")
 _AR_BUILD_NOUNS = ("إنشاء", "بناء", "تشييد", "إقامة", "توسيع")
@@ -439,7 +442,9 @@ _AR_PLANNED = tuple(f"{m} {p}{n}" for m in _AR_MODALS for p in ("", "ل") for n 
 SITE_STATUS: Vocabulary = {
     "planned": (rf"(?:plans?|planning|planned|intends?|intending|intention|aims?|aiming|seeks?|seeking|prepar(?:es?|ing)|"
                 rf"is set|are set|is expected|are expected|is about|decided|proposed|considering)(?: \w+)? to {_BUILD}?",
-                rf"will {_BUILD}", r"plans? for", r"proposed", r"planned",
+                rf"will {_BUILD}", r"plans? for", r"proposed", r"planned", rf"in order to {_BUILD}",
+                # the purpose of a movement: "entered … to set up a new post", "لإنشاء نقطة"
+                "لإنشاء", "لبناء", "لإقامة", "لتشييد",
                 *_AR_PLANNED, "تعتزم", "يعتزم", "تنوي", "ينوي", "تخطط", "يخطط", "تسعى", "يسعى", "تستعد", "يستعد", "نية", "خطة", "مخطط"),
     "under_construction": (rf"(?:began|begun|begins?|started|starts?|starting|beginning|continu(?:es?|ed|ing)) (?:to )?{_BUILD}",
                            rf"(?:is|are|was|were|has been|have been) {_BUILDING}", r"(?:began|started|begun) (?:the )?construction", r"(?:is|are|was|were) being (?:built|established|constructed|set up)",
@@ -455,12 +460,24 @@ SITE_STATUS: Vocabulary = {
                     r"re-?(?:established|opened|occupied|entered)", r"redeployed (?:to|in|at|into)",
                     "عادت إلى", "عاد إلى", "عودتها إلى", "عودتهم إلى", "عادت القوات", "عادت قوات", "عاد الجيش", "أنشأت", "أنشأ", "أقامت", "أقام", "افتتحت", "افتتاح", "استحدثت", "استحدث",
                     "شيدت", "بنت", "حولت"),
-    "expanded": (r"expand(?:ed|ing|s)?", r"expansion", r"enlarg(?:ed|ing)", r"reinforc(?:ed|ing|es)", r"fortif(?:ied|ying)",
+    # An existing site in use (the corpus rule: attacked, hosting troops, aircraft landing): 'established',
+    # but only where no cue of a change (expanded, withdrawn…) is stated (sites.STATUS_OF).
+    "in_use": (
+                    r"(?:was |were |been |being |came under )?(?:attack(?:ed|s)?|target(?:ed|ing)|shell(?:ed|ing)|struck|hit)(?= (?:at|on|near|the|a|by)\b)",
+                    r"came under (?:attack|fire)", r"host(?:s|ed|ing)", r"stationed", r"landed",
+                    "استهدف", "استهدفت", "استهداف", "قصف", "هبطت", "هبوط", "تتمركز", "يتمركز", "المتمركزة"),
+    "expanded": (r"expand(?:ed|ing|s)?", r"(?:military|logistic(?:al)?) (?:materials?|supplies)", r"expansion", r"enlarg(?:ed|ing)", r"reinforc(?:ed|ing|es)", r"fortif(?:ied|ying)",
                  r"upgrad(?:ed|ing)", r"bolster(?:ed|ing)", r"strengthen(?:ed|ing)", r"extended",
-                 "توسيع", "توسعة", "وسعت", "تعزيز", "عززت", "تحصين", "حصنت", "تطوير"),
+                 "توسيع", "توسعة", "وسعت", "تعزيز", "عززت", "تحصين", "حصنت", "تطوير",
+                 # Reinforcements and new equipment brought to a site (the corpus rule: 'expanded').
+                 r"reinforcements", r"(?:new |military |logistic(?:al)? )?(?:equipment|hardware)", r"deliver(?:ed|ing|y)",
+                 "تعزيزات", "معدات"),
     "withdrawn": (r"withdr[ae]w(?:n)?(?: from)?", r"withdrawing(?: from)?", r"withdrawal(?: from)?", r"pulled out(?: of)?",
                   r"evacuat(?:ed|ing|ion)", r"vacat(?:ed|ing)", r"abandon(?:ed|ing)", r"handed (?:it )?over", r"handing over",
                   r"dismantl(?:ed|ing)", r"closed", r"left the", r"redeployed from",
+                  r"retreat(?:ed|ing|s)?(?: from)?", r"pulled back(?: from)?", r"left (?:their|its|his|her|our)",
+                  r"leav(?:e|es|ing)(?= (?:the|their|its|a|an|another|two|three|four|several)\b)",
+                  r"hand(?:s|ed|ing)?(?= (?:the|its|their|a|an)\b(?:\W+\w+){0,6}?\W+over\b)", r"hand(?:s|ed|ing)? over", r"hand-?over",
                   "انسحبت", "انسحب", "انسحاب", "أخلت", "أخلى", "إخلاء", "سلمت", "تسليم", "فككت", "تفكيك", "غادرت"),
 }
 """Site status -> the verbs and phrases that report it."""
@@ -549,3 +566,74 @@ ASIDE_CUES: Vocabulary = {
               "على الرغم من", "وسط", "في ظل", "في حين"),
 }
 """Concessive and circumstantial words after which places are no route points."""
+
+
+# ---------------------------------------------------------------- where a site's own phrase puts it
+# English and Arabic grammar of facility names and locative phrases (not phrases of any one corpus):
+# "the X base", "X's airport", "a base in the city of X", "the base, located 10 km north of X",
+# "قاعدة X", "القاعدة الأمريكية في مطار X", "قاعدة عسكرية جديدة بمنطقة X", "bases in X, Y and Z".
+
+SITE_NAME_GAP = re.compile(
+    r"\s*(?:['’]s)?\s*[\"'’”]?\s*(?:(?:U\.S\.|US|American|Russian|Turkish|Iranian|French|British|coalition)\s+)?"
+    r"(?:(?:military|air|army|naval|main|forward|operating|logistics?|new|old|former|key|"
+    r"illegal|strategic|international|civil|civilian|helicopter)\s+)*",
+    re.IGNORECASE,
+)
+"""What may stand between a place and the site word right after it: "X base", "X's airport",
+"X military airport", "“X” base" (the site is at X)."""
+
+_LOCATIVE_WORDS = (
+    # English: prepositions, articles and determiners, "located/based", distances, bearings, place nouns
+    r"in|at|near|of|from|outside|inside|within|close|next|to|on|by|the|a|an|its|their|his|her|this|that|which|"
+    r"is|was|are|were|located|situated|based|lying|lies|sits|about|some|around|approximately|nearly|roughly|"
+    r"\d+(?:[.,]\d+)?|km|kms|kilomet(?:re|er)s?|miles?|(?:north|south)(?:[- ]?(?:east|west))?(?:ern)?|"
+    r"east(?:ern)?|west(?:ern)?|countryside|outskirts|vicinity|area|region|province|governorate|city|town|village|"
+    r"district|heart|cent(?:er|re)|edge|suburbs?|towns|cities|villages|provinces|across|throughout|along|areas|regions|"
+    # whose the site is, between it and its place: "the bases of the coalition forces in X"
+    r"coalition|international|global|forces|troops|army|military|"
+    # a passive or relative verb of making the site: "a base was set up near X", "the base they had built in X",
+    # "an airport established at the base in X"
+    r"established|built|set|up|constructed|opened|erected|installed|being|under|construction|they|it|had|has|have|"
+    r"bases?|camps?|"
+    # Arabic: prepositions, place nouns, bearings, relative words ("الواقعة في") and nisba adjectives
+    # ("القاعدة الأمريكية في", "قاعدة عسكرية جديدة له بمنطقة")
+    r"[وفب]?(?:في|قرب|بالقرب|من|عند|منطقة|مدينة|بلدة|قرية|ريف|محافظة|ناحية|حي|شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|"
+    r"غربي|محيط|أطراف|داخل|الواقعة|الواقع|التي|الذي|تقع|يقع|له|لها|لهم|جديدة|جديد|مناطق|ل?قوات|ال?تحالف|للتحالف|ال?جيش|للجيش)|ال[\u0621-\u064A]+(?:ية|ي)|"
+    r"[\u0621-\u064A]+(?:ية|ي|يا|ياً|يًا)"
+)
+
+SITE_LOCATIVE_GAP = re.compile(
+    rf"(?=[^.;!?\n]{{0,70}}$)(?:[\s,()\"'‘’“”]|(?<![\w-])(?:{_LOCATIVE_WORDS})(?![\w-]))*"
+    r"(?:(?<![\w-])(?:[وفبلك]?ال|لل|[وفبلك]))?",  # an Arabic article or proclitic left outside the place's span
+    re.IGNORECASE,
+)
+"""What may stand between a site word and the place its phrase names after it: "base in X", "the
+airbase of X", "a base, located 10 km north of the town of X", "قاعدة في ريف X", "مطار مدينة X"."""
+
+SITE_COORDINATION_GAP = re.compile(
+    r"\s*(?:[,،]\s*)?(?:(?:and|or|as well as|including|such as|namely|&|و|أو|و?منها|و?بينها|و?أبرزها)\s*)?"
+    r"(?:(?:\w+\s+)?(?:in|at|في)\s+)?(?:the\s+)?[\"'‘’“”]?\s*",
+    re.IGNORECASE,
+)
+"""What joins coordinated places of one plural site word: "bases in X, Y and Z", "قواعد في X وY",
+"the X and 'Y' bases", "three bases in X, and four in Y"."""
+
+SITE_COORDINATION_WORD = re.compile(r"[,،&]|(?<![\w-])(?:and|or|as well as|including|such as|namely)(?![\w-])|و|أو", re.IGNORECASE)
+"""A coordination gap must hold one of these (two places side by side are not a list)."""
+
+SITE_PROPER_NAME = re.compile(
+    r"(?:(?<![\w'’-])(?:(?:al|el|Al|El|Ad|As|Ash|At|Ar|Az)[-‑])?[A-Z0-9][\w'’‑-]*\s+){0,3}"
+    r"(?<![\w'’-])(?:(?:al|el|Al|El)[-‑])?[A-Z0-9][\w'’‑-]*(?=\s*[\"'’”]?\s*$)"
+)
+"""A proper name of up to four capitalised words (or a code such as "K-1") right before a site
+word: the facility's own name ("the Tal Khazna base", "Marj Hilal military base") when the
+gazetteer knows no place there."""
+
+SITE_NAME_STOPWORDS = frozenset(
+    """the a an this that these those its their his her our new old main former key large small big major
+    another other second third first us u.s. american russian turkish iranian iraqi syrian kurdish french british
+    israeli coalition international military air army naval joint forward strategic illegal secret nearby
+    local regional government regime""".split()
+)
+"""Words that open a capitalised run before a site word but name no facility ("The US base",
+"Another Base", "the Russian base"): demonyms, determiners and site adjectives."""
