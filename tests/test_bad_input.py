@@ -48,6 +48,9 @@ from geo_tracker.gazetteer.importers import iter_import
 CONVOY = ("published: 2021-02-08\nsource: SOHR\n\nA convoy of 45 military vehicles entered Syria via the Al-Walid "
           "border crossing, heading towards Al-Qamishli.\n")
 GOOD_JSONL = json.dumps({"id": "ok-1", "text": "A convoy of 30 trucks reached Hasakah.", "published": "2021-02-06"})
+FIRST_DAY = ("published: 0001-01-01\nsource: SANA\n\nA convoy of 40 trucks entered Hasakah two days ago. "
+             "Last year a convoy reached Qamishli, and last month another.\n")
+LAST_DAY = "published: 9999-12-31\nsource: SOHR\n\nA convoy of 40 trucks entered Hasakah this week.\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"
 
 
@@ -298,6 +301,15 @@ def _cases() -> list[Case]:
              ("extract", "d", "-o", "d/r.md"), 1, E + r"d/r\.md: the output is also an input"),
         Case("map onto its input", {"r.md": CONVOY}, ("map", "r.md", "-o", "./r.md"), 1,
              E + r"\./r\.md: the output is also an input \(r\.md\)"),
+        # ---- dates at the edges of the calendar (issue 20, item 3): never a crash
+        Case("published 9999-12-31 (merging a date window past the calendar)", {"late.md": LAST_DAY},
+             ("map", "late.md", "-o", "m.html"), 0, r"^$", stdout=r"1 reports, 1 places, 1 convoys"),
+        Case("published 0001-01-01, relative dates before year 1 (stay unknown)", {"early.md": FIRST_DAY},
+             ("extract", "early.md"), 0, r"^$", stdout=r'"published": "0001-01-01"'),
+        Case("ingest: reports published 0001-01-01 and 9999-12-31", {"early.md": FIRST_DAY, "late.md": LAST_DAY},
+             ("ingest", "--store", "t.gpkg", "early.md", "late.md"), 0, r"^$", stdout=r"added 2 reports"),
+        Case("batch: a relative date before year 1", {"early.md": FIRST_DAY},
+             ("batch", "-o", "out.parquet", "--workers", "1", "-q", "early.md"), 0, r"^$"),
         # ---- gazetteer rows
         Case("gazetteer CSV: out-of-range, duplicate id, no name, swapped, outside its country, not numbers",
              {"towns.csv": gaz_rows}, ("gazetteer", "import", "towns.csv"), 0,
