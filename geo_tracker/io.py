@@ -61,6 +61,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from . import jsondepth
 from .errors import InputError
 from .models import Report
 
@@ -408,9 +409,12 @@ def _read_jsonl(path: Path, errors: Errors, published: _dt.date | None) -> Itera
             continue
         count += 1
         try:
-            obj = json.loads(line.rstrip("\r\n"))  # so a column past the end is not 'column 1' of a next line
+            obj = jsondepth.decode(json.loads, line.rstrip("\r\n"))  # a column past the end is not 'column 1' of a next line
         except json.JSONDecodeError as exc:
             yield _Bad(f"{where}: malformed JSON ({exc.msg} at column {exc.colno})")
+            continue
+        except jsondepth.TooDeep as exc:
+            yield _Bad(f"{where}: {exc}")
             continue
         yield _make_report(obj, where=where, default_id=f"{stem}:{n}", published=published, errors=errors)
     if count == 0:
@@ -422,9 +426,11 @@ def _read_json(path: Path, errors: Errors, published: _dt.date | None) -> Iterat
     if not text.strip():
         raise InputError(f"{path}: empty file")
     try:
-        doc = json.loads(text)
+        doc = jsondepth.decode(json.loads, text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: malformed JSON ({exc.msg} at column {exc.colno})") from None
+    except jsondepth.TooDeep as exc:
+        raise InputError(f"{path}:{exc.line}: {exc}") from None
     if isinstance(doc, dict) and "reports" in doc:
         items = doc["reports"]
     else:

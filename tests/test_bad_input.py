@@ -51,6 +51,11 @@ GOOD_JSONL = json.dumps({"id": "ok-1", "text": "A convoy of 30 trucks reached Ha
 FIRST_DAY = ("published: 0001-01-01\nsource: SANA\n\nA convoy of 40 trucks entered Hasakah two days ago. "
              "Last year a convoy reached Qamishli, and last month another.\n")
 LAST_DAY = "published: 9999-12-31\nsource: SOHR\n\nA convoy of 40 trucks entered Hasakah this week.\n"
+DEEP_RECORD = '{"text": "A convoy reached Hasakah.", "extra": ' + "[" * 1000 + "]" * 1000 + "}"
+DEEP_GEOJSON = ('{"type": "FeatureCollection", "features": [\n'
+                '{"type": "Feature", "properties": {"name": "Amuda"}, "geometry": {"type": "Point", '
+                '"coordinates": [40.93, 37.1]}},\n{"type": "Feature", "properties": {"name": "Deep", "p": '
+                + "[" * 1000 + "]" * 1000 + '}, "geometry": {"type": "Point", "coordinates": [40.9, 37.0]}}]}')
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"
 
 
@@ -301,6 +306,16 @@ def _cases() -> list[Case]:
              ("extract", "d", "-o", "d/r.md"), 1, E + r"d/r\.md: the output is also an input"),
         Case("map onto its input", {"r.md": CONVOY}, ("map", "r.md", "-o", "./r.md"), 1,
              E + r"\./r\.md: the output is also an input \(r\.md\)"),
+        # ---- nested 1,000 levels deep (issue 20, item 4): the line, not a RecursionError
+        Case("JSONL record nested 1,000 levels deep", {"deep.jsonl": GOOD_JSONL + "\n" + DEEP_RECORD + "\n"},
+             ("extract", "deep.jsonl"), 1, E + r"deep\.jsonl:2: JSON nested too deeply \(over 500 levels\)$"),
+        Case("... with --skip-bad", {"deep.jsonl": GOOD_JSONL + "\n" + DEEP_RECORD + "\n"},
+             ("extract", "--skip-bad", "deep.jsonl"), 0, r"skipped: deep\.jsonl:2: JSON nested too deeply",
+             skipped=(r"deep\.jsonl:2: JSON nested too deeply",), stdout=r'"id": "ok-1"'),
+        Case("JSON document nested 1,000 levels deep, with --skip-bad",
+             {"deep.json": "[\n" + DEEP_RECORD + "\n]", "r.md": CONVOY},
+             ("extract", "--skip-bad", "deep.json", "r.md"), 0, r"skipped: deep\.json:2: JSON nested too deeply",
+             skipped=(r"deep\.json:2: JSON nested too deeply",), stdout=r'"id": "r"'),
         # ---- dates at the edges of the calendar (issue 20, item 3): never a crash
         Case("published 9999-12-31 (merging a date window past the calendar)", {"late.md": LAST_DAY},
              ("map", "late.md", "-o", "m.html"), 0, r"^$", stdout=r"1 reports, 1 places, 1 convoys"),
@@ -369,6 +384,13 @@ def _cases() -> list[Case]:
         Case("gazetteer GeoNames row with 5 columns", {"SY.txt": "1\tQamishli\tQamishli\t\t37.05\n"},
              ("gazetteer", "import", "--format", "geonames", "SY.txt"), 1, E + r"SY\.txt: no usable rows \(1 skipped\); nothing imported$",
              gazetteer=True, skipped=(r"SY\.txt:1: expected 19 tab-separated columns, found 5; row skipped$",)),
+        Case("gazetteer GeoJSON: a feature nested 1,000 levels deep",
+             {"deep.geojson": DEEP_GEOJSON}, ("gazetteer", "import", "deep.geojson"), 0,
+             r"skipped: deep\.geojson:3: JSON nested too deeply \(over 500 levels\); feature skipped$", gazetteer=True,
+             stdout=r"imported 1 places", skipped=(r"deep\.geojson:3: JSON nested too deeply",)),
+        Case("... with --on-error reject", {"deep.geojson": DEEP_GEOJSON},
+             ("gazetteer", "import", "--on-error", "reject", "deep.geojson"), 1,
+             E + r"deep\.geojson:3: JSON nested too deeply \(over 500 levels\)$", gazetteer=True),
         Case("gazetteer: binary file", {"img.csv": PNG}, ("gazetteer", "import", "img.csv"), 1,
              E + r"img\.csv:1: invalid UTF-8 in the header row$", gazetteer=True),
         Case("gazetteer: empty file", {"empty.csv": ""}, ("gazetteer", "import", "empty.csv"), 1,
