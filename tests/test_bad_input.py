@@ -56,6 +56,13 @@ DEEP_GEOJSON = ('{"type": "FeatureCollection", "features": [\n'
                 '{"type": "Feature", "properties": {"name": "Amuda"}, "geometry": {"type": "Point", '
                 '"coordinates": [40.93, 37.1]}},\n{"type": "Feature", "properties": {"name": "Deep", "p": '
                 + "[" * 1000 + "]" * 1000 + '}, "geometry": {"type": "Point", "coordinates": [40.9, 37.0]}}]}')
+DAMAGED_LAYER = {
+    "data/gazetteers/towns.json": json.dumps({"name": "towns", "format": "csv", "source_file": "towns.csv",
+                                              "source": "user import", "rows": 1, "skipped": 0,
+                                              "imported_at": "2021-01-01T00:00:00+00:00"}),
+    "data/gazetteers/towns.csv": "id,name,alt_names,kind,country,admin1,lat,lon,uncertainty_km,source,note\n"
+                                 "towns:1,Amuda,,town,SY,,north,40.93,2.0,user import,\n",
+}
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"
 
 
@@ -391,6 +398,9 @@ def _cases() -> list[Case]:
         Case("... with --on-error reject", {"deep.geojson": DEEP_GEOJSON},
              ("gazetteer", "import", "--on-error", "reject", "deep.geojson"), 1,
              E + r"deep\.geojson:3: JSON nested too deeply \(over 500 levels\)$", gazetteer=True),
+        Case("imported layer damaged on disk (a row edited by hand)", DAMAGED_LAYER, ("lookup", "Amuda"), 1,
+             E + r"imported gazetteer layer 'towns' is damaged \(.*towns\.csv:2: lat 'north' is not a number\); "
+             r"remove it with: geo-tracker gazetteer remove towns$", names="towns", gazetteer=True),
         Case("gazetteer: binary file", {"img.csv": PNG}, ("gazetteer", "import", "img.csv"), 1,
              E + r"img\.csv:1: invalid UTF-8 in the header row$", gazetteer=True),
         Case("gazetteer: empty file", {"empty.csv": ""}, ("gazetteer", "import", "empty.csv"), 1,

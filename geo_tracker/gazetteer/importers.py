@@ -897,15 +897,20 @@ def _geometry_point(geometry: Any) -> tuple[float, float, str | None, float | No
             raise _Problem(
                 f"{gtype} coordinates out of lon/lat range (bounds {minx:g}, {miny:g}, {maxx:g}, {maxy:g})"
             )
-        point = geom.representative_point()
         wkt = shapely.to_wkt(geom, rounding_precision=6)
+        if maxx - minx > 180:  # may cross the antimeridian: measure it with western longitudes moved east by 360°
+            east = shapely.transform(geom, lambda xy: xy + [[360.0, 0.0]] * (xy[:, :1] < 0))
+            if east.bounds[2] - east.bounds[0] < maxx - minx:
+                geom, bounds = east, east.bounds
+        point = geom.representative_point()
     except _Problem:
         raise
     except Exception as exc:  # shapely raises several types for malformed input
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise _Problem(f"invalid {gtype} geometry ({reason})") from None
     lat, lon = point.y, point.x
-    return lat, lon, wkt, _area_uncertainty_km(lat, lon, bounds)
+    unc = _area_uncertainty_km(lat, lon, bounds)
+    return lat, (lon - 360.0 if lon > 180 else lon), wkt, unc
 
 
 def _iter_geojson(path: Path, opts: _Options, report: _Reporter) -> Iterator[ImportedPlace]:
