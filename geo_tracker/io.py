@@ -301,7 +301,10 @@ def _strip_bounds(text: str, start: int) -> tuple[int, int]:
 def _read_text_file(path: Path, errors: Errors, published: _dt.date | None) -> Iterator[Report | _Bad]:
     # A report may be huge: the text is copied once (to its stripped body) and dropped before yielding.
     text = _read_whole_text(path, errors)
-    meta, offset = _front_matter(text)
+    try:
+        meta, offset = _front_matter(text)
+    except _DuplicateKey as exc:
+        raise InputError(f"{path}:{exc}") from None
     start, end = _strip_bounds(text, offset)
     body = text[start:end]
     del text
@@ -322,14 +325,15 @@ def _read_text_file(path: Path, errors: Errors, published: _dt.date | None) -> I
     )
 
 
-_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # those of str.splitlines
-_LINE = re.compile(f"[^{_LINE_BREAKS}]*(?:\r\n|[{_LINE_BREAKS}]|\\Z)")
+_LINE = re.compile(r"[^\n]*(?:\n|\Z)")
+"""A front-matter line ends at ``\n`` or ``\r\n`` only: U+2028/2029, NEL, FF or VT inside a value are part of it."""
 _BLANK = re.compile(r"\s*")
+_SPACES = re.compile(r"\s+")
 _FENCE = re.compile(r"\s*---\s*")
 
 
 def _line_spans(text: str) -> Iterator[tuple[int, int]]:
-    """``(start, end)`` of each line, end after its line break, lazily (like ``splitlines(keepends=True)``).
+    """``(start, end)`` of each line, end after its ``\n``, lazily.
 
     Front matter sits at the top: looking at it never copies or splits the rest
     of a long report.
@@ -352,10 +356,26 @@ def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
     return meta, text[offset:]
 
 
+class _DuplicateKey(ValueError):
+    """A front-matter key given twice (the message starts with its line number)."""
+
+
 def _front_matter(text: str) -> tuple[dict[str, str], int]:
-    """The front matter of a text report and the offset where the report itself starts."""
+    """The front matter of a text report and the offset where the report itself starts.
+
+    Whitespace runs inside a value (a U+2028 line separator, a tab) become one space; a key
+    given twice raises :class:`_DuplicateKey`, since either value may be the wrong one.
+    """
     lines = _line_spans(text)
     meta: dict[str, str] = {}
+    first_line: dict[str, int] = {}
+
+    def put(m: re.Match[str], start: int) -> None:
+        key = m.group(1).lower()
+        line = text.count("\n", 0, start) + 1
+        if key in meta:
+            raise _DuplicateKey(f"{line}: front matter key {key!r} given twice (first on line {first_line[key]})")
+        meta[key], first_line[key] = _SPACES.sub(" ", m.group(2)), line
     span = next(lines, None)
     while span is not None and _BLANK.fullmatch(text, *span):  # skip leading blank lines
         span = next(lines, None)
@@ -367,7 +387,7 @@ def _front_matter(text: str) -> tuple[dict[str, str], int]:
                 for start, end in block:
                     m = _FRONT_MATTER_RE.match(text, start, end)
                     if m:
-                        meta[m.group(1).lower()] = m.group(2)
+                        put(m, start)
                 return meta, inner[1]
             block.append(inner)
         return {}, 0  # no closing fence: not front matter
@@ -375,7 +395,7 @@ def _front_matter(text: str) -> tuple[dict[str, str], int]:
         m = _FRONT_MATTER_RE.match(text, *span)
         if not m:
             break
-        meta[m.group(1).lower()] = m.group(2)
+        put(m, span[0])
         span = next(lines, None)
     if not meta:
         return {}, 0

@@ -63,6 +63,8 @@ DAMAGED_LAYER = {
     "data/gazetteers/towns.csv": "id,name,alt_names,kind,country,admin1,lat,lon,uncertainty_km,source,note\n"
                                  "towns:1,Amuda,,town,SY,,north,40.93,2.0,user import,\n",
 }
+SEPARATORS = ("source: Agence\u2028France\x85Presse\x0cWire\x0bDesk\nurl: https://example.org/a\nid: sep-1\n\n"
+              "A convoy of 9 trucks entered Hasakah.\n")
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"
 
 
@@ -313,6 +315,17 @@ def _cases() -> list[Case]:
              ("extract", "d", "-o", "d/r.md"), 1, E + r"d/r\.md: the output is also an input"),
         Case("map onto its input", {"r.md": CONVOY}, ("map", "r.md", "-o", "./r.md"), 1,
              E + r"\./r\.md: the output is also an input \(r\.md\)"),
+        # ---- front matter (issue 20, item 8): only \n and \r\n end a line; a key given twice is an error
+        Case("front matter value holding U+2028, NEL, FF and VT", {"sep.md": SEPARATORS},
+             ("extract", "sep.md"), 0, r"^$",
+             stdout=r'"id": "sep-1".*"source": "Agence France Presse Wire Desk".*"url": "https://example\.org/a"'),
+        Case("front matter key given twice", {"twice.md": "source: SANA\nsource: SOHR\n\nA convoy entered Hasakah.\n"},
+             ("extract", "twice.md"), 1,
+             E + r"twice\.md:2: front matter key 'source' given twice \(first on line 1\)$"),
+        Case("... with --skip-bad", {"twice.md": "source: SANA\nsource: SOHR\n\nA convoy entered Hasakah.\n",
+                                     "r.md": CONVOY},
+             ("extract", "--skip-bad", "twice.md", "r.md"), 0, r"skipped: twice\.md:2: front matter key 'source'",
+             skipped=(r"twice\.md:2: front matter key 'source' given twice",), stdout=r'"id": "r"'),
         # ---- nested 1,000 levels deep (issue 20, item 4): the line, not a RecursionError
         Case("JSONL record nested 1,000 levels deep", {"deep.jsonl": GOOD_JSONL + "\n" + DEEP_RECORD + "\n"},
              ("extract", "deep.jsonl"), 1, E + r"deep\.jsonl:2: JSON nested too deeply \(over 500 levels\)$"),
