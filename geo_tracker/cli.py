@@ -17,12 +17,12 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import GeoTrackerError
+from .errors import GeoTrackerError, terminal_safe
 from .gpkg import DEFAULT_LOCK_TIMEOUT
 
 
 def _fail(message: str) -> None:
-    raise click.ClickException(message)
+    raise click.ClickException(terminal_safe(message))
 
 
 def _write_atomic(path: Path, text: str) -> None:

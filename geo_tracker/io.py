@@ -404,6 +404,17 @@ def _front_matter(text: str) -> tuple[dict[str, str], int]:
     return meta, span[0] if span is not None else len(text)
 
 
+class _NotJson(ValueError):
+    """``NaN``, ``Infinity`` or ``-Infinity``: Python's decoder accepts them, JSON has no such values."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotJson(f"malformed JSON ({name} is not a JSON value)")
+
+
+_loads = json.JSONDecoder(parse_constant=_no_constant).decode
+
+
 def _binary_lines(path: Path) -> Iterator[tuple[int, bytes]]:
     with path.open("rb") as fh:
         for n, raw in enumerate(fh, start=1):
@@ -429,11 +440,11 @@ def _read_jsonl(path: Path, errors: Errors, published: _dt.date | None) -> Itera
             continue
         count += 1
         try:
-            obj = jsondepth.decode(json.loads, line.rstrip("\r\n"))  # a column past the end is not 'column 1' of a next line
+            obj = jsondepth.decode(_loads, line.rstrip("\r\n"))  # a column past the end is not 'column 1' of a next line
         except json.JSONDecodeError as exc:
             yield _Bad(f"{where}: malformed JSON ({exc.msg} at column {exc.colno})")
             continue
-        except jsondepth.TooDeep as exc:
+        except (jsondepth.TooDeep, _NotJson) as exc:
             yield _Bad(f"{where}: {exc}")
             continue
         yield _make_report(obj, where=where, default_id=f"{stem}:{n}", published=published, errors=errors)
@@ -446,11 +457,13 @@ def _read_json(path: Path, errors: Errors, published: _dt.date | None) -> Iterat
     if not text.strip():
         raise InputError(f"{path}: empty file")
     try:
-        doc = jsondepth.decode(json.loads, text)
+        doc = jsondepth.decode(_loads, text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: malformed JSON ({exc.msg} at column {exc.colno})") from None
     except jsondepth.TooDeep as exc:
         raise InputError(f"{path}:{exc.line}: {exc}") from None
+    except _NotJson as exc:
+        raise InputError(f"{path}: {exc}") from None
     if isinstance(doc, dict) and "reports" in doc:
         items = doc["reports"]
     else:

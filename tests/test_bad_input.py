@@ -315,6 +315,13 @@ def _cases() -> list[Case]:
              ("extract", "d", "-o", "d/r.md"), 1, E + r"d/r\.md: the output is also an input"),
         Case("map onto its input", {"r.md": CONVOY}, ("map", "r.md", "-o", "./r.md"), 1,
              E + r"\./r\.md: the output is also an input \(r\.md\)"),
+        # ---- smaller ones (issue 20, item 9)
+        Case("JSON NaN / Infinity in a record", {"nan.jsonl": '{"id": NaN, "text": "A convoy entered Hasakah."}\n'},
+             ("extract", "nan.jsonl"), 1, E + r"nan\.jsonl:1: malformed JSON \(NaN is not a JSON value\)$"),
+        Case("terminal escape sequence in a file name", {"\x1b[31mred.md": ""}, ("extract", "\x1b[31mred.md"), 1,
+             E + r"\\x1b\[31mred\.md: empty file$", names="\\x1b[31mred.md"),
+        Case("bidi override in a file name", {"\u202eevil.md": ""}, ("extract", "\u202eevil.md"), 1,
+             E + r"\\u202eevil\.md: empty file$", names="\\u202eevil.md"),
         # ---- front matter (issue 20, item 8): only \n and \r\n end a line; a key given twice is an error
         Case("front matter value holding U+2028, NEL, FF and VT", {"sep.md": SEPARATORS},
              ("extract", "sep.md"), 0, r"^$",
