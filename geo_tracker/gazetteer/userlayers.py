@@ -37,12 +37,12 @@ import fcntl
 import json
 import os
 import re
-import tempfile
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..atomic import temp_beside
 from ..errors import GazetteerError
 from .curated import iter_curated_csv
 from ..models import Place
@@ -159,8 +159,8 @@ def _exists_error(name: str) -> GazetteerError:
 
 def _atomic_writer(target: Path):
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    return os.fdopen(fd, "w", encoding="utf-8", newline=""), Path(tmp)
+    fd, tmp = temp_beside(target)
+    return os.fdopen(fd, "w", encoding="utf-8", newline=""), tmp
 
 
 def import_layer(
