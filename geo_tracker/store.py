@@ -372,8 +372,6 @@ class Store:
                 con.execute("PRAGMA synchronous = FULL")
             self._check(con, write=write)
             yield con
-            if write:
-                _back_to_one_file(con)
         except sqlite3.Error as exc:
             if _locked(exc):
                 raise StoreError(f"{self.path}: the store is still locked by another program after "
@@ -382,6 +380,8 @@ class Store:
                 raise StoreError(f"{self.path}: not a geo-tracker store (not a GeoPackage/SQLite file)") from None
             raise StoreError(f"{self.path}: {exc}") from None
         finally:
+            if write:
+                _back_to_one_file(con)
             con.close()
 
     def _check(self, con: sqlite3.Connection, *, write: bool) -> None:
@@ -573,12 +573,11 @@ class Store:
 
 def _back_to_one_file(con: sqlite3.Connection) -> None:
     """Leave WAL for a rollback journal (the log folded into the file) unless another connection is open."""
-    con.execute("PRAGMA busy_timeout = 0")
     try:
+        con.execute("PRAGMA busy_timeout = 0")
         con.execute("PRAGMA journal_mode = DELETE")
-    except sqlite3.OperationalError as exc:
-        if not _locked(exc):
-            raise
+    except sqlite3.Error:  # another connection is open (it will), or the store is unusable (already reported)
+        pass
 
 
 def _has_table(con: sqlite3.Connection, name: str) -> bool:

@@ -502,7 +502,15 @@ def test_a_failed_ingest_leaves_the_store_as_it_was(tmp_path: Path) -> None:
     before = Path(store).read_bytes()
     failed = CliRunner().invoke(main, ["ingest", "--store", store, str(tmp_path / "m.jsonl")])
     assert failed.exit_code == 1 and "m.jsonl:2: malformed JSON" in failed.stderr
-    assert Path(store).read_bytes() == before
+    after = Path(store).read_bytes()
+    # Every page as it was; only SQLite's file change counter (header bytes 24-27 and 92-95) moves, as the
+    # writer enters the write-ahead log and leaves it (issue 20, item 5: readers do not wait meanwhile).
+    assert _without_change_counter(after) == _without_change_counter(before)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.jsonl", "m.jsonl", "t.gpkg"]
+
+
+def _without_change_counter(db: bytes) -> bytes:
+    return db[:24] + db[28:92] + db[96:]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads chmod-000 files; the simulated EACCES cases cover it")
