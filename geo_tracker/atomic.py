@@ -2,7 +2,9 @@
 
 The content is written to a temporary file in the target's directory, which
 then replaces the target in one ``os.replace``. A failure leaves any previous
-file untouched and no temporary file behind. The finished file gets the mode
+file untouched and no temporary file behind; the temporary name carries the
+writer's process id, so the leftovers of a killed writer are removed by the
+next write beside them. The finished file gets the mode
 an ordinary ``open()`` would give it (0666 less the umask), or keeps the mode
 of the file it replaces.
 
@@ -18,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -25,7 +28,7 @@ from pathlib import Path
 
 from .errors import RenderError
 
-__all__ = ["atomic_path", "check_output", "output_mode"]
+__all__ = ["atomic_path", "check_output", "output_mode", "temp_beside"]
 
 
 def output_mode(path: Path) -> int:
@@ -36,6 +39,33 @@ def output_mode(path: Path) -> int:
         mask = os.umask(0o022)  # the only way to read the umask is to set it
         os.umask(mask)
         return 0o666 & ~mask
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but another user's
+        return True
+    return True
+
+
+def temp_beside(target: Path, suffix: str = ".tmp") -> tuple[int, Path]:
+    """``mkstemp`` beside ``target`` (``.NAME.PID.XXXX`` + ``suffix``), first removing the temporary files
+    that writers of ``target`` killed before they could clean up left there.
+
+    Raises:
+        OSError: the directory cannot be written.
+    """
+    directory = target.parent
+    stem = f".{target.name}."
+    for left in directory.glob(f"{glob.escape(stem)}*{glob.escape(suffix)}"):
+        pid = left.name[len(stem):].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            left.unlink(missing_ok=True)
+    fd, name = tempfile.mkstemp(dir=directory, prefix=f"{stem}{os.getpid()}.", suffix=suffix)
+    return fd, Path(name)
 
 
 @contextlib.contextmanager
@@ -54,17 +84,20 @@ def atomic_path(path: str | os.PathLike[str], *, suffix: str = ".tmp") -> Iterat
     if not directory.is_dir():
         raise RenderError(f"{target}: directory {directory} does not exist")
     try:
-        fd, name = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=suffix)
+        fd, tmp = temp_beside(target, suffix)
     except OSError as exc:  # an unwritable or read-only directory
         raise RenderError(f"{target}: cannot write ({exc.strerror or exc})") from None
     os.close(fd)
-    tmp = Path(name)
+    import sqlite3
+
     try:
         yield tmp
         os.chmod(tmp, output_mode(target))  # mkstemp makes 0600
         os.replace(tmp, target)
     except OSError as exc:
         raise RenderError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    except sqlite3.Error as exc:  # a GeoPackage written by SQLite: 'database or disk is full'
+        raise RenderError(f"{target}: cannot write ({exc})") from None
     finally:
         tmp.unlink(missing_ok=True)
 

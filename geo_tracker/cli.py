@@ -17,11 +17,12 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import GeoTrackerError
+from .errors import GeoTrackerError, terminal_safe
+from .gpkg import DEFAULT_LOCK_TIMEOUT
 
 
 def _fail(message: str) -> None:
-    raise click.ClickException(message)
+    raise click.ClickException(terminal_safe(message))
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -220,8 +221,11 @@ def _store_option(f: Callable) -> Callable:
 @_store_option
 @click.option("--batch-size", type=click.IntRange(min=1), metavar="N",
               help="Commit every N new reports (default: the whole run is one transaction).")
+@click.option("--lock-timeout", type=click.FloatRange(min=0), default=DEFAULT_LOCK_TIMEOUT, show_default=True,
+              metavar="SECONDS", envvar="GEO_TRACKER_LOCK_TIMEOUT", show_envvar=True,
+              help="How long to wait while another ingest writes the store.")
 @_common_input_options
-def ingest_command(inputs, store, batch_size, published, errors, skip_bad):
+def ingest_command(inputs, store, batch_size, lock_timeout, published, errors, skip_bad):
     """Add INPUT reports to the tracker store and merge their events across outlets.
 
     A report already in the store (same outlet and text) is skipped. The run
@@ -233,8 +237,8 @@ def ingest_command(inputs, store, batch_size, published, errors, skip_bad):
         from .progress import progress_bar
         from .tracker import Tracker
 
-        tracker = Tracker(store)
         with progress_bar(desc="ingest", unit=" reports") as bar:
+            tracker = Tracker(store, lock_timeout=lock_timeout, on_wait=lambda message: bar.write(f"waiting: {message}"))
             summary = tracker.ingest(
                 inputs, published=_parse_published(published), errors=errors, skip_bad=skip_bad,
                 on_skip=lambda message: bar.write(f"skipped: {message}"), batch_size=batch_size,

@@ -406,7 +406,17 @@ _COMPILED = [(re.compile(p), h) for p, h in _PATTERNS]
 
 
 def _call(handler: Handler, match: re.Match[str], published: dt.date | None) -> DateValue | None:
-    """Run ``handler``, mapping the Arabic alternative groups onto the English names."""
+    """Run ``handler``, mapping the Arabic alternative groups onto the English names.
+
+    A date the calendar cannot hold (a relative date before year 1 or after 9999) stays unknown.
+    """
+    try:
+        return _call_handler(handler, match, published)
+    except (OverflowError, ValueError):  # date arithmetic past date.min/date.max, or year 0
+        return None
+
+
+def _call_handler(handler: Handler, match: re.Match[str], published: dt.date | None) -> DateValue | None:
     groups = match.groupdict()
     if "wd2" in groups and groups["wd"] is None and (groups["wd2"] or groups["wd3"]) is not None:
         return handler(_GroupView(match, {"wd": groups["wd2"] or groups["wd3"]}), published)  # type: ignore[arg-type]

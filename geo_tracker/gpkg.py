@@ -174,7 +174,11 @@ def _is_empty(blob: bytes | None) -> int | None:
 # ---------------------------------------------------------------- files and tables
 
 
-def connect(path: str | os.PathLike[str], *, timeout: float = 30.0) -> sqlite3.Connection:
+DEFAULT_LOCK_TIMEOUT = 600.0
+"""Seconds a connection waits for another program's lock on the file before giving up (writers: ``--lock-timeout``)."""
+
+
+def connect(path: str | os.PathLike[str], *, timeout: float = DEFAULT_LOCK_TIMEOUT) -> sqlite3.Connection:
     """An autocommit connection (``BEGIN``/``COMMIT`` are the caller's) with the ST_* functions."""
     con = sqlite3.connect(os.fspath(path), timeout=timeout, isolation_level=None)
     con.create_function("ST_IsEmpty", 1, _is_empty, deterministic=True)

@@ -61,6 +61,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from . import jsondepth
 from .errors import InputError
 from .models import Report
 
@@ -300,7 +301,10 @@ def _strip_bounds(text: str, start: int) -> tuple[int, int]:
 def _read_text_file(path: Path, errors: Errors, published: _dt.date | None) -> Iterator[Report | _Bad]:
     # A report may be huge: the text is copied once (to its stripped body) and dropped before yielding.
     text = _read_whole_text(path, errors)
-    meta, offset = _front_matter(text)
+    try:
+        meta, offset = _front_matter(text)
+    except _DuplicateKey as exc:
+        raise InputError(f"{path}:{exc}") from None
     start, end = _strip_bounds(text, offset)
     body = text[start:end]
     del text
@@ -321,14 +325,15 @@ def _read_text_file(path: Path, errors: Errors, published: _dt.date | None) -> I
     )
 
 
-_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # those of str.splitlines
-_LINE = re.compile(f"[^{_LINE_BREAKS}]*(?:\r\n|[{_LINE_BREAKS}]|\\Z)")
+_LINE = re.compile(r"[^\n]*(?:\n|\Z)")
+"""A front-matter line ends at ``\n`` or ``\r\n`` only: U+2028/2029, NEL, FF or VT inside a value are part of it."""
 _BLANK = re.compile(r"\s*")
+_SPACES = re.compile(r"\s+")
 _FENCE = re.compile(r"\s*---\s*")
 
 
 def _line_spans(text: str) -> Iterator[tuple[int, int]]:
-    """``(start, end)`` of each line, end after its line break, lazily (like ``splitlines(keepends=True)``).
+    """``(start, end)`` of each line, end after its ``\n``, lazily.
 
     Front matter sits at the top: looking at it never copies or splits the rest
     of a long report.
@@ -351,10 +356,26 @@ def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
     return meta, text[offset:]
 
 
+class _DuplicateKey(ValueError):
+    """A front-matter key given twice (the message starts with its line number)."""
+
+
 def _front_matter(text: str) -> tuple[dict[str, str], int]:
-    """The front matter of a text report and the offset where the report itself starts."""
+    """The front matter of a text report and the offset where the report itself starts.
+
+    Whitespace runs inside a value (a U+2028 line separator, a tab) become one space; a key
+    given twice raises :class:`_DuplicateKey`, since either value may be the wrong one.
+    """
     lines = _line_spans(text)
     meta: dict[str, str] = {}
+    first_line: dict[str, int] = {}
+
+    def put(m: re.Match[str], start: int) -> None:
+        key = m.group(1).lower()
+        line = text.count("\n", 0, start) + 1
+        if key in meta:
+            raise _DuplicateKey(f"{line}: front matter key {key!r} given twice (first on line {first_line[key]})")
+        meta[key], first_line[key] = _SPACES.sub(" ", m.group(2)), line
     span = next(lines, None)
     while span is not None and _BLANK.fullmatch(text, *span):  # skip leading blank lines
         span = next(lines, None)
@@ -366,7 +387,7 @@ def _front_matter(text: str) -> tuple[dict[str, str], int]:
                 for start, end in block:
                     m = _FRONT_MATTER_RE.match(text, start, end)
                     if m:
-                        meta[m.group(1).lower()] = m.group(2)
+                        put(m, start)
                 return meta, inner[1]
             block.append(inner)
         return {}, 0  # no closing fence: not front matter
@@ -374,13 +395,24 @@ def _front_matter(text: str) -> tuple[dict[str, str], int]:
         m = _FRONT_MATTER_RE.match(text, *span)
         if not m:
             break
-        meta[m.group(1).lower()] = m.group(2)
+        put(m, span[0])
         span = next(lines, None)
     if not meta:
         return {}, 0
     if span is not None and _BLANK.fullmatch(text, *span):
         span = next(lines, None)
     return meta, span[0] if span is not None else len(text)
+
+
+class _NotJson(ValueError):
+    """``NaN``, ``Infinity`` or ``-Infinity``: Python's decoder accepts them, JSON has no such values."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotJson(f"malformed JSON ({name} is not a JSON value)")
+
+
+_loads = json.JSONDecoder(parse_constant=_no_constant).decode
 
 
 def _binary_lines(path: Path) -> Iterator[tuple[int, bytes]]:
@@ -408,9 +440,12 @@ def _read_jsonl(path: Path, errors: Errors, published: _dt.date | None) -> Itera
             continue
         count += 1
         try:
-            obj = json.loads(line.rstrip("\r\n"))  # so a column past the end is not 'column 1' of a next line
+            obj = jsondepth.decode(_loads, line.rstrip("\r\n"))  # a column past the end is not 'column 1' of a next line
         except json.JSONDecodeError as exc:
             yield _Bad(f"{where}: malformed JSON ({exc.msg} at column {exc.colno})")
+            continue
+        except (jsondepth.TooDeep, _NotJson) as exc:
+            yield _Bad(f"{where}: {exc}")
             continue
         yield _make_report(obj, where=where, default_id=f"{stem}:{n}", published=published, errors=errors)
     if count == 0:
@@ -422,9 +457,13 @@ def _read_json(path: Path, errors: Errors, published: _dt.date | None) -> Iterat
     if not text.strip():
         raise InputError(f"{path}: empty file")
     try:
-        doc = json.loads(text)
+        doc = jsondepth.decode(_loads, text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: malformed JSON ({exc.msg} at column {exc.colno})") from None
+    except jsondepth.TooDeep as exc:
+        raise InputError(f"{path}:{exc.line}: {exc}") from None
+    except _NotJson as exc:
+        raise InputError(f"{path}: {exc}") from None
     if isinstance(doc, dict) and "reports" in doc:
         items = doc["reports"]
     else:

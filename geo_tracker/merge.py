@@ -69,6 +69,7 @@ Example:
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as _dt
 import math
@@ -166,13 +167,25 @@ def date_interval(d: DateValue | None) -> tuple[_dt.date, _dt.date] | None:
     if rank == 4:
         return _dt.date(v.year, 1, 1), _dt.date(v.year, 12, 31)
     if rank == 3:
-        nxt = _dt.date(v.year + (v.month == 12), v.month % 12 + 1, 1)
-        return _dt.date(v.year, v.month, 1), nxt - _dt.timedelta(days=1)
+        return _dt.date(v.year, v.month, 1), _dt.date(v.year, v.month, calendar.monthrange(v.year, v.month)[1])
     if rank == 2:
-        return v - _dt.timedelta(days=INFERRED_LAG_DAYS), v
+        return shift_days(v, -INFERRED_LAG_DAYS), v
     if rank == 1:
-        return v - _dt.timedelta(days=ESTIMATE_DAYS), v + _dt.timedelta(days=ESTIMATE_DAYS)
+        return shift_days(v, -ESTIMATE_DAYS), shift_days(v, ESTIMATE_DAYS)
     return v, v
+
+
+def shift_days(day: _dt.date, days: int) -> _dt.date:
+    """``day`` moved by ``days``, held at the ends of the calendar (0001-01-01, 9999-12-31) instead of overflowing.
+
+    Example:
+        >>> shift_days(_dt.date(9999, 12, 30), 3), shift_days(_dt.date(2021, 2, 8), -3)
+        (datetime.date(9999, 12, 31), datetime.date(2021, 2, 5))
+    """
+    try:
+        return day + _dt.timedelta(days=days)
+    except OverflowError:
+        return _dt.date.max if days > 0 else _dt.date.min
 
 
 # ---------------------------------------------------------------- places
@@ -388,7 +401,7 @@ def _cluster(
     dated = [i for i in range(n) if stmts[i].interval is not None]
     dated.sort(key=lambda i: (stmts[i].interval[0], i))  # type: ignore[index]
     for pos, i in enumerate(dated):
-        end = stmts[i].interval[1] + _dt.timedelta(days=window)  # type: ignore[index]
+        end = shift_days(stmts[i].interval[1], window)  # type: ignore[index]
         for j in dated[pos + 1 :]:
             if stmts[j].interval[0] > end:  # type: ignore[index]
                 break

@@ -79,6 +79,9 @@ def write(message: str, file: IO[str] | None = None) -> None:
         >>> out = io.StringIO(); write("skipped: bad.csv:3: missing 'text'", file=out); out.getvalue()
         "skipped: bad.csv:3: missing 'text'\\n"
     """
+    from .errors import terminal_safe
+
+    message = "\n".join(terminal_safe(line) for line in message.split("\n"))
     file = sys.stderr if file is None else file
     tqdm = sys.modules.get("tqdm")  # a bar can only be running if tqdm was imported
     if tqdm is not None and getattr(tqdm.tqdm, "_instances", None):

@@ -26,11 +26,20 @@ publication date and URL are not part of the hash, so a re-ingest with a
 different ``--published`` default or a URL added later is still a duplicate.
 A new report whose id is taken by another report gets ``~2``, ``~3``… appended.
 
-**Transactions.** An ingest writes in one SQLite transaction (rollback journal,
-``synchronous=FULL``) that also rewrites the merged layers: an error, Ctrl-C
-or a kill at any point leaves the store exactly as it was before, and running
-the ingest again completes it without duplicates. With ``batch_size`` every
-batch is its own transaction, so a long run keeps what it finished.
+**Transactions.** An ingest writes in one SQLite transaction (``synchronous=FULL``)
+that also rewrites the merged layers: an error, Ctrl-C or a kill at any point
+leaves the store exactly as it was before, and running the ingest again
+completes it without duplicates. With ``batch_size`` every batch is its own
+transaction, so a long run keeps what it finished.
+
+**Concurrent use.** A writer switches the store to SQLite's write-ahead log
+(WAL) while it writes, and back to a plain rollback journal when it is done
+and nobody else has the store open, so a store at rest is one file. Readers
+(``export``, ``map --store``, the Python API) never wait for a writer: they
+read the last committed state. A second writer waits for the first, tells
+``on_wait`` so (the CLI prints it), and gives up after ``lock_timeout``
+seconds (``--lock-timeout``, ``$GEO_TRACKER_LOCK_TIMEOUT``; default
+:data:`geo_tracker.gpkg.DEFAULT_LOCK_TIMEOUT`) with one line saying so.
 
 **Rebuilding.** The JSON extraction of each report (``extraction``, with
 ``schema``) keeps everything merging needs, so the merged layers are
@@ -64,6 +73,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, gpkg
+from .gpkg import DEFAULT_LOCK_TIMEOUT
 from .errors import StoreError
 from .export import _name, event_geometry, route_km, write_merged_layers
 from .merge import MERGE_RULES_VERSION, merge_convoys, merge_sites
@@ -326,8 +336,11 @@ class Store:
     created until something is written.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+                 on_wait: Callable[[str], None] | None = None) -> None:
         self.path = Path(path) if path is not None else default_store_path()
+        self.lock_timeout = lock_timeout
+        self.on_wait = on_wait
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -353,17 +366,22 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open the store ({exc})") from None
         try:
-            con.execute("PRAGMA journal_mode = DELETE")
-            con.execute("PRAGMA synchronous = FULL")
+            if write:
+                con.execute(f"PRAGMA busy_timeout = {int(self.lock_timeout * 1000)}")
+                con.execute("PRAGMA journal_mode = WAL")  # readers keep reading the last commit meanwhile
+                con.execute("PRAGMA synchronous = FULL")
             self._check(con, write=write)
             yield con
         except sqlite3.Error as exc:
             if _locked(exc):
-                raise StoreError(f"{self.path}: the store is locked by another program; close it and retry") from None
+                raise StoreError(f"{self.path}: the store is still locked by another program after "
+                                 f"{self.lock_timeout:g} s; retry later or wait longer with --lock-timeout") from None
             if "not a database" in str(exc):
                 raise StoreError(f"{self.path}: not a geo-tracker store (not a GeoPackage/SQLite file)") from None
             raise StoreError(f"{self.path}: {exc}") from None
         finally:
+            if write:
+                _back_to_one_file(con)
             con.close()
 
     def _check(self, con: sqlite3.Connection, *, write: bool) -> None:
@@ -381,7 +399,7 @@ class Store:
             raise StoreError(f"{self.path}: written by a newer geo-tracker (store schema {version}, "
                              f"this version reads {SCHEMA_VERSION}); upgrade geo-tracker")
         if write and meta.get("merge_rules_version") != str(MERGE_RULES_VERSION):
-            con.execute("BEGIN IMMEDIATE")
+            self._begin(con)
             try:
                 self._refresh(con)
                 con.execute("COMMIT")
@@ -390,8 +408,24 @@ class Store:
                     con.execute("ROLLBACK")
                 raise
 
-    def _create(self, con: sqlite3.Connection) -> None:
+    def _begin(self, con: sqlite3.Connection) -> None:
+        """Start a write transaction; while another writer holds the store, say so and wait (``lock_timeout``)."""
+        con.execute("PRAGMA busy_timeout = 200")
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _locked(exc):
+                raise
+        finally:
+            con.execute(f"PRAGMA busy_timeout = {int(self.lock_timeout * 1000)}")
+        if self.on_wait is not None:
+            self.on_wait(f"{self.path}: another program is writing the store; waiting up to "
+                         f"{self.lock_timeout:g} s (--lock-timeout)")
         con.execute("BEGIN IMMEDIATE")
+
+    def _create(self, con: sqlite3.Connection) -> None:
+        self._begin(con)
         try:
             gpkg.init(con)
             for layer in (META, REPORTS, *_PER_REPORT):
@@ -468,7 +502,7 @@ class Store:
             try:
                 for report in reports:
                     if not in_tx:
-                        con.execute("BEGIN IMMEDIATE")
+                        self._begin(con)
                         in_tx = True
                     digest = content_hash(report)
                     new = not con.execute("SELECT 1 FROM reports WHERE content_hash = ?", (digest,)).fetchone()
@@ -535,6 +569,15 @@ class Store:
             one("SELECT (SELECT count(*) FROM convoys WHERE corroboration > 1) + "
                 "(SELECT count(*) FROM sites WHERE corroboration > 1)"),
         )
+
+
+def _back_to_one_file(con: sqlite3.Connection) -> None:
+    """Leave WAL for a rollback journal (the log folded into the file) unless another connection is open."""
+    try:
+        con.execute("PRAGMA busy_timeout = 0")
+        con.execute("PRAGMA journal_mode = DELETE")
+    except sqlite3.Error:  # another connection is open (it will), or the store is unusable (already reported)
+        pass
 
 
 def _has_table(con: sqlite3.Connection, name: str) -> bool:

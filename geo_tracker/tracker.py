@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 from .atomic import check_output
+from .gpkg import DEFAULT_LOCK_TIMEOUT
 from .export import filter_events, merged_frame, write_events
 from .merge import merge_convoys, merge_sites
 from .models import Convoy, Extraction, Report, Site
@@ -59,9 +60,10 @@ class Tracker:
         (1, 'EPSG:4326')
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, gazetteer: Gazetteer | None = None,
+                 lock_timeout: float = DEFAULT_LOCK_TIMEOUT, on_wait: Callable[[str], None] | None = None) -> None:
         self.path = Path(path) if path is not None else default_store_path()
-        self._store = Store(self.path)
+        self._store = Store(self.path, lock_timeout=lock_timeout, on_wait=on_wait)
         self._gazetteer = gazetteer
         self._cache: tuple[Any, Any] | None = None
 

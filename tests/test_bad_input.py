@@ -48,6 +48,23 @@ from geo_tracker.gazetteer.importers import iter_import
 CONVOY = ("published: 2021-02-08\nsource: SOHR\n\nA convoy of 45 military vehicles entered Syria via the Al-Walid "
           "border crossing, heading towards Al-Qamishli.\n")
 GOOD_JSONL = json.dumps({"id": "ok-1", "text": "A convoy of 30 trucks reached Hasakah.", "published": "2021-02-06"})
+FIRST_DAY = ("published: 0001-01-01\nsource: SANA\n\nA convoy of 40 trucks entered Hasakah two days ago. "
+             "Last year a convoy reached Qamishli, and last month another.\n")
+LAST_DAY = "published: 9999-12-31\nsource: SOHR\n\nA convoy of 40 trucks entered Hasakah this week.\n"
+DEEP_RECORD = '{"text": "A convoy reached Hasakah.", "extra": ' + "[" * 1000 + "]" * 1000 + "}"
+DEEP_GEOJSON = ('{"type": "FeatureCollection", "features": [\n'
+                '{"type": "Feature", "properties": {"name": "Amuda"}, "geometry": {"type": "Point", '
+                '"coordinates": [40.93, 37.1]}},\n{"type": "Feature", "properties": {"name": "Deep", "p": '
+                + "[" * 1000 + "]" * 1000 + '}, "geometry": {"type": "Point", "coordinates": [40.9, 37.0]}}]}')
+DAMAGED_LAYER = {
+    "data/gazetteers/towns.json": json.dumps({"name": "towns", "format": "csv", "source_file": "towns.csv",
+                                              "source": "user import", "rows": 1, "skipped": 0,
+                                              "imported_at": "2021-01-01T00:00:00+00:00"}),
+    "data/gazetteers/towns.csv": "id,name,alt_names,kind,country,admin1,lat,lon,uncertainty_km,source,note\n"
+                                 "towns:1,Amuda,,town,SY,,north,40.93,2.0,user import,\n",
+}
+SEPARATORS = ("source: Agence\u2028France\x85Presse\x0cWire\x0bDesk\nurl: https://example.org/a\nid: sep-1\n\n"
+              "A convoy of 9 trucks entered Hasakah.\n")
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"
 
 
@@ -298,6 +315,43 @@ def _cases() -> list[Case]:
              ("extract", "d", "-o", "d/r.md"), 1, E + r"d/r\.md: the output is also an input"),
         Case("map onto its input", {"r.md": CONVOY}, ("map", "r.md", "-o", "./r.md"), 1,
              E + r"\./r\.md: the output is also an input \(r\.md\)"),
+        # ---- smaller ones (issue 20, item 9)
+        Case("JSON NaN / Infinity in a record", {"nan.jsonl": '{"id": NaN, "text": "A convoy entered Hasakah."}\n'},
+             ("extract", "nan.jsonl"), 1, E + r"nan\.jsonl:1: malformed JSON \(NaN is not a JSON value\)$"),
+        Case("terminal escape sequence in a file name", {"\x1b[31mred.md": ""}, ("extract", "\x1b[31mred.md"), 1,
+             E + r"\\x1b\[31mred\.md: empty file$", names="\\x1b[31mred.md"),
+        Case("bidi override in a file name", {"\u202eevil.md": ""}, ("extract", "\u202eevil.md"), 1,
+             E + r"\\u202eevil\.md: empty file$", names="\\u202eevil.md"),
+        # ---- front matter (issue 20, item 8): only \n and \r\n end a line; a key given twice is an error
+        Case("front matter value holding U+2028, NEL, FF and VT", {"sep.md": SEPARATORS},
+             ("extract", "sep.md"), 0, r"^$",
+             stdout=r'"id": "sep-1".*"source": "Agence France Presse Wire Desk".*"url": "https://example\.org/a"'),
+        Case("front matter key given twice", {"twice.md": "source: SANA\nsource: SOHR\n\nA convoy entered Hasakah.\n"},
+             ("extract", "twice.md"), 1,
+             E + r"twice\.md:2: front matter key 'source' given twice \(first on line 1\)$"),
+        Case("... with --skip-bad", {"twice.md": "source: SANA\nsource: SOHR\n\nA convoy entered Hasakah.\n",
+                                     "r.md": CONVOY},
+             ("extract", "--skip-bad", "twice.md", "r.md"), 0, r"skipped: twice\.md:2: front matter key 'source'",
+             skipped=(r"twice\.md:2: front matter key 'source' given twice",), stdout=r'"id": "r"'),
+        # ---- nested 1,000 levels deep (issue 20, item 4): the line, not a RecursionError
+        Case("JSONL record nested 1,000 levels deep", {"deep.jsonl": GOOD_JSONL + "\n" + DEEP_RECORD + "\n"},
+             ("extract", "deep.jsonl"), 1, E + r"deep\.jsonl:2: JSON nested too deeply \(over 500 levels\)$"),
+        Case("... with --skip-bad", {"deep.jsonl": GOOD_JSONL + "\n" + DEEP_RECORD + "\n"},
+             ("extract", "--skip-bad", "deep.jsonl"), 0, r"skipped: deep\.jsonl:2: JSON nested too deeply",
+             skipped=(r"deep\.jsonl:2: JSON nested too deeply",), stdout=r'"id": "ok-1"'),
+        Case("JSON document nested 1,000 levels deep, with --skip-bad",
+             {"deep.json": "[\n" + DEEP_RECORD + "\n]", "r.md": CONVOY},
+             ("extract", "--skip-bad", "deep.json", "r.md"), 0, r"skipped: deep\.json:2: JSON nested too deeply",
+             skipped=(r"deep\.json:2: JSON nested too deeply",), stdout=r'"id": "r"'),
+        # ---- dates at the edges of the calendar (issue 20, item 3): never a crash
+        Case("published 9999-12-31 (merging a date window past the calendar)", {"late.md": LAST_DAY},
+             ("map", "late.md", "-o", "m.html"), 0, r"^$", stdout=r"1 reports, 1 places, 1 convoys"),
+        Case("published 0001-01-01, relative dates before year 1 (stay unknown)", {"early.md": FIRST_DAY},
+             ("extract", "early.md"), 0, r"^$", stdout=r'"published": "0001-01-01"'),
+        Case("ingest: reports published 0001-01-01 and 9999-12-31", {"early.md": FIRST_DAY, "late.md": LAST_DAY},
+             ("ingest", "--store", "t.gpkg", "early.md", "late.md"), 0, r"^$", stdout=r"added 2 reports"),
+        Case("batch: a relative date before year 1", {"early.md": FIRST_DAY},
+             ("batch", "-o", "out.parquet", "--workers", "1", "-q", "early.md"), 0, r"^$"),
         # ---- gazetteer rows
         Case("gazetteer CSV: out-of-range, duplicate id, no name, swapped, outside its country, not numbers",
              {"towns.csv": gaz_rows}, ("gazetteer", "import", "towns.csv"), 0,
@@ -357,6 +411,16 @@ def _cases() -> list[Case]:
         Case("gazetteer GeoNames row with 5 columns", {"SY.txt": "1\tQamishli\tQamishli\t\t37.05\n"},
              ("gazetteer", "import", "--format", "geonames", "SY.txt"), 1, E + r"SY\.txt: no usable rows \(1 skipped\); nothing imported$",
              gazetteer=True, skipped=(r"SY\.txt:1: expected 19 tab-separated columns, found 5; row skipped$",)),
+        Case("gazetteer GeoJSON: a feature nested 1,000 levels deep",
+             {"deep.geojson": DEEP_GEOJSON}, ("gazetteer", "import", "deep.geojson"), 0,
+             r"skipped: deep\.geojson:3: JSON nested too deeply \(over 500 levels\); feature skipped$", gazetteer=True,
+             stdout=r"imported 1 places", skipped=(r"deep\.geojson:3: JSON nested too deeply",)),
+        Case("... with --on-error reject", {"deep.geojson": DEEP_GEOJSON},
+             ("gazetteer", "import", "--on-error", "reject", "deep.geojson"), 1,
+             E + r"deep\.geojson:3: JSON nested too deeply \(over 500 levels\)$", gazetteer=True),
+        Case("imported layer damaged on disk (a row edited by hand)", DAMAGED_LAYER, ("lookup", "Amuda"), 1,
+             E + r"imported gazetteer layer 'towns' is damaged \(.*towns\.csv:2: lat 'north' is not a number\); "
+             r"remove it with: geo-tracker gazetteer remove towns$", names="towns", gazetteer=True),
         Case("gazetteer: binary file", {"img.csv": PNG}, ("gazetteer", "import", "img.csv"), 1,
              E + r"img\.csv:1: invalid UTF-8 in the header row$", gazetteer=True),
         Case("gazetteer: empty file", {"empty.csv": ""}, ("gazetteer", "import", "empty.csv"), 1,
@@ -438,7 +502,15 @@ def test_a_failed_ingest_leaves_the_store_as_it_was(tmp_path: Path) -> None:
     before = Path(store).read_bytes()
     failed = CliRunner().invoke(main, ["ingest", "--store", store, str(tmp_path / "m.jsonl")])
     assert failed.exit_code == 1 and "m.jsonl:2: malformed JSON" in failed.stderr
-    assert Path(store).read_bytes() == before
+    after = Path(store).read_bytes()
+    # Every page as it was; only SQLite's file change counter (header bytes 24-27 and 92-95) moves, as the
+    # writer enters the write-ahead log and leaves it (issue 20, item 5: readers do not wait meanwhile).
+    assert _without_change_counter(after) == _without_change_counter(before)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.jsonl", "m.jsonl", "t.gpkg"]
+
+
+def _without_change_counter(db: bytes) -> bytes:
+    return db[:24] + db[28:92] + db[96:]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads chmod-000 files; the simulated EACCES cases cover it")

@@ -130,3 +130,35 @@ def test_python_api_refuses_to_overwrite_the_store_or_an_input(tmp_path, report,
     assert run("batch", report, "--workers", "1", "-q", "-o", table).exit_code == 0
     with pytest.raises(RenderError, match="the output is also an input"):
         run_batch([table], table, workers=1, quiet=True)
+
+
+def test_a_gpkg_export_on_a_full_disk_is_one_line_and_leaves_nothing(tmp_path, store, monkeypatch):
+    import sqlite3
+
+    from geo_tracker import gpkg
+
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(gpkg, "insert", full)
+    out = tmp_path / "out"
+    out.mkdir()
+    result = CliRunner().invoke(main, ["export", "--store", str(store), "-o", str(out / "x.gpkg")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert result.stderr.strip().splitlines() == [f"Error: {out / 'x.gpkg'}: cannot write (database or disk is full)"]
+    assert list(out.iterdir()) == []
+
+
+def test_the_temporary_files_of_a_killed_writer_are_removed_by_the_next_write(tmp_path, report):
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    pid = int(dead.stdout)  # a process that has ended, as a killed writer has
+    left = tmp_path / f".e.json.{pid}.k1ll3d.tmp"
+    left.write_text("half a file", encoding="utf-8")
+    alive = tmp_path / f".e.json.{os.getppid()}.w0rk1ng.tmp"  # a writer still running: left alone
+    alive.write_text("being written", encoding="utf-8")
+    assert run("extract", report, "-o", tmp_path / "e.json").exit_code == 0
+    assert not left.exists() and alive.exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [alive.name]

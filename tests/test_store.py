@@ -284,3 +284,114 @@ def test_gpkg_blobs_decode():
     line = LineString([(40, 36), (41, 37)])
     assert gpkg.decode(gpkg.encode(line)).equals(line)
     assert gpkg.encode(None) is None
+
+
+# --------------------------------------------------------------------------- concurrent use (issue 20, item 5)
+
+
+class _HeldIngest:
+    """An ingest in another thread, stopped inside its transaction (after a report bigger than SQLite's page
+    cache, so it has written to the file) until ``release()``."""
+
+    def __init__(self, path, ids=("held-1", "held-2")) -> None:
+        import threading
+
+        self.inside, self.go = threading.Event(), threading.Event()
+        self.error: BaseException | None = None
+        first, second = report(ids[0], "Trucks rolled. " * 400_000), report(ids[1], "Trucks rolled back.")
+
+        def extract(rep: Report) -> ReportResult:
+            if rep.id == second.id:
+                self.inside.set()
+                self.go.wait(60)
+            return ReportResult(rep)
+
+        def run() -> None:
+            try:
+                Store(path).ingest([first, second], extract=extract)
+            except BaseException as exc:  # pragma: no cover - reported by the test
+                self.error = exc
+
+        self.thread = threading.Thread(target=run)
+        self.thread.start()
+        assert self.inside.wait(60)
+
+    def release(self) -> None:
+        self.go.set()
+        self.thread.join(60)
+        assert self.error is None, self.error
+
+
+def test_readers_do_not_wait_for_a_writer(tmp_path):
+    import threading
+
+    path = tmp_path / "t.gpkg"
+    Store(path).ingest([report("before")], extract=empty)
+    held = _HeldIngest(path)
+    try:
+        seen: list = []
+        reader = threading.Thread(target=lambda: seen.append([r.report.id for r in Store(path).results()]))
+        t0 = time.monotonic()
+        reader.start()
+        reader.join(10)
+        assert seen == [["before"]] and time.monotonic() - t0 < 5  # the last committed state, at once
+    finally:
+        held.release()
+    assert [r.report.id for r in Store(path).results()] == ["before", "held-1", "held-2"]
+    assert not list(tmp_path.glob("t.gpkg-*"))  # back to one file at rest
+
+
+def test_a_second_writer_says_it_waits_and_gives_up_after_its_timeout(tmp_path):
+    path = tmp_path / "t.gpkg"
+    Store(path).ingest([report("before")], extract=empty)
+    held = _HeldIngest(path)
+    try:
+        said: list[str] = []
+        t0 = time.monotonic()
+        with pytest.raises(StoreError, match=r"t\.gpkg: the store is still locked by another program after 0\.5 s; "
+                                             r"retry later or wait longer with --lock-timeout"):
+            Store(path, lock_timeout=0.5, on_wait=said.append).ingest([report("late")], extract=empty)
+        assert time.monotonic() - t0 < 10
+        assert len(said) == 1 and "another program is writing the store; waiting up to 0.5 s" in said[0]
+    finally:
+        held.release()
+    assert [r.report.id for r in Store(path).results()] == ["before", "held-1", "held-2"]
+
+
+def test_a_second_writer_waits_and_both_ingests_finish(tmp_path):
+    import threading
+
+    path = tmp_path / "t.gpkg"
+    Store(path).ingest([report("before")], extract=empty)
+    held = _HeldIngest(path)
+    said: list[str] = []
+    second = threading.Thread(target=lambda: Store(path, lock_timeout=60, on_wait=said.append).ingest(
+        [report("late", "A convoy of 9 trucks left."), report("dup", "Trucks rolled back.")], extract=empty))
+    second.start()
+    time.sleep(1.0)
+    held.release()
+    second.join(60)
+    assert said and "waiting up to 60 s" in said[0]
+    ids = [r.report.id for r in Store(path).results()]
+    assert ids == ["before", "held-1", "held-2", "late"]  # every report stored once
+
+
+def test_cli_ingest_lock_timeout(tmp_path):
+    from click.testing import CliRunner
+
+    from geo_tracker.cli import main
+
+    path = tmp_path / "t.gpkg"
+    Store(path).ingest([report("before")], extract=empty)
+    (tmp_path / "r.md").write_text("source: SANA\n\nA convoy of 9 trucks left.\n", encoding="utf-8")
+    held = _HeldIngest(path)
+    try:
+        result = CliRunner().invoke(main, ["ingest", "--store", str(path), "--lock-timeout", "0.3",
+                                           str(tmp_path / "r.md")])
+    finally:
+        held.release()
+    lines = result.stderr.strip().splitlines()
+    assert result.exit_code == 1
+    assert any(line.startswith("waiting: ") for line in lines)
+    assert lines[-1].startswith("Error: ") and lines[-1].endswith("after 0.3 s; retry later or wait longer with "
+                                                                  "--lock-timeout")

@@ -206,3 +206,87 @@ def test_cli_prints_skip_reasons_even_when_nothing_is_imported(data_dir: Path, t
 def test_cli_rejects_a_malformed_geocoding_url(data_dir: Path) -> None:
     result = CliRunner().invoke(main, ["lookup", "Zzzzqqx", "--geocode", "nominatim", "--geocode-url", "http://[::1"])
     assert result.exit_code == 2 and "is not an http(s) URL" in result.output
+
+
+# --------------------------------------------------------------------------- issue 20, item 2
+
+
+def _polygon_collection(name: str, ring: list[list[float]]) -> dict:
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": name}, "geometry": {"type": "Polygon", "coordinates": [ring]}}]}
+
+
+def test_an_outline_beyond_the_csv_field_limit_imports_and_resolves(data_dir: Path, tmp_path: Path) -> None:
+    """A 9,000-vertex district outline (WKT over csv's 128 KiB cell limit) is imported and found, in a
+    process whose csv field limit is the default (as in a fresh 'geo-tracker lookup')."""
+    import csv
+    import math
+
+    n = 9000
+    ring = [[40 + 0.5 * math.cos(2 * math.pi * i / n), 36 + 0.5 * math.sin(2 * math.pi * i / n)] for i in range(n)]
+    path = tmp_path / "outline.geojson"
+    path.write_text(json.dumps(_polygon_collection("Broad Outline District", ring + [ring[0]])), encoding="utf-8")
+    old = csv.field_size_limit(128 * 1024)
+    try:
+        imported = CliRunner().invoke(main, ["gazetteer", "import", str(path)])
+        assert imported.exit_code == 0, imported.output
+        Gazetteer.reset_default()
+        found = CliRunner().invoke(main, ["lookup", "Broad Outline District", "--limit", "1"])
+    finally:
+        csv.field_size_limit(old)
+    assert found.exit_code == 0, found.output
+    assert "outline:1" in found.stdout and "36.0" in found.stdout
+
+
+def test_a_polygon_across_the_antimeridian_gets_a_point_on_it_and_a_small_radius(data_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "dateline.geojson"
+    ring = [[179.0, -17.0], [-179.0, -17.0], [-179.0, -16.0], [179.0, -16.0], [179.0, -17.0]]
+    path.write_text(json.dumps(_polygon_collection("Across The Line", ring)), encoding="utf-8")
+    import_layer(path, country_boxes={})
+    [place] = [c.place for c in Gazetteer.default().lookup("Across The Line", limit=3) if c.place.layer == "dateline"]
+    assert abs(abs(place.lon) - 180) <= 1 and -17 <= place.lat <= -16
+    assert place.uncertainty_km < 200  # the 2° x 1° island, not half the globe
+
+
+def test_a_layer_damaged_on_disk_names_itself_and_how_to_remove_it(data_dir: Path, communities: Path) -> None:
+    import_layer(communities, name="villages", country_boxes={})
+    csv_path = data_dir / "gazetteers" / "villages.csv"
+    csv_path.write_text(csv_path.read_text(encoding="utf-8").replace("36.9026421", "north"), encoding="utf-8")
+    Gazetteer.reset_default()
+    for args in (["lookup", "Shamasiyeh"], ["gazetteer", "stats"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1 and isinstance(result.exception, (SystemExit, type(None))), result.output
+        [line] = result.stderr.strip().splitlines()
+        assert line.startswith("Error: imported gazetteer layer 'villages' is damaged (")
+        assert line.endswith("remove it with: geo-tracker gazetteer remove villages")
+    assert CliRunner().invoke(main, ["gazetteer", "remove", "villages"]).exit_code == 0
+    assert CliRunner().invoke(main, ["lookup", "Hasakah"]).exit_code == 0
+
+
+def test_concurrent_imports_of_one_new_name_exactly_one_wins(data_dir: Path, communities: Path) -> None:
+    """Three imports of one --name, all past the early 'exists' check before any finishes."""
+    import threading
+
+    together = threading.Barrier(3, timeout=30)
+    outcomes: list[str] = []
+
+    def run(k: int) -> None:
+        try:
+            import_layer(communities, name="same", source=f"run {k}", country_boxes={},
+                         progress=lambda rows: together.wait() if rows == 1 else None)
+            outcomes.append("won")
+        except GazetteerError as exc:
+            outcomes.append(str(exc))
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes)[-1] == "won" and outcomes.count("won") == 1, outcomes
+    assert all("'same' already exists" in o for o in outcomes if o != "won")
+    [layer] = list_layers()
+    from geo_tracker.gazetteer.userlayers import read_layer
+
+    assert {p.source.split(",")[0] for p in read_layer(layer.csv_path)} == {layer.source}  # one run's rows
+    assert not [p for p in (data_dir / "gazetteers").iterdir() if p.name.endswith(".tmp")]

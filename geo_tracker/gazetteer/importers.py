@@ -62,6 +62,7 @@ from json.decoder import scanstring
 from pathlib import Path
 from typing import Any, Literal
 
+from .. import jsondepth
 from ..errors import GazetteerError
 from ..geodesy import haversine_km
 from ..models import Place
@@ -785,7 +786,7 @@ def _scan_geojson(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]
     try:
         i = skip(0)
         if text[i : i + 1] != "{":
-            value, _ = decoder.raw_decode(text, i)
+            value, _ = jsondepth.decode(decoder.raw_decode, text, i)
             raise GazetteerError(f"{path}:1: not a GeoJSON object (found a JSON {type(value).__name__})")
         offsets[""] = i
         i = skip(i + 1)
@@ -807,7 +808,10 @@ def _scan_geojson(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]
                     else:
                         while True:
                             start = i
-                            value, i = decoder.raw_decode(text, i)
+                            try:
+                                value, i = jsondepth.decode(decoder.raw_decode, text, i)
+                            except jsondepth.TooDeep as exc:  # this feature only: skipped like a malformed one
+                                value, i = exc, exc.end
                             features.append((start, i, value))
                             i = skip(i)
                             if text[i : i + 1] == "]":
@@ -816,7 +820,7 @@ def _scan_geojson(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]
                             expect(i, ",", "Expecting ',' delimiter")
                             i = skip(i + 1)
                 else:
-                    members[key], i = decoder.raw_decode(text, i)
+                    members[key], i = jsondepth.decode(decoder.raw_decode, text, i)
                 i = skip(i)
                 if text[i : i + 1] == "}":
                     i += 1
@@ -828,6 +832,8 @@ def _scan_geojson(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]
             raise json.JSONDecodeError("Extra data", text, i)
     except json.JSONDecodeError as exc:
         raise _json_error(path, exc) from None
+    except jsondepth.TooDeep as exc:
+        raise GazetteerError(f"{path}:{exc.line}: {exc}") from None
     return members, offsets, features
 
 
@@ -891,15 +897,20 @@ def _geometry_point(geometry: Any) -> tuple[float, float, str | None, float | No
             raise _Problem(
                 f"{gtype} coordinates out of lon/lat range (bounds {minx:g}, {miny:g}, {maxx:g}, {maxy:g})"
             )
-        point = geom.representative_point()
         wkt = shapely.to_wkt(geom, rounding_precision=6)
+        if maxx - minx > 180:  # may cross the antimeridian: measure it with western longitudes moved east by 360°
+            east = shapely.transform(geom, lambda xy: xy + [[360.0, 0.0]] * (xy[:, :1] < 0))
+            if east.bounds[2] - east.bounds[0] < maxx - minx:
+                geom, bounds = east, east.bounds
+        point = geom.representative_point()
     except _Problem:
         raise
     except Exception as exc:  # shapely raises several types for malformed input
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise _Problem(f"invalid {gtype} geometry ({reason})") from None
     lat, lon = point.y, point.x
-    return lat, lon, wkt, _area_uncertainty_km(lat, lon, bounds)
+    unc = _area_uncertainty_km(lat, lon, bounds)
+    return lat, (lon - 360.0 if lon > 180 else lon), wkt, unc
 
 
 def _iter_geojson(path: Path, opts: _Options, report: _Reporter) -> Iterator[ImportedPlace]:
@@ -951,6 +962,9 @@ def _iter_geojson(path: Path, opts: _Options, report: _Reporter) -> Iterator[Imp
             if b < len(bad) and bad[b] < end:
                 where = f"{path}:{lines.at(bad[b])}"
                 raise _bad_byte_problem(text, bad[b])
+            if isinstance(obj, jsondepth.TooDeep):
+                where = f"{path}:{obj.line}"
+                raise _Problem(str(obj))
             if not isinstance(obj, dict) or obj.get("type") != "Feature":
                 raise _Problem("not a GeoJSON Feature")
             props = obj.get("properties") or {}

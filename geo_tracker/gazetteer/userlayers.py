@@ -5,14 +5,19 @@ file or a CSV (see :mod:`geo_tracker.gazetteer.importers`) into a layer
 stored as two files in ``<data dir>/gazetteers/``:
 
 * ``NAME.csv`` — the places in the curated schema (``id,name,alt_names,kind,
-  country,admin1,lat,lon,uncertainty_km,source,note``) plus ``population``
-  and ``geometry`` (WKT of a polygon or line; empty for points);
+  country,admin1,lat,lon,uncertainty_km,source,note``) plus ``population``;
+* ``NAME.geom.jsonl`` — the polygons and lines, one ``{"id": …, "wkt": …}``
+  line each (points have none). A district outline runs to megabytes: no CSV
+  cell (csv's limit is 128 KiB) holds it;
 * ``NAME.json`` — the manifest: where the layer came from, its format,
   licence/attribution, when it was imported, rows kept and rows skipped.
 
 The data directory is ``platformdirs.user_data_dir("geo-tracker")``, or
-``$GEO_TRACKER_DATA`` when set. Both files are written to temporary names
-and renamed, so an interrupted import leaves the previous state intact.
+``$GEO_TRACKER_DATA`` when set. The files are written to temporary names and
+renamed under a lock (``gazetteers/.lock``), the manifest last: an interrupted
+or failed import leaves the previous state intact, and of concurrent imports
+of one new name exactly one wins (the others fail: the layer exists). A layer
+damaged on disk fails in one line that names it and how to remove it.
 
 Precedence (documented in the README): user layers > curated > world. A
 user row hides a world row of the same name within its radius; curated rows
@@ -25,17 +30,19 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as _dt
+import fcntl
 import json
 import os
 import re
-import tempfile
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..atomic import temp_beside
 from ..errors import GazetteerError
 from .curated import iter_curated_csv
 from ..models import Place
@@ -44,7 +51,7 @@ __all__ = ["LayerInfo", "data_dir", "import_layer", "layer_csv_paths", "list_lay
 
 LAYER_COLUMNS = (
     "id", "name", "alt_names", "kind", "country", "admin1", "lat", "lon",
-    "uncertainty_km", "source", "note", "population", "geometry",
+    "uncertainty_km", "source", "note", "population",
 )
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 RESERVED = {"world", "curated", "online"}
@@ -66,6 +73,11 @@ class LayerInfo:
     @property
     def csv_path(self) -> Path:
         return layers_dir() / f"{self.name}.csv"
+
+    @property
+    def files(self) -> tuple[Path, Path, Path]:
+        """The layer's files: places, geometries, manifest (the manifest last: it makes the layer exist)."""
+        return self.csv_path, layers_dir() / f"{self.name}.geom.jsonl", layers_dir() / f"{self.name}.json"
 
 
 def data_dir() -> Path:
@@ -121,14 +133,34 @@ def layer_csv_paths() -> list[Path]:
 
 
 def read_layer(path: Path) -> Iterator[Place]:
-    """The places of a stored layer file (strict: a damaged file raises)."""
-    return iter_curated_csv(path, layer=Path(path).stem)
+    """The places of a stored layer file (strict: a damaged file raises, naming the layer and its remedy)."""
+    name = Path(path).stem
+    try:
+        yield from iter_curated_csv(path, layer=name)
+    except (GazetteerError, csv.Error) as exc:
+        raise GazetteerError(
+            f"imported gazetteer layer {name!r} is damaged ({path}: {exc}); "
+            f"remove it with: geo-tracker gazetteer remove {name}"
+        ) from None
+
+
+@contextlib.contextmanager
+def _layers_lock() -> Iterator[None]:
+    """Hold the lock of the layers directory (an ``flock``, released when the process ends)."""
+    layers_dir().mkdir(parents=True, exist_ok=True)
+    with open(layers_dir() / ".lock", "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+
+
+def _exists_error(name: str) -> GazetteerError:
+    return GazetteerError(f"layer {name!r} already exists: remove it first or pass --replace")
 
 
 def _atomic_writer(target: Path):
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    return os.fdopen(fd, "w", encoding="utf-8", newline=""), Path(tmp)
+    fd, tmp = temp_beside(target)
+    return os.fdopen(fd, "w", encoding="utf-8", newline=""), tmp
 
 
 def import_layer(
@@ -157,7 +189,7 @@ def import_layer(
     name = check_layer_name(layer_name_for(path) if name is None else name)
     target = layers_dir() / f"{name}.csv"
     if any(info.name == name for info in list_layers()) and not replace:
-        raise GazetteerError(f"layer {name!r} already exists: remove it first or pass --replace")
+        raise _exists_error(name)
     fmt = options.pop("fmt", None) or detect_format(path)
     skipped = 0
 
@@ -171,8 +203,10 @@ def import_layer(
     source = options.get("source")
     from_geonames = False
     fh, tmp = _atomic_writer(target)
+    gfh, gtmp = _atomic_writer(layers_dir() / f"{name}.geom.jsonl")
+    mtmp: Path | None = None
     try:
-        with fh:
+        with fh, gfh:
             writer = csv.writer(fh)
             writer.writerow(LAYER_COLUMNS)
             boxes = options.pop("country_boxes", None)
@@ -184,8 +218,10 @@ def import_layer(
                 writer.writerow([
                     p.id, p.name, "|".join(a.replace("|", "/") for a in p.alt_names), p.kind, p.country or "",
                     p.admin1 or "", repr(p.lat), repr(p.lon), repr(p.uncertainty_km), p.source or "",
-                    p.note or "", p.population or "", item.geometry_wkt or "",
+                    p.note or "", p.population or "",
                 ])
+                if item.geometry_wkt:
+                    gfh.write(json.dumps({"id": p.id, "wkt": item.geometry_wkt}, ensure_ascii=False) + "\n")
                 rows += 1
                 if progress is not None:
                     progress(rows)
@@ -198,16 +234,17 @@ def import_layer(
             licence=licence,
         )
         mfh, mtmp = _atomic_writer(layers_dir() / f"{name}.json")
-        try:
-            with mfh:
-                json.dump(asdict(info), mfh, ensure_ascii=False, indent=2)
-            os.replace(tmp, target)
-            os.replace(mtmp, layers_dir() / f"{name}.json")
-        finally:
-            mtmp.unlink(missing_ok=True)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        with mfh:
+            json.dump(asdict(info), mfh, ensure_ascii=False, indent=2)
+        with _layers_lock():
+            if not replace and any(i.name == name for i in list_layers()):  # another import finished first
+                raise _exists_error(name)
+            for written, final in zip((tmp, gtmp, mtmp), info.files):
+                os.replace(written, final)
+    finally:
+        for left in (tmp, gtmp, mtmp):
+            if left is not None:
+                left.unlink(missing_ok=True)
     _forget_default()
     return info
 
@@ -230,8 +267,9 @@ def remove_layer(name: str) -> LayerInfo:
     check_layer_name(name)
     for info in list_layers():
         if info.name == name:
-            (layers_dir() / f"{name}.json").unlink(missing_ok=True)
-            info.csv_path.unlink(missing_ok=True)
+            with _layers_lock():
+                for path in reversed(info.files):  # the manifest first
+                    path.unlink(missing_ok=True)
             _forget_default()
             return info
     raise GazetteerError(f"no imported layer named {name!r} (see: geo-tracker gazetteer list)")
