@@ -43,7 +43,7 @@ import re
 from collections.abc import Sequence
 
 from ..geodesy import haversine_km
-from ..models import NATIONALITY, Convoy, Location, Report
+from ..models import NATIONALITY, Convoy, DateValue, Location, Report
 from ..text import NUMBER_PATTERN, arabic_pattern, parse_number
 from ..dates import resolve_date
 from . import (
@@ -52,7 +52,7 @@ from . import (
 from .modality import clause_spans, states_movement
 from .lexicon import (
     ACTORS, AGGREGATE_CUES, AIR_MEANS, ALTERNATIVE_CUES, ASIDE_CUES, BACKGROUND_CUES, CARGO, CONVOY_CUES, CONVOY_DEMONSTRATIVES, COUNT_NOUNS,
-    DIRECTION, MOVEMENT_VERBS, MOVERS, ROLE_CUES, SITE_ANAPHORS, SITE_KINDS, SUBSET_CUES, VAGUE_QUANTITIES, Term, compile_vocabulary, find_terms,
+    DIRECTION, MOVEMENT_VERBS, MOVERS, ROLE_CUES, SITE_ANAPHORS, SITE_KINDS, STATIONING_CUES, SUBSET_CUES, VAGUE_QUANTITIES, Term, compile_vocabulary, find_terms,
 )
 
 __all__ = ["extract_convoys", "join_segments"]
@@ -208,6 +208,11 @@ def _movers_route(text: str, span: Span, convoy: Convoy, movers: str) -> bool:
     plan) nor recalled as background ("had already pulled out of X", "comes after troops left X")."""
     verb = find_terms(MOVEMENT_VERBS, text, *span)[0]
     points = [loc for loc in (convoy.origin, convoy.destination) if loc is not None and loc.start > verb.start]
+    origin = convoy.origin
+    if origin is not None and origin.start < verb.start and any(
+            t.end <= origin.start and len(text[t.end : origin.start].split()) <= CUE_REACH
+            for t in find_terms(STATIONING_CUES, text, span[0], origin.start)):
+        points.append(origin)  # the subject's station: "troops based in X left their base"
     crossing = convoy.via is not None and convoy.via.start > verb.start
     if max(map(_rank, points), default=-1) < 1 and not crossing:
         return False
@@ -504,6 +509,8 @@ def _build(report: Report, locations: Sequence[Location], spans: list[Span], ind
     cargo = tuple(dict.fromkeys(t.label for t in find_terms(CARGO, text, *span)))
     window = list(spans[context:index]) + [span]
     actor, date = find_actor(text, window, len(window) - 1), event_date(report, window, len(window) - 1)
+    if date is not None and date.text and _DEICTIC_DAY.fullmatch(date.text.strip()) and _quoted(text, spans[index], span[0]):
+        date = DateValue(report.published, "day", None) if report.published else None  # the speaker's "today", not the page's
     if previous is not None:
         if not find_terms(ACTORS, text, *span):
             actor = previous.actor
@@ -525,6 +532,19 @@ def _build(report: Report, locations: Sequence[Location], spans: list[Span], ind
         vehicles_note=note,
         evidence=(make_evidence(report, spans[index]),),
     )
+
+
+_DEICTIC_DAY = re.compile(r"(?:(?:on\s+)?(?:today|tonight|yesterday|this\s+(?:morning|afternoon|evening))|"
+                          r"[وف]?(?:اليوم|أمس|البارحة|الليلة))", re.IGNORECASE)
+"""Day words that count from the moment of speaking: inside a quotation that is the speaker's day, which
+the report need not share ("a statement read out on Tuesday said: 'the troops left today'")."""
+_QUOTES = re.compile(r"[\"“”«»]")
+
+
+def _quoted(text: str, sentence: Span, pos: int) -> bool:
+    """True when ``pos`` lies inside a quotation opened in its sentence (an odd number of quote marks
+    before it)."""
+    return len(_QUOTES.findall(text, sentence[0], pos + 1)) % 2 == 1
 
 
 def _site_referred_to(text: str, span: Span, locations: Sequence[Location], since: int) -> Location | None:
@@ -582,8 +602,40 @@ def _convoy_parts(text: str, span: Span, locations: Sequence[Location]) -> list[
                     or (noun and find_terms(MOVEMENT_VERBS, text, *after))):
                 continue
         cuts.append(at)
+    cuts = sorted({*cuts, *_second_movements(text, span, locations)})
     bounds = cuts + [end]
     return [(a, _trim_end(text, a, b)) for a, b in zip(bounds, bounds[1:])]
+
+
+def _second_movements(text: str, span: Span, locations: Sequence[Location]) -> list[int]:
+    """Where a second movement verb with a convoy of its own starts after a conjunction: "drove a
+    convoy towards X, and brought reinforcements to Y", "أرسلت رتلاً إلى X وأدخلت تعزيزات إلى Y".
+
+    The part before has a convoy word (or count), a verb and a place; the part after opens with the
+    verb, whose object is a convoy word, a count or cargo of its own, and names a place. "Entered X
+    and headed to Y" (no convoy of its own after the verb) stays one convoy."""
+    cuts: list[int] = []
+    left = span[0]
+    for verb in find_terms(MOVEMENT_VERBS, text, *span)[1:]:
+        at = verb.start
+        glued = verb.text.startswith("و") and any(
+            t.end == verb.end for t in find_terms(MOVEMENT_VERBS, text, verb.start + 1, verb.end))
+        if not (glued or _CONJ_BEFORE.search(text, left, at)):
+            continue
+        before, after = (left, at), (at, span[1])
+        if not (find_terms(MOVEMENT_VERBS, text, *before) and locations_in(locations, before)
+                and (find_terms(CONVOY_CUES, text, *before) or _COUNT.search(text, *before))):
+            continue
+        object_end = min(span[1], verb.end + 60)
+        words = [c for c in find_terms(CONVOY_CUES, text, verb.end, object_end)
+                 if not (_refers_back(text, verb.end, c.start, c.text) or _after_demonstrative(text, verb.end, c.start))]
+        # a count after the verb with none before restates the convoy ("… وصلت X 45 شاحنة", verb first)
+        own = words or (_COUNT.search(text, *before) and _COUNT.search(text, verb.end, object_end))
+        if not own or not locations_in(locations, after):
+            continue
+        cuts.append(at)
+        left = at
+    return cuts
 
 
 def _subject_end(text: str, span: Span) -> int:

@@ -29,7 +29,7 @@ except ImportError:  # pragma: no cover - Python 3.10
 __all__ = [
     "ACTORS", "AGGREGATE_CUES", "AIR_MEANS", "ALTERNATIVE_CUES", "ASIDE_CUES", "BACKGROUND_CUES", "CARGO",
     "CONVOY_CUES", "CONVOY_DEMONSTRATIVES", "COUNT_NOUNS", "DIRECTION", "FEATURES", "MOVEMENT_VERBS", "MOVERS",
-    "ROLE_CUES", "SITE_ANAPHORS", "SITE_KINDS", "SITE_STATUS", "SUBSET_CUES", "VAGUE_QUANTITIES", "Term", "Vocabulary",
+    "ROLE_CUES", "SITE_ANAPHORS", "SITE_KINDS", "SITE_STATUS", "STATIONING_CUES", "SUBSET_CUES", "VAGUE_QUANTITIES", "Term", "Vocabulary",
     "find_terms", "compile_vocabulary",
 ]
 
@@ -339,10 +339,18 @@ DIRECTION: Vocabulary = {
 }
 """Whether a convoy entered or left the country of the report."""
 
+_STATIONED = (r"(?:based|stationed|garrisoned) (?:in|at)", "المتمركزة في", "المتمركزين في", "المتمركز في", "المرابطة في")
+"""Where movers are stationed, which is where they set out from: "troops based in X left their base",
+"القوات المتمركزة في X انسحبت" (general English and Arabic military usage)."""
+
+STATIONING_CUES: Vocabulary = {"stationed": _STATIONED}
+"""The stationing phrases alone: they make a place before the movement verb an origin (an origin cue of
+:data:`ROLE_CUES` too)."""
+
 ROLE_CUES: Vocabulary = {
     "origin": (r"(?:coming |arriving |travell?ing |departing |set out |setting out )?from", r"out of", r"left",
                r"departed", r"withdr[ae]w from", "قادمة من", "قادما من", "قادمين من", "آتية من", "انطلقت من",
-               "انطلاقا من", "من"),
+               "انطلاقا من", "من", *_STATIONED),
     "via": (r"via", r"through", r"crossed at", r"by way of", r"across", r"passing", r"passed", r"past",
             "عبر", "مرورا ب", "مروراً ب", "عن طريق", "من خلال", "من معبر",
             # A place crossed on the way is passed through ("crossed the town of X", "عبرت بلدة X");
