@@ -132,3 +132,31 @@ def test_the_crossing_is_the_via_rather_than_a_town_passed():
     text = "A convoy of 30 trucks passed through Tal Tamr on Monday. The convoy then left via the Semalka crossing."
     [convoy] = _convoys(text)
     assert convoy.via.mention == "Semalka crossing"
+
+
+# ---------------------------------------------------------------- roles2: general rules
+
+
+def test_a_second_movement_verb_with_its_own_reinforcements_is_a_second_convoy():
+    convoys = _convoys("Last week the Russian army drove a convoy of armoured cars towards Manbij, "
+                       "and brought fresh reinforcements to its bases in Tabqa.")
+    assert [_route(c) for c in convoys] == [{"destination": "Manbij"}, {"destination": "Tabqa"}]
+    # a second verb with no convoy of its own goes on with the same one
+    [convoy] = _convoys("A convoy of 40 trucks left Gao for Kidal, and then headed to Tessalit.")
+    assert convoy.vehicles_min == 40
+
+
+def test_where_the_troops_were_stationed_is_their_origin():
+    [convoy] = _convoys("French troops stationed in Gao left their base on Monday, heading for Niamey.")
+    assert _route(convoy) == {"origin": "Gao", "destination": "Niamey"}
+    [convoy] = _convoys("Soldiers based at Kidal left their camp this morning.")
+    assert _route(convoy) == {"origin": "Kidal"}
+    # only a stationing cue makes a place before the verb the movers' origin
+    assert _convoys("The militia cut the water from the city of Kidal, and the workers entered the station.") == ()
+
+
+def test_a_quoted_today_does_not_split_one_movement_in_two():
+    convoys = _convoys('French soldiers left their bases in Mali on Tuesday in a first convoy heading for Niger, '
+                       'the junta said.\n"Troops based in Gao left their base today," the statement said.',
+                       published="2023-05-12")
+    assert [_route(c) for c in convoys] == [{"origin": "Gao", "destination": "Niger"}]
