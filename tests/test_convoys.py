@@ -160,3 +160,14 @@ def test_a_quoted_today_does_not_split_one_movement_in_two():
                        'the junta said.\n"Troops based in Gao left their base today," the statement said.',
                        published="2023-05-12")
     assert [_route(c) for c in convoys] == [{"origin": "Gao", "destination": "Niger"}]
+
+
+def test_the_area_a_convoy_pours_into_is_the_site_just_named():
+    [convoy] = _convoys("Russian helicopters landed at the Tabqa airport on Monday. "
+                        "Reinforcements of the Syrian army poured into the area from Homs.")
+    assert _route(convoy) == {"origin": "Homs", "destination": "Tabqa"}
+
+
+def test_a_later_named_destination_replaces_a_vague_one_as_precise():
+    [convoy] = _convoys("A convoy of 30 trucks headed to the countryside of Tabqa on Monday. The convoy later reached Raqqa.")
+    assert _route(convoy) == {"destination": "Raqqa"}

@@ -547,17 +547,23 @@ def _quoted(text: str, sentence: Span, pos: int) -> bool:
     return len(_QUOTES.findall(text, sentence[0], pos + 1)) % 2 == 1
 
 
+_SITE_NAMED_AFTER = re.compile(
+    r"\s*(?:(?:in|at|of|near|outside|inside)\s+(?:the\s+)?)?|\s*(?:[فب]?ال)?(?:في|قرب|بالقرب من)?\s*", re.IGNORECASE)
+"""What may stand between a site noun and the name of the site it is: "the base in X", "المطار في X"."""
+
+
 def _site_referred_to(text: str, span: Span, locations: Sequence[Location], since: int) -> Location | None:
     """The site a convoy heads to when its clause names it only as "the base" ("entered the base",
     "وصلت إلى القاعدة", :data:`~geo_tracker.events.lexicon.SITE_ANAPHORS`) right after a destination
-    cue: the last base or airfield named before the clause (from ``since``), else None."""
+    cue: the last base or airfield named before it (from ``since``), else None."""
     cues = [t for t in find_terms(ROLE_CUES, text, *span) if t.label == "destination"]
     for term in find_terms(SITE_ANAPHORS, text, *span):
         if not any(c.end <= term.start and not text[c.end : term.start].strip() for c in cues):
             continue
-        if any(term.end <= loc.start <= term.end + 12 for loc in locations):
-            continue  # "the base in X", "the airport of X": named after all
-        earlier = [loc for loc in locations if since <= loc.start and loc.end <= span[0] and _is_site(loc, text)]
+        if any(term.end <= loc.start <= term.end + 12 and _SITE_NAMED_AFTER.fullmatch(text, term.end, loc.start)
+               for loc in locations):
+            continue  # "the base in X", "the airport of X": named after all (not "the area from X")
+        earlier = [loc for loc in locations if since <= loc.start and loc.end <= term.start and _is_site(loc, text)]
         return earlier[-1] if earlier else None
     return None
 
@@ -817,9 +823,10 @@ def _merge(old: Convoy, new: Convoy, restated: bool = False) -> Convoy:
     stand wherever they are as specific: the lead names the places the title shortens."""
     updates: dict[str, object] = {}
     for field in ("origin", "via", "destination"):
-        if _rank(getattr(new, field)) > _rank(getattr(old, field)) or (
-                restated and getattr(new, field) is not None and _rank(getattr(new, field)) >= _rank(getattr(old, field))):
-            updates[field] = getattr(new, field)
+        mine, theirs = getattr(old, field), getattr(new, field)
+        if _rank(theirs) > _rank(mine) or (theirs is not None and _rank(theirs) == _rank(mine) and (
+                restated or (mine.qualifier and not theirs.qualifier))):  # type: ignore[union-attr]
+            updates[field] = theirs  # more precise, or as precise and named outright ("near X" → "Y")
     if _names_crossing(new.via) and not _names_crossing(old.via):
         updates["via"] = new.via  # the crossing on the route, rather than a town it passed
     for field in ("vehicles_min", "actor", "direction", "vehicles_note"):

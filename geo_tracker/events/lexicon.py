@@ -487,7 +487,9 @@ ALTERNATIVE_CUES: Vocabulary = {
 SITE_ANAPHORS: Vocabulary = {
     # "entered the base", "وصلت إلى القاعدة": a definite site noun with no name of its own names the
     # site the report has just told of.
-    "site": (r"the (?:military )?(?:base|air ?base|airport|airfield)", "القاعدة", "المطار"),
+    "site": (r"the (?:military )?(?:base|air ?base|airport|airfield)", "القاعدة", "المطار",
+             # "poured into the area", "وصلت إلى المنطقة": the unnamed area of the site just told of.
+             r"the area", "المنطقة"),
 }
 """Definite site nouns that, as a convoy's destination, refer back to the site named before."""
 
