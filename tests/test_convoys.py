@@ -171,3 +171,10 @@ def test_the_area_a_convoy_pours_into_is_the_site_just_named():
 def test_a_later_named_destination_replaces_a_vague_one_as_precise():
     [convoy] = _convoys("A convoy of 30 trucks headed to the countryside of Tabqa on Monday. The convoy later reached Raqqa.")
     assert _route(convoy) == {"destination": "Raqqa"}
+
+
+def test_entering_a_crossing_or_base_says_nothing_of_the_border_crossed():
+    [convoy] = _convoys("A convoy of 40 trucks of the coalition left the Hasakah base on Sunday and entered the Rabia crossing.")
+    assert convoy.direction == "leaving"  # from a base in Syria to a crossing on the Iraqi side
+    [convoy] = _convoys("A convoy of 40 trucks entered the Semalka crossing from Iraq.")
+    assert convoy.direction == "entering"

@@ -491,7 +491,7 @@ def _build(report: Report, locations: Sequence[Location], spans: list[Span], ind
     """
     text = report.text
     span = clause or spans[index]
-    directions = find_terms(DIRECTION, text, *span)
+    directions = [t for t in find_terms(DIRECTION, text, *span) if not _enters_facility(text, t, locations, span)]
     direction = directions[0].label if directions else None
     route = _route(_roles(text, span, locations), direction)
     if route["destination"] is None:
@@ -499,7 +499,7 @@ def _build(report: Report, locations: Sequence[Location], spans: list[Span], ind
     if direction is None:  # read off the route, the countries named as territory included
         full = _route(_roles(text, span, [_as_territory(loc, text) for loc in locations]), None) \
             if _names_territory(text, span, locations) else route
-        direction = _direction_of_route(full["origin"], full["destination"])
+        direction = _direction_of_route(full["origin"], full["destination"] or full["via"])
     via = route["via"]
     if direction is None and via is not None and _is_crossing(via, text) and _LEAVE_VERB.search(text, *span):
         direction = "leaving"  # "left through the Semalka crossing": out of the country
@@ -550,6 +550,19 @@ def _quoted(text: str, sentence: Span, pos: int) -> bool:
 _SITE_NAMED_AFTER = re.compile(
     r"\s*(?:(?:in|at|of|near|outside|inside)\s+(?:the\s+)?)?|\s*(?:[فب]?ال)?(?:في|قرب|بالقرب من)?\s*", re.IGNORECASE)
 """What may stand between a site noun and the name of the site it is: "the base in X", "المطار في X"."""
+
+
+_ENTER_VERB = re.compile(r"(?:entered|enters?|entering|و?(?:دخلت|دخل|تدخل))$", re.IGNORECASE)
+
+
+def _enters_facility(text: str, term: Term, locations: Sequence[Location], span: Span) -> bool:
+    """True for an "entered" whose object is a base or a crossing ("entered the Rabia crossing",
+    "دخلت قاعدة X"): the convoy went into the facility, which says nothing of the border it crossed."""
+    if term.label != "entering" or not _ENTER_VERB.fullmatch(term.text):
+        return False
+    after = [loc for loc in locations_in(locations, (term.end, span[1]))][:1]
+    return bool(after) and len(text[term.end : after[0].start].split()) <= 2 and (
+        _is_crossing(after[0], text) or _is_site(after[0], text))
 
 
 def _site_referred_to(text: str, span: Span, locations: Sequence[Location], since: int) -> Location | None:
