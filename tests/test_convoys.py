@@ -151,6 +151,9 @@ def test_where_the_troops_were_stationed_is_their_origin():
     assert _route(convoy) == {"origin": "Gao", "destination": "Niamey"}
     [convoy] = _convoys("Soldiers based at Kidal left their camp this morning.")
     assert _route(convoy) == {"origin": "Kidal"}
+    # after the verb, where the object is stationed is where the convoy goes
+    [convoy] = _convoys("A convoy of 20 trucks brought supplies to the French troops stationed in Gao.")
+    assert _route(convoy) == {"destination": "Gao"}
     # only a stationing cue makes a place before the verb the movers' origin
     assert _convoys("The militia cut the water from the city of Kidal, and the workers entered the station.") == ()
 

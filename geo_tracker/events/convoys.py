@@ -372,6 +372,9 @@ def _roles(text: str, span: Span, locations: Sequence[Location]) -> list[tuple[L
     asides = find_terms(ASIDE_CUES, text, *span)
     alternatives = find_terms(ALTERNATIVE_CUES, text, *span)
     cues = find_terms(ROLE_CUES, text, *span)
+    # where the movers are stationed names their origin before the verb; after it, where the
+    # object is stationed: "brought supplies to the troops stationed in X" heads to X
+    stationed = find_terms(STATIONING_CUES, text, *span)
     clauses = clause_spans(text, *span)
     cursor, at = span[0], 0
     for loc in locations_in(locations, span):
@@ -384,7 +387,8 @@ def _roles(text: str, span: Span, locations: Sequence[Location]) -> list[tuple[L
             alternative = True
         between = text[cursor : loc.start]
         previous = out[-1] if out else None
-        in_gap = [t for t in cues if gap[0] <= t.start and t.end <= gap[1] and not _in_qualifier(t, loc, text)]
+        in_gap = [t for t in cues if gap[0] <= t.start and t.end <= gap[1] and not _in_qualifier(t, loc, text)
+                  and not (verbs and t.start > verbs[0].start and any(t.start == s.start for s in stationed))]
         role: str | None
         if previous is not None and any(previous[0].end <= t.start < loc.start for t in alternatives) and any(r for _, r in out):
             alternative = True
