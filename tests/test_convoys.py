@@ -181,3 +181,8 @@ def test_entering_a_crossing_or_base_says_nothing_of_the_border_crossed():
     assert convoy.direction == "leaving"  # from a base in Syria to a crossing on the Iraqi side
     [convoy] = _convoys("A convoy of 40 trucks entered the Semalka crossing from Iraq.")
     assert convoy.direction == "entering"
+
+
+def test_where_the_convoy_went_on_to_is_its_destination():
+    [convoy] = _convoys("A convoy of 30 trucks reached Tabqa on Monday. The convoy then headed on to Raqqa.")
+    assert _route(convoy) == {"destination": "Raqqa"}

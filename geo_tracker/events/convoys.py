@@ -833,16 +833,18 @@ def _names_crossing(loc: Location | None) -> bool:
     return loc is not None and ((loc.place is not None and loc.place.kind == "crossing") or bool(_CROSSING_WORD.search(loc.mention)))
 
 
-def _merge(old: Convoy, new: Convoy, restated: bool = False) -> Convoy:
+def _merge(old: Convoy, new: Convoy, restated: bool = False, onward: bool = False) -> Convoy:
     """Fill ``old``'s gaps from ``new``; a more specific route point replaces a country/region, and
     a crossing replaces another place passed.
     When ``new`` is the lead restating the headline's ``old`` (``restated``), the lead's route points
-    stand wherever they are as specific: the lead names the places the title shortens."""
+    stand wherever they are as specific: the lead names the places the title shortens. When ``new``
+    tells how the convoy went on (``onward``: "The convoy then headed to Y"), its destination, as
+    specific as ``old``'s, is where the route ends."""
     updates: dict[str, object] = {}
     for field in ("origin", "via", "destination"):
         mine, theirs = getattr(old, field), getattr(new, field)
         if _rank(theirs) > _rank(mine) or (theirs is not None and _rank(theirs) == _rank(mine) and (
-                restated or (mine.qualifier and not theirs.qualifier))):  # type: ignore[union-attr]
+                restated or (onward and field == "destination") or (mine.qualifier and not theirs.qualifier))):  # type: ignore[union-attr]
             updates[field] = theirs  # more precise, or as precise and named outright ("near X" → "Y")
     if _names_crossing(new.via) and not _names_crossing(old.via):
         updates["via"] = new.via  # the crossing on the route, rather than a town it passed
@@ -930,10 +932,11 @@ def extract_convoys(
                 number == 0 and not topic_break and convoys
                 and (_compatible(convoys[-1], convoy) or restated or _restates(convoys[-1], convoy, headline, set()))
                 and (restated or not _ANOTHER.search(text, clause[0], _subject_end(text, clause))))
+            onward = clause_kind == "continuation" and bool(find_terms(MOVEMENT_VERBS, text, *clause))
             if convoys and same:
                 targets = last_group if clause_kind == "continuation" and convoy.vehicles_min is None else []
                 for target in targets or [len(convoys) - 1]:
-                    convoys[target] = _merge(convoys[target], convoy, restated)
+                    convoys[target] = _merge(convoys[target], convoy, restated, onward=onward)
                 group.extend(targets or [len(convoys) - 1])
             else:
                 convoys.append(convoy)
