@@ -186,3 +186,8 @@ def test_entering_a_crossing_or_base_says_nothing_of_the_border_crossed():
 def test_where_the_convoy_went_on_to_is_its_destination():
     [convoy] = _convoys("A convoy of 30 trucks reached Tabqa on Monday. The convoy then headed on to Raqqa.")
     assert _route(convoy) == {"destination": "Raqqa"}
+
+
+def test_in_the_direction_of_names_the_destination():
+    [convoy] = _convoys("A convoy of 25 trucks travelled in the direction of Shaddadi.")
+    assert _route(convoy) == {"destination": "Shaddadi"}

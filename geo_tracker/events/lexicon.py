@@ -359,6 +359,8 @@ ROLE_CUES: Vocabulary = {
     "destination": (r"towards?", r"heading (?:to|for|towards)", r"headed (?:to|for|towards)", r"bound for",
                     r"on (?:its|their) way to", r"to", r"into", r"for", r"reached", r"arrived (?:at|in)", r"entered",
                     r"continue to", r"moving to", r"as far as",
+                    # "in the direction of X" (a container word twice, but the phrase says where to)
+                    r"(?:in|to|into) (?:the )?direction of", "في اتجاه", "في إتجاه",
                     # The present tense of headlines: "Convoy reaches X", "arrives in X", "enters X".
                     r"reach(?:es)?", r"arrives? (?:at|in)", r"enters", r"heads (?:to|for|towards)",
                     "باتجاه", "متجهة إلى", "متجهة الى", "متجهة نحو", "إلى", "الى", "نحو", "صوب", "وصلت إلى",
