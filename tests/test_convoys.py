@@ -191,3 +191,8 @@ def test_where_the_convoy_went_on_to_is_its_destination():
 def test_in_the_direction_of_names_the_destination():
     [convoy] = _convoys("A convoy of 25 trucks travelled in the direction of Shaddadi.")
     assert _route(convoy) == {"destination": "Shaddadi"}
+
+
+def test_a_count_hyphenated_to_its_noun_is_counted():
+    [convoy] = _convoys("A 40-truck convoy entered from the Al-Walid crossing, heading for bases in Hasakah.")
+    assert convoy.vehicles_min == 40

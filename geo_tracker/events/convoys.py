@@ -61,7 +61,8 @@ Span = tuple[int, int]
 
 _STOP = r"(?:from|of|to|in|at|and|with|the|a|an|or|by|on|for|km|kilometres|kilometers|miles|days?|weeks?)"
 _NOUN = compile_vocabulary(COUNT_NOUNS)[0][1].pattern.replace(
-    r"(?:[\w-]+ ){0,3}?", rf"(?:(?!{_STOP}\b)[\"“”'‘’]?[\w-]+[\"“”'‘’]? ){{0,3}}?")
+    r"(?:[\w-]+ ){0,3}?", rf"(?:(?!{_STOP}\b)[\"“”'‘’]?[\w-]+[\"“”'‘’]? ){{0,3}}?").replace(
+    r"(?<![\w-])", r"(?<![\w])")  # a hyphen may join the noun to its count: "a 55-truck convoy"
 _COUNT = re.compile(rf"(?:(?<![\w.,/-])|(?<=(?<!\w)و))(?P<n>{NUMBER_PATTERN})(?:\s+|-)(?P<noun>{_NOUN})", re.IGNORECASE)
 """A vehicle count: "45 military vehicles", "four armoured “Bradley” vehicles", "30 شاحنة", "و4 سيارات"
 (the conjunction glued to the number), and the compound "a 55-truck convoy"."""
