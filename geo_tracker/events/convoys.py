@@ -557,6 +557,8 @@ _SITE_NAMED_AFTER = re.compile(
 """What may stand between a site noun and the name of the site it is: "the base in X", "المطار في X"."""
 
 
+_DIRECT_OBJECT = re.compile(r"\s*(?:(?:into\s+)?the\s+)?|\s*(?:إلى|الى)?\s*", re.IGNORECASE)
+"""Between "entered" and its object: "entered the X crossing", not "entered through X"."""
 _ENTER_VERB = re.compile(r"(?:entered|enters?|entering|و?(?:دخلت|دخل|تدخل))$", re.IGNORECASE)
 
 
@@ -566,7 +568,7 @@ def _enters_facility(text: str, term: Term, locations: Sequence[Location], span:
     if term.label != "entering" or not _ENTER_VERB.fullmatch(term.text):
         return False
     after = [loc for loc in locations_in(locations, (term.end, span[1]))][:1]
-    return bool(after) and len(text[term.end : after[0].start].split()) <= 2 and (
+    return bool(after) and _DIRECT_OBJECT.fullmatch(text, term.end, after[0].start) is not None and (
         _is_crossing(after[0], text) or _is_site(after[0], text))
 
 
