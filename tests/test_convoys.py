@@ -132,3 +132,67 @@ def test_the_crossing_is_the_via_rather_than_a_town_passed():
     text = "A convoy of 30 trucks passed through Tal Tamr on Monday. The convoy then left via the Semalka crossing."
     [convoy] = _convoys(text)
     assert convoy.via.mention == "Semalka crossing"
+
+
+# ---------------------------------------------------------------- roles2: general rules
+
+
+def test_a_second_movement_verb_with_its_own_reinforcements_is_a_second_convoy():
+    convoys = _convoys("Last week the Russian army drove a convoy of armoured cars towards Manbij, "
+                       "and brought fresh reinforcements to its bases in Tabqa.")
+    assert [_route(c) for c in convoys] == [{"destination": "Manbij"}, {"destination": "Tabqa"}]
+    # a second verb with no convoy of its own goes on with the same one
+    [convoy] = _convoys("A convoy of 40 trucks left Gao for Kidal, and then headed to Tessalit.")
+    assert convoy.vehicles_min == 40
+
+
+def test_where_the_troops_were_stationed_is_their_origin():
+    [convoy] = _convoys("French troops stationed in Gao left their base on Monday, heading for Niamey.")
+    assert _route(convoy) == {"origin": "Gao", "destination": "Niamey"}
+    [convoy] = _convoys("Soldiers based at Kidal left their camp this morning.")
+    assert _route(convoy) == {"origin": "Kidal"}
+    # after the verb, where the object is stationed is where the convoy goes
+    [convoy] = _convoys("A convoy of 20 trucks brought supplies to the French troops stationed in Gao.")
+    assert _route(convoy) == {"destination": "Gao"}
+    # only a stationing cue makes a place before the verb the movers' origin
+    assert _convoys("The militia cut the water from the city of Kidal, and the workers entered the station.") == ()
+
+
+def test_a_quoted_today_does_not_split_one_movement_in_two():
+    convoys = _convoys('French soldiers left their bases in Mali on Tuesday in a first convoy heading for Niger, '
+                       'the junta said.\n"Troops based in Gao left their base today," the statement said.',
+                       published="2023-05-12")
+    assert [_route(c) for c in convoys] == [{"origin": "Gao", "destination": "Niger"}]
+
+
+def test_the_area_a_convoy_pours_into_is_the_site_just_named():
+    [convoy] = _convoys("Russian helicopters landed at the Tabqa airport on Monday. "
+                        "Reinforcements of the Syrian army poured into the area from Homs.")
+    assert _route(convoy) == {"origin": "Homs", "destination": "Tabqa"}
+
+
+def test_a_later_named_destination_replaces_a_vague_one_as_precise():
+    [convoy] = _convoys("A convoy of 30 trucks headed to the countryside of Tabqa on Monday. The convoy later reached Raqqa.")
+    assert _route(convoy) == {"destination": "Raqqa"}
+
+
+def test_entering_a_crossing_or_base_says_nothing_of_the_border_crossed():
+    [convoy] = _convoys("A convoy of 40 trucks of the coalition left the Hasakah base on Sunday and entered the Rabia crossing.")
+    assert convoy.direction == "leaving"  # from a base in Syria to a crossing on the Iraqi side
+    [convoy] = _convoys("A convoy of 40 trucks entered the Semalka crossing from Iraq.")
+    assert convoy.direction == "entering"
+
+
+def test_where_the_convoy_went_on_to_is_its_destination():
+    [convoy] = _convoys("A convoy of 30 trucks reached Tabqa on Monday. The convoy then headed on to Raqqa.")
+    assert _route(convoy) == {"destination": "Raqqa"}
+
+
+def test_in_the_direction_of_names_the_destination():
+    [convoy] = _convoys("A convoy of 25 trucks travelled in the direction of Shaddadi.")
+    assert _route(convoy) == {"destination": "Shaddadi"}
+
+
+def test_a_count_hyphenated_to_its_noun_is_counted():
+    [convoy] = _convoys("A 40-truck convoy entered from the Al-Walid crossing, heading for bases in Hasakah.")
+    assert convoy.vehicles_min == 40

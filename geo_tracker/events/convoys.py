@@ -43,7 +43,7 @@ import re
 from collections.abc import Sequence
 
 from ..geodesy import haversine_km
-from ..models import NATIONALITY, Convoy, Location, Report
+from ..models import NATIONALITY, Convoy, DateValue, Location, Report
 from ..text import NUMBER_PATTERN, arabic_pattern, parse_number
 from ..dates import resolve_date
 from . import (
@@ -52,7 +52,7 @@ from . import (
 from .modality import clause_spans, states_movement
 from .lexicon import (
     ACTORS, AGGREGATE_CUES, AIR_MEANS, ALTERNATIVE_CUES, ASIDE_CUES, BACKGROUND_CUES, CARGO, CONVOY_CUES, CONVOY_DEMONSTRATIVES, COUNT_NOUNS,
-    DIRECTION, MOVEMENT_VERBS, MOVERS, ROLE_CUES, SITE_ANAPHORS, SITE_KINDS, SUBSET_CUES, VAGUE_QUANTITIES, Term, compile_vocabulary, find_terms,
+    DIRECTION, MOVEMENT_VERBS, MOVERS, ROLE_CUES, SITE_ANAPHORS, SITE_KINDS, STATIONING_CUES, SUBSET_CUES, VAGUE_QUANTITIES, Term, compile_vocabulary, find_terms,
 )
 
 __all__ = ["extract_convoys", "join_segments"]
@@ -61,7 +61,8 @@ Span = tuple[int, int]
 
 _STOP = r"(?:from|of|to|in|at|and|with|the|a|an|or|by|on|for|km|kilometres|kilometers|miles|days?|weeks?)"
 _NOUN = compile_vocabulary(COUNT_NOUNS)[0][1].pattern.replace(
-    r"(?:[\w-]+ ){0,3}?", rf"(?:(?!{_STOP}\b)[\"“”'‘’]?[\w-]+[\"“”'‘’]? ){{0,3}}?")
+    r"(?:[\w-]+ ){0,3}?", rf"(?:(?!{_STOP}\b)[\"“”'‘’]?[\w-]+[\"“”'‘’]? ){{0,3}}?").replace(
+    r"(?<![\w-])", r"(?<![\w])")  # a hyphen may join the noun to its count: "a 55-truck convoy"
 _COUNT = re.compile(rf"(?:(?<![\w.,/-])|(?<=(?<!\w)و))(?P<n>{NUMBER_PATTERN})(?:\s+|-)(?P<noun>{_NOUN})", re.IGNORECASE)
 """A vehicle count: "45 military vehicles", "four armoured “Bradley” vehicles", "30 شاحنة", "و4 سيارات"
 (the conjunction glued to the number), and the compound "a 55-truck convoy"."""
@@ -208,6 +209,11 @@ def _movers_route(text: str, span: Span, convoy: Convoy, movers: str) -> bool:
     plan) nor recalled as background ("had already pulled out of X", "comes after troops left X")."""
     verb = find_terms(MOVEMENT_VERBS, text, *span)[0]
     points = [loc for loc in (convoy.origin, convoy.destination) if loc is not None and loc.start > verb.start]
+    origin = convoy.origin
+    if origin is not None and origin.start < verb.start and any(
+            t.end <= origin.start and len(text[t.end : origin.start].split()) <= CUE_REACH
+            for t in find_terms(STATIONING_CUES, text, span[0], origin.start)):
+        points.append(origin)  # the subject's station: "troops based in X left their base"
     crossing = convoy.via is not None and convoy.via.start > verb.start
     if max(map(_rank, points), default=-1) < 1 and not crossing:
         return False
@@ -367,6 +373,9 @@ def _roles(text: str, span: Span, locations: Sequence[Location]) -> list[tuple[L
     asides = find_terms(ASIDE_CUES, text, *span)
     alternatives = find_terms(ALTERNATIVE_CUES, text, *span)
     cues = find_terms(ROLE_CUES, text, *span)
+    # where the movers are stationed names their origin before the verb; after it, where the
+    # object is stationed: "brought supplies to the troops stationed in X" heads to X
+    stationed = find_terms(STATIONING_CUES, text, *span)
     clauses = clause_spans(text, *span)
     cursor, at = span[0], 0
     for loc in locations_in(locations, span):
@@ -379,7 +388,8 @@ def _roles(text: str, span: Span, locations: Sequence[Location]) -> list[tuple[L
             alternative = True
         between = text[cursor : loc.start]
         previous = out[-1] if out else None
-        in_gap = [t for t in cues if gap[0] <= t.start and t.end <= gap[1] and not _in_qualifier(t, loc, text)]
+        in_gap = [t for t in cues if gap[0] <= t.start and t.end <= gap[1] and not _in_qualifier(t, loc, text)
+                  and not (verbs and t.start > verbs[0].start and any(t.start == s.start for s in stationed))]
         role: str | None
         if previous is not None and any(previous[0].end <= t.start < loc.start for t in alternatives) and any(r for _, r in out):
             alternative = True
@@ -486,7 +496,7 @@ def _build(report: Report, locations: Sequence[Location], spans: list[Span], ind
     """
     text = report.text
     span = clause or spans[index]
-    directions = find_terms(DIRECTION, text, *span)
+    directions = [t for t in find_terms(DIRECTION, text, *span) if not _enters_facility(text, t, locations, span)]
     direction = directions[0].label if directions else None
     route = _route(_roles(text, span, locations), direction)
     if route["destination"] is None:
@@ -494,7 +504,7 @@ def _build(report: Report, locations: Sequence[Location], spans: list[Span], ind
     if direction is None:  # read off the route, the countries named as territory included
         full = _route(_roles(text, span, [_as_territory(loc, text) for loc in locations]), None) \
             if _names_territory(text, span, locations) else route
-        direction = _direction_of_route(full["origin"], full["destination"])
+        direction = _direction_of_route(full["origin"], full["destination"] or full["via"])
     via = route["via"]
     if direction is None and via is not None and _is_crossing(via, text) and _LEAVE_VERB.search(text, *span):
         direction = "leaving"  # "left through the Semalka crossing": out of the country
@@ -504,6 +514,8 @@ def _build(report: Report, locations: Sequence[Location], spans: list[Span], ind
     cargo = tuple(dict.fromkeys(t.label for t in find_terms(CARGO, text, *span)))
     window = list(spans[context:index]) + [span]
     actor, date = find_actor(text, window, len(window) - 1), event_date(report, window, len(window) - 1)
+    if date is not None and date.text and _DEICTIC_DAY.fullmatch(date.text.strip()) and _quoted(text, spans[index], span[0]):
+        date = DateValue(report.published, "day", None) if report.published else None  # the speaker's "today", not the page's
     if previous is not None:
         if not find_terms(ACTORS, text, *span):
             actor = previous.actor
@@ -527,17 +539,51 @@ def _build(report: Report, locations: Sequence[Location], spans: list[Span], ind
     )
 
 
+_DEICTIC_DAY = re.compile(r"(?:(?:on\s+)?(?:today|tonight|yesterday|this\s+(?:morning|afternoon|evening))|"
+                          r"[وف]?(?:اليوم|أمس|البارحة|الليلة))", re.IGNORECASE)
+"""Day words that count from the moment of speaking: inside a quotation that is the speaker's day, which
+the report need not share ("a statement read out on Tuesday said: 'the troops left today'")."""
+_QUOTES = re.compile(r"[\"“”«»]")
+
+
+def _quoted(text: str, sentence: Span, pos: int) -> bool:
+    """True when ``pos`` lies inside a quotation opened in its sentence (an odd number of quote marks
+    before it)."""
+    return len(_QUOTES.findall(text, sentence[0], pos + 1)) % 2 == 1
+
+
+_SITE_NAMED_AFTER = re.compile(
+    r"\s*(?:(?:in|at|of|near|outside|inside)\s+(?:the\s+)?)?|\s*(?:[فب]?ال)?(?:في|قرب|بالقرب من)?\s*", re.IGNORECASE)
+"""What may stand between a site noun and the name of the site it is: "the base in X", "المطار في X"."""
+
+
+_DIRECT_OBJECT = re.compile(r"\s*(?:(?:into\s+)?the\s+)?|\s*(?:إلى|الى)?\s*", re.IGNORECASE)
+"""Between "entered" and its object: "entered the X crossing", not "entered through X"."""
+_ENTER_VERB = re.compile(r"(?:entered|enters?|entering|و?(?:دخلت|دخل|تدخل))$", re.IGNORECASE)
+
+
+def _enters_facility(text: str, term: Term, locations: Sequence[Location], span: Span) -> bool:
+    """True for an "entered" whose object is a base or a crossing ("entered the Rabia crossing",
+    "دخلت قاعدة X"): the convoy went into the facility, which says nothing of the border it crossed."""
+    if term.label != "entering" or not _ENTER_VERB.fullmatch(term.text):
+        return False
+    after = [loc for loc in locations_in(locations, (term.end, span[1]))][:1]
+    return bool(after) and _DIRECT_OBJECT.fullmatch(text, term.end, after[0].start) is not None and (
+        _is_crossing(after[0], text) or _is_site(after[0], text))
+
+
 def _site_referred_to(text: str, span: Span, locations: Sequence[Location], since: int) -> Location | None:
     """The site a convoy heads to when its clause names it only as "the base" ("entered the base",
     "وصلت إلى القاعدة", :data:`~geo_tracker.events.lexicon.SITE_ANAPHORS`) right after a destination
-    cue: the last base or airfield named before the clause (from ``since``), else None."""
+    cue: the last base or airfield named before it (from ``since``), else None."""
     cues = [t for t in find_terms(ROLE_CUES, text, *span) if t.label == "destination"]
     for term in find_terms(SITE_ANAPHORS, text, *span):
         if not any(c.end <= term.start and not text[c.end : term.start].strip() for c in cues):
             continue
-        if any(term.end <= loc.start <= term.end + 12 for loc in locations):
-            continue  # "the base in X", "the airport of X": named after all
-        earlier = [loc for loc in locations if since <= loc.start and loc.end <= span[0] and _is_site(loc, text)]
+        if any(term.end <= loc.start <= term.end + 12 and _SITE_NAMED_AFTER.fullmatch(text, term.end, loc.start)
+               for loc in locations):
+            continue  # "the base in X", "the airport of X": named after all (not "the area from X")
+        earlier = [loc for loc in locations if since <= loc.start and loc.end <= term.start and _is_site(loc, text)]
         return earlier[-1] if earlier else None
     return None
 
@@ -582,8 +628,40 @@ def _convoy_parts(text: str, span: Span, locations: Sequence[Location]) -> list[
                     or (noun and find_terms(MOVEMENT_VERBS, text, *after))):
                 continue
         cuts.append(at)
+    cuts = sorted({*cuts, *_second_movements(text, span, locations)})
     bounds = cuts + [end]
     return [(a, _trim_end(text, a, b)) for a, b in zip(bounds, bounds[1:])]
+
+
+def _second_movements(text: str, span: Span, locations: Sequence[Location]) -> list[int]:
+    """Where a second movement verb with a convoy of its own starts after a conjunction: "drove a
+    convoy towards X, and brought reinforcements to Y", "أرسلت رتلاً إلى X وأدخلت تعزيزات إلى Y".
+
+    The part before has a convoy word (or count), a verb and a place; the part after opens with the
+    verb, whose object is a convoy word, a count or cargo of its own, and names a place. "Entered X
+    and headed to Y" (no convoy of its own after the verb) stays one convoy."""
+    cuts: list[int] = []
+    left = span[0]
+    for verb in find_terms(MOVEMENT_VERBS, text, *span)[1:]:
+        at = verb.start
+        glued = verb.text.startswith("و") and any(
+            t.end == verb.end for t in find_terms(MOVEMENT_VERBS, text, verb.start + 1, verb.end))
+        if not (glued or _CONJ_BEFORE.search(text, left, at)):
+            continue
+        before, after = (left, at), (at, span[1])
+        if not (find_terms(MOVEMENT_VERBS, text, *before) and locations_in(locations, before)
+                and (find_terms(CONVOY_CUES, text, *before) or _COUNT.search(text, *before))):
+            continue
+        object_end = min(span[1], verb.end + 60)
+        words = [c for c in find_terms(CONVOY_CUES, text, verb.end, object_end)
+                 if not (_refers_back(text, verb.end, c.start, c.text) or _after_demonstrative(text, verb.end, c.start))]
+        # a count after the verb with none before restates the convoy ("… وصلت X 45 شاحنة", verb first)
+        own = words or (_COUNT.search(text, *before) and _COUNT.search(text, verb.end, object_end))
+        if not own or not locations_in(locations, after):
+            continue
+        cuts.append(at)
+        left = at
+    return cuts
 
 
 def _subject_end(text: str, span: Span) -> int:
@@ -758,16 +836,19 @@ def _names_crossing(loc: Location | None) -> bool:
     return loc is not None and ((loc.place is not None and loc.place.kind == "crossing") or bool(_CROSSING_WORD.search(loc.mention)))
 
 
-def _merge(old: Convoy, new: Convoy, restated: bool = False) -> Convoy:
+def _merge(old: Convoy, new: Convoy, restated: bool = False, onward: bool = False) -> Convoy:
     """Fill ``old``'s gaps from ``new``; a more specific route point replaces a country/region, and
     a crossing replaces another place passed.
     When ``new`` is the lead restating the headline's ``old`` (``restated``), the lead's route points
-    stand wherever they are as specific: the lead names the places the title shortens."""
+    stand wherever they are as specific: the lead names the places the title shortens. When ``new``
+    tells how the convoy went on (``onward``: "The convoy then headed to Y"), its destination, as
+    specific as ``old``'s, is where the route ends."""
     updates: dict[str, object] = {}
     for field in ("origin", "via", "destination"):
-        if _rank(getattr(new, field)) > _rank(getattr(old, field)) or (
-                restated and getattr(new, field) is not None and _rank(getattr(new, field)) >= _rank(getattr(old, field))):
-            updates[field] = getattr(new, field)
+        mine, theirs = getattr(old, field), getattr(new, field)
+        if _rank(theirs) > _rank(mine) or (theirs is not None and _rank(theirs) == _rank(mine) and (
+                restated or (onward and field == "destination") or (mine.qualifier and not theirs.qualifier))):  # type: ignore[union-attr]
+            updates[field] = theirs  # more precise, or as precise and named outright ("near X" → "Y")
     if _names_crossing(new.via) and not _names_crossing(old.via):
         updates["via"] = new.via  # the crossing on the route, rather than a town it passed
     for field in ("vehicles_min", "actor", "direction", "vehicles_note"):
@@ -854,10 +935,11 @@ def extract_convoys(
                 number == 0 and not topic_break and convoys
                 and (_compatible(convoys[-1], convoy) or restated or _restates(convoys[-1], convoy, headline, set()))
                 and (restated or not _ANOTHER.search(text, clause[0], _subject_end(text, clause))))
+            onward = clause_kind == "continuation" and bool(find_terms(MOVEMENT_VERBS, text, *clause))
             if convoys and same:
                 targets = last_group if clause_kind == "continuation" and convoy.vehicles_min is None else []
                 for target in targets or [len(convoys) - 1]:
-                    convoys[target] = _merge(convoys[target], convoy, restated)
+                    convoys[target] = _merge(convoys[target], convoy, restated, onward=onward)
                 group.extend(targets or [len(convoys) - 1])
             else:
                 convoys.append(convoy)

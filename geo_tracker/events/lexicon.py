@@ -30,7 +30,7 @@ __all__ = [
     "ACTORS", "AGGREGATE_CUES", "AIR_MEANS", "ALTERNATIVE_CUES", "ASIDE_CUES", "BACKGROUND_CUES", "CARGO",
     "CONVOY_CUES", "CONVOY_DEMONSTRATIVES", "COUNT_NOUNS", "DIRECTION", "FEATURES", "MOVEMENT_VERBS", "MOVERS",
     "ROLE_CUES", "SITE_ANAPHORS", "SITE_COORDINATION_GAP", "SITE_COORDINATION_WORD", "SITE_KINDS", "SITE_LOCATIVE_GAP",
-    "SITE_NAME_GAP", "SITE_STATUS", "SUBSET_CUES", "VAGUE_QUANTITIES", "Term", "Vocabulary", "find_terms",
+    "SITE_NAME_GAP", "SITE_STATUS", "STATIONING_CUES", "SUBSET_CUES", "VAGUE_QUANTITIES", "Term", "Vocabulary", "find_terms",
     "compile_vocabulary",
 ]
 
@@ -340,10 +340,18 @@ DIRECTION: Vocabulary = {
 }
 """Whether a convoy entered or left the country of the report."""
 
+_STATIONED = (r"(?:based|stationed|garrisoned) (?:in|at)", "المتمركزة في", "المتمركزين في", "المتمركز في", "المرابطة في")
+"""Where movers are stationed, which is where they set out from: "troops based in X left their base",
+"القوات المتمركزة في X انسحبت" (general English and Arabic military usage)."""
+
+STATIONING_CUES: Vocabulary = {"stationed": _STATIONED}
+"""The stationing phrases alone: they make a place before the movement verb an origin (an origin cue of
+:data:`ROLE_CUES` too)."""
+
 ROLE_CUES: Vocabulary = {
     "origin": (r"(?:coming |arriving |travell?ing |departing |set out |setting out )?from", r"out of", r"left",
                r"departed", r"withdr[ae]w from", "قادمة من", "قادما من", "قادمين من", "آتية من", "انطلقت من",
-               "انطلاقا من", "من"),
+               "انطلاقا من", "من", *_STATIONED),
     "via": (r"via", r"through", r"crossed at", r"by way of", r"across", r"passing", r"passed", r"past",
             "عبر", "مرورا ب", "مروراً ب", "عن طريق", "من خلال", "من معبر",
             # A place crossed on the way is passed through ("crossed the town of X", "عبرت بلدة X");
@@ -352,6 +360,8 @@ ROLE_CUES: Vocabulary = {
     "destination": (r"towards?", r"heading (?:to|for|towards)", r"headed (?:to|for|towards)", r"bound for",
                     r"on (?:its|their) way to", r"to", r"into", r"for", r"reached", r"arrived (?:at|in)", r"entered",
                     r"continue to", r"moving to", r"as far as",
+                    # "in the direction of X" (a container word twice, but the phrase says where to)
+                    r"(?:in|to|into) (?:the )?direction of", "في اتجاه", "في إتجاه",
                     # The present tense of headlines: "Convoy reaches X", "arrives in X", "enters X".
                     r"reach(?:es)?", r"arrives? (?:at|in)", r"enters", r"heads (?:to|for|towards)",
                     "باتجاه", "متجهة إلى", "متجهة الى", "متجهة نحو", "إلى", "الى", "نحو", "صوب", "وصلت إلى",
@@ -496,7 +506,9 @@ ALTERNATIVE_CUES: Vocabulary = {
 SITE_ANAPHORS: Vocabulary = {
     # "entered the base", "وصلت إلى القاعدة": a definite site noun with no name of its own names the
     # site the report has just told of.
-    "site": (r"the (?:military )?(?:base|air ?base|airport|airfield)", "القاعدة", "المطار"),
+    "site": (r"the (?:military )?(?:base|air ?base|airport|airfield)", "القاعدة", "المطار",
+             # "poured into the area", "وصلت إلى المنطقة": the unnamed area of the site just told of.
+             r"the area", "المنطقة"),
 }
 """Definite site nouns that, as a convoy's destination, refer back to the site named before."""
 
