@@ -166,9 +166,9 @@ def test_a_quoted_today_does_not_split_one_movement_in_two():
 
 
 def test_the_area_a_convoy_pours_into_is_the_site_just_named():
-    [convoy] = _convoys("Russian helicopters landed at the Tabqa airport on Monday. "
+    [convoy] = _convoys("Russian helicopters landed at the Palmyra airport on Monday. "
                         "Reinforcements of the Syrian army poured into the area from Homs.")
-    assert _route(convoy) == {"origin": "Homs", "destination": "Tabqa"}
+    assert _route(convoy) == {"origin": "Homs", "destination": "Palmyra airport"}
 
 
 def test_a_later_named_destination_replaces_a_vague_one_as_precise():
