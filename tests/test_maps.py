@@ -553,6 +553,31 @@ def test_unplaced_routes_and_region_sites_are_listed() -> None:
     assert "geoTracker.unplacedPanel" in m.get_root().render()
 
 
+def test_map_says_what_it_draws_and_what_it_only_lists(tmp_path: Path) -> None:
+    from geo_tracker.maps import MapSummary
+
+    convoys = [_dated_convoy(4, loc(IRAQ, precision=3), loc(SYRIA, precision=3)),
+               _dated_convoy(5, loc(CROSSING), loc(QAMISHLI)), _dated_convoy(6, loc(CROSSING), loc(QAMISHLI))]
+    sites = [Site(id="r1", name="Base somewhere in Syria", kind="base", status="established", date=None,
+                  location=loc(SYRIA, precision=3, qualifier="in"), evidence=(ev("A base was set up in Syria."),)),
+             Site(id="r2", name="Airfield", kind="airfield", status="active", date=None, location=loc(RMEILAN))]
+    summary = render_map(convoys=convoys, sites=sites, merge=False).summary
+    assert summary == MapSummary(corridors=1, convoys=2, sites=1, unplaced_routes=1, unplaced_sites=1)
+    assert summary.unplaced == 2
+    assert summary.describe() == "2 not on the map (1 route with no precise point, 1 site known only by region)"
+
+
+def test_cli_map_summary_says_why_events_are_not_on_the_map(tmp_path: Path) -> None:
+    reports = tmp_path / "r.jsonl"
+    reports.write_text(json.dumps({"id": "a", "published": "2024-05-09", "source": "Outlet",
+                                   "text": "The coalition is building a new base in Syria, a local source said."})
+                       + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["map", str(reports), "--offline", "-o", str(tmp_path / "m.html")],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "1 not on the map (1 site known only by region)" in result.output
+
+
 @pytest.mark.parametrize("qualifier", ["nationality", "metonym"])
 def test_nationality_and_metonym_mentions_are_never_drawn(qualifier: str) -> None:
     named = loc(QAMISHLI, qualifier=qualifier)

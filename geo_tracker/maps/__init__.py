@@ -44,8 +44,8 @@ Example:
 from __future__ import annotations
 
 from .elements import EventGroups, EventLayers, Legend, PlaceSearch, TimeFilter, TitleBox
-from .payload import MapPayload, build_payload, location_text
-from .render import BASEMAPS, CLUSTER_THRESHOLD, outlines_frame, render_map, save_map
+from .payload import MapPayload, MapSummary, build_payload, location_text
+from .render import BASEMAPS, CLUSTER_THRESHOLD, MapPage, outlines_frame, render_map, save_map
 from .style import (
     ACTOR_PALETTE,
     KIND_GLYPHS,
@@ -69,7 +69,9 @@ __all__ = [
     "EventGroups",
     "EventLayers",
     "Legend",
+    "MapPage",
     "MapPayload",
+    "MapSummary",
     "PlaceSearch",
     "TimeFilter",
     "TitleBox",
