@@ -26,6 +26,7 @@ atomic writing), :mod:`.vendor` (refreshing the vendored copies).
 
 Example:
     >>> import datetime as dt
+    >>> import folium
     >>> from geo_tracker.models import (DateValue, Evidence, Extraction, Location,
     ...                                 Place, Report, ReportResult, Site)
     >>> qam = Place(id="sy-qamishli", name="Qamishli", kind="city", country="SY",
@@ -36,8 +37,8 @@ Example:
     ...             evidence=(Evidence("r1", "The airfield was expanded.", source="Outlet"),))
     >>> ex = Extraction([ReportResult(report=Report(id="r1", text="..."), sites=(site,))])
     >>> m = render_map(ex, title="North-east Syria")
-    >>> type(m).__name__
-    'Map'
+    >>> isinstance(m, folium.Map), m.summary.sites
+    (True, 1)
     >>> m = render_map(sites=[site], offline=True)   # plain events, self-contained page
 """
 

@@ -113,8 +113,8 @@ def town_labels(points: Iterable[tuple[float, float]], *, gazetteer: Any = None,
     kept = [i for _, _, i in sorted(ranked)]
     labels: list[list[Any]] = []
     used: set[int] = set()
-    for i in kept[:limit]:
-        same = _nearest(index, i, curated)
+    nearest = _nearest(index, kept[:limit], curated)
+    for i, same in zip(kept[:limit], nearest):
         source = same if same is not None and same not in used else i
         if same is not None:
             used.add(same)
@@ -126,13 +126,15 @@ def town_labels(points: Iterable[tuple[float, float]], *, gazetteer: Any = None,
     return labels
 
 
-def _nearest(index: Any, i: int, candidates: list[int]) -> int | None:
-    best, best_km = None, CURATED_MATCH_KM
-    for j in candidates:
-        km = haversine_km(float(index.lat[i]), float(index.lon[i]), float(index.lat[j]), float(index.lon[j]))
-        if km <= best_km:
-            best, best_km = j, km
-    return best
+def _nearest(index: Any, rows: list[int], candidates: list[int]) -> list[int | None]:
+    """Per row of ``rows``, the nearest of ``candidates`` within :data:`CURATED_MATCH_KM`, or ``None``."""
+    if not rows or not candidates:
+        return [None] * len(rows)
+    lat, lon = np.asarray(index.lat, dtype=float), np.asarray(index.lon, dtype=float)
+    km = haversine_km(lat[rows][:, None], lon[rows][:, None], lat[candidates][None, :], lon[candidates][None, :])
+    km = np.where(np.isfinite(km), km, np.inf)
+    best = np.argmin(km, axis=1)
+    return [candidates[int(j)] if km[r, j] <= CURATED_MATCH_KM else None for r, j in enumerate(best)]
 
 
 def _label(index: Any, i: int, *, at: int, population: int) -> list[Any]:

@@ -301,11 +301,14 @@ class MapPayload:
                           unplaced_sites=len(self.unplaced) - routes)
 
     def points(self) -> list[tuple[float, float]]:
-        """Every ``(lat, lon)`` drawn: route vertices and arrow ends, site badges, place dots."""
-        out = [tuple(v) for c in self.corridors for v in c["l"]]
-        out += [tuple(v) for c in self.corridors for stub in c.get("s", ()) for v in stub]
-        out += [tuple(s["p"]) for s in self.sites] + [tuple(p["p"]) for p in self.places]
-        return out  # type: ignore[return-value]
+        """Every distinct ``(lat, lon)`` drawn (sorted): route vertices and arrow ends, site badges, place dots."""
+        seen: set[tuple[float, float]] = set()
+        for c in self.corridors:
+            seen.update((v[0], v[1]) for v in c["l"])
+            seen.update((v[0], v[1]) for stub in c.get("s", ()) for v in stub)
+        seen.update((s["p"][0], s["p"][1]) for s in self.sites)
+        seen.update((p["p"][0], p["p"][1]) for p in self.places)
+        return sorted(seen)
 
     def actor_indexes(self, kind: str) -> list[int]:
         """Indexes into :attr:`actors` used by ``kind`` (``"sites"`` or ``"convoys"``), sorted."""
@@ -351,7 +354,10 @@ class _Builder:
         item["e"] = [[self.report(ev), ev.sentence] for ev in event.evidence]
         if event.conflicts:
             item["cf"] = list(event.conflicts)
-        item["nc"] = event.corroboration
+        # One report's statement is one outlet's, whatever it cites: skip the outlet matching then
+        # (most events of a large map; Evidence.corroboration decides every other case).
+        one_report = all(ev.report_id == event.evidence[0].report_id for ev in event.evidence)
+        item["nc"] = 1 if event.evidence and one_report else event.corroboration
         return item
 
     def when(self, date: DateValue | None) -> float:
