@@ -808,3 +808,18 @@ def test_town_labels_near_what_is_drawn_latin_with_arabic_tooltip() -> None:
     assert qamishli[4] <= 8 and max(t[4] for t in towns) > qamishli[4]
     assert all(30 < t[0] < 40 and 36 < t[1] < 46 for t in towns)
     assert payload_of(render_map(convoys=[convoy], labels=False))["towns"] == []
+
+
+def test_a_town_is_labelled_once() -> None:
+    from geo_tracker.gazetteer import Gazetteer
+    from geo_tracker.maps.labels import town_labels
+
+    # Two world rows of one made-up city 2 km apart (its old town and its new one); the curated row
+    # gives the second its reporters' spelling, which is the first one's name.
+    g = Gazetteer.from_places([
+        Place("w1", "Riverford", "city", "SY", 36.00, 40.00, 5.0, population=1_200_000, layer="world"),
+        Place("w2", "Riverford Jadida", "city", "SY", 36.00, 40.03, 5.0, population=1_100_000, layer="world"),
+        Place("c1", "Riverford", "city", "SY", 36.00, 40.035, 3.0),
+    ])
+    names = [t[2] for t in town_labels([(36.0, 40.0)], gazetteer=g)]
+    assert names.count("Riverford") == 1, names

@@ -119,11 +119,23 @@ def town_labels(points: Iterable[tuple[float, float]], *, gazetteer: Any = None,
         if same is not None:
             used.add(same)
         labels.append(_label(index, source, at=i, population=int(index.population[i])))
-    # Curated towns the world layer has no figure for: labelled close in.
-    for i in curated:
-        if i not in used and len(labels) < limit:
+    # Curated towns the world layer has no figure for: labelled close in (a second curated row of a
+    # town already labelled is not: it would print the name twice).
+    left = [i for i in curated if i not in used]
+    for i, same in zip(left, _nearest(index, left, kept[:limit])):
+        if same is None and len(labels) < limit:
             labels.append(_label(index, i, at=i, population=int(index.population[i])))
-    return labels
+    return _distinct(labels)
+
+
+def _distinct(labels: list[list[Any]]) -> list[list[Any]]:
+    """The labels without a repeat of a name already shown within :data:`CURATED_MATCH_KM` (two
+    world rows of one city, one of them spelled after the curated row)."""
+    out: list[list[Any]] = []
+    for label in labels:
+        if not any(o[2] == label[2] and haversine_km(o[0], o[1], label[0], label[1]) <= CURATED_MATCH_KM for o in out):
+            out.append(label)
+    return out
 
 
 def _nearest(index: Any, rows: list[int], candidates: list[int]) -> list[int | None]:
