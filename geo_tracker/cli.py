@@ -123,9 +123,8 @@ def map_command(inputs, output, title, offline, cdn, basemap, published, errors,
         m = render_map(extraction, title=title, offline=offline, cdn=cdn, basemap=basemap)
         s = extraction.summary()
         summary = f"{s['reports']} reports, {s['places']} places, {s['convoys']} convoys, {s['sites']} sites"
-        unplaced = m.geo_tracker_unplaced
-        if unplaced:
-            summary += f"; {unplaced} not on the map (known only as a country or region)"
+        if m.summary.unplaced:
+            summary += f"; {m.summary.describe()}"
         if output == "-":  # like extract and export: the page on stdout, not a file named "-"
             try:
                 page = m.get_root().render()

@@ -610,3 +610,51 @@ def test_default_page_is_self_contained_and_falls_back_to_world_land(open_map, t
             [lat, lon],
         )
         assert hit and "gt-outline" in hit and "gt-region" not in hit and "fill=none" not in hit, (name, hit)
+
+
+_VISIBLE_BOXES = """() => {
+    const box = (n) => { const r = n.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+    const shown = (n) => getComputedStyle(n).visibility !== 'hidden' && n.getBoundingClientRect().width > 0;
+    return {
+        labels: [...document.querySelectorAll('.gt-town')].filter(shown).map((n) => [n.textContent, ...box(n)]),
+        badges: [...document.querySelectorAll('.gt-site-marker')].map(box),
+    };
+}"""
+
+
+def _overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_town_labels_never_overlap_each_other_or_a_badge(open_map, tmp_path, monkeypatch) -> None:
+    from geo_tracker.maps import labels
+    from geo_tracker.models import Location, Place, Site
+
+    # Made-up towns: seven names 2 km apart in a column, a badge on the middle one, one town apart.
+    names = ["Northbank", "Upper Mill", "Old Ford", "Middle Crossing", "New Ford", "Lower Mill", "Southbank"]
+    towns = [[36.56 - 0.02 * k, 40.5, name, None, 4] for k, name in enumerate(names)]
+    towns.append([36.5, 41.9, "Lone Town", None, 4])
+    monkeypatch.setattr(labels, "town_labels", lambda points, **kw: towns)
+    place = Place("p", "Middle Crossing", "town", "SY", 36.5, 40.5, 1.0)
+    sites = [Site("s1", "Base at the crossing", "base", "established", None,
+                  Location("Middle Crossing", 0, 15, place, 36.5, 40.5))]
+    opened = open_map(save_map(render_map(sites=sites, offline=True), tmp_path / "labels.html"))
+    opened.page.wait_for_timeout(300)  # the page's own fitBounds settles first
+    for zoom in (7, 9, 13):
+        opened.page.evaluate("(z) => geoTracker.instances[0].map.setView([36.5, 40.5], z, {animate: false})", zoom)
+        opened.page.wait_for_timeout(200)
+        seen = opened.page.evaluate(_VISIBLE_BOXES)
+        assert seen["badges"], zoom
+        shown = seen["labels"]
+        for i, (name, *a) in enumerate(shown):
+            assert not any(_overlaps(a, b) for b in seen["badges"]), (zoom, name)
+            for other, *b in shown[i + 1:]:
+                assert not _overlaps(a, b), (zoom, name, other)
+        names_shown = {n for n, *_ in shown}
+        if zoom < 13:
+            assert "Lone Town" in names_shown, zoom  # a label with room keeps it
+        if zoom == 7:
+            assert len(names_shown & set(names)) < len(names)  # the column cannot all be named this far out
+        if zoom == 13:  # close in there is room: every name of the column shows, the badge's town's beside it
+            assert set(names) <= names_shown, shown
+    assert opened.errors == []

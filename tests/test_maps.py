@@ -218,7 +218,7 @@ def fit_bounds(page: str) -> list[list[float]]:
 
 def test_returns_plain_folium_map(extraction: Extraction) -> None:
     m = render_map(extraction)
-    assert type(m) is folium.Map
+    assert isinstance(m, folium.Map) and type(m).__mro__[1] is folium.Map  # a folium.Map that also has .summary
     assert "<iframe" in m._repr_html_()
 
 
@@ -553,6 +553,31 @@ def test_unplaced_routes_and_region_sites_are_listed() -> None:
     assert "geoTracker.unplacedPanel" in m.get_root().render()
 
 
+def test_map_says_what_it_draws_and_what_it_only_lists(tmp_path: Path) -> None:
+    from geo_tracker.maps import MapSummary
+
+    convoys = [_dated_convoy(4, loc(IRAQ, precision=3), loc(SYRIA, precision=3)),
+               _dated_convoy(5, loc(CROSSING), loc(QAMISHLI)), _dated_convoy(6, loc(CROSSING), loc(QAMISHLI))]
+    sites = [Site(id="r1", name="Base somewhere in Syria", kind="base", status="established", date=None,
+                  location=loc(SYRIA, precision=3, qualifier="in"), evidence=(ev("A base was set up in Syria."),)),
+             Site(id="r2", name="Airfield", kind="airfield", status="active", date=None, location=loc(RMEILAN))]
+    summary = render_map(convoys=convoys, sites=sites, merge=False).summary
+    assert summary == MapSummary(corridors=1, convoys=2, sites=1, unplaced_routes=1, unplaced_sites=1)
+    assert summary.unplaced == 2
+    assert summary.describe() == "2 not on the map (1 route with no precise point, 1 site known only by region)"
+
+
+def test_cli_map_summary_says_why_events_are_not_on_the_map(tmp_path: Path) -> None:
+    reports = tmp_path / "r.jsonl"
+    reports.write_text(json.dumps({"id": "a", "published": "2024-05-09", "source": "Outlet",
+                                   "text": "The coalition is building a new base in Syria, a local source said."})
+                       + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["map", str(reports), "--offline", "-o", str(tmp_path / "m.html")],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "1 not on the map (1 site known only by region)" in result.output
+
+
 @pytest.mark.parametrize("qualifier", ["nationality", "metonym"])
 def test_nationality_and_metonym_mentions_are_never_drawn(qualifier: str) -> None:
     named = loc(QAMISHLI, qualifier=qualifier)
@@ -783,3 +808,18 @@ def test_town_labels_near_what_is_drawn_latin_with_arabic_tooltip() -> None:
     assert qamishli[4] <= 8 and max(t[4] for t in towns) > qamishli[4]
     assert all(30 < t[0] < 40 and 36 < t[1] < 46 for t in towns)
     assert payload_of(render_map(convoys=[convoy], labels=False))["towns"] == []
+
+
+def test_a_town_is_labelled_once() -> None:
+    from geo_tracker.gazetteer import Gazetteer
+    from geo_tracker.maps.labels import town_labels
+
+    # Two world rows of one made-up city 2 km apart (its old town and its new one); the curated row
+    # gives the second its reporters' spelling, which is the first one's name.
+    g = Gazetteer.from_places([
+        Place("w1", "Riverford", "city", "SY", 36.00, 40.00, 5.0, population=1_200_000, layer="world"),
+        Place("w2", "Riverford Jadida", "city", "SY", 36.00, 40.03, 5.0, population=1_100_000, layer="world"),
+        Place("c1", "Riverford", "city", "SY", 36.00, 40.035, 3.0),
+    ])
+    names = [t[2] for t in town_labels([(36.0, 40.0)], gazetteer=g)]
+    assert names.count("Riverford") == 1, names

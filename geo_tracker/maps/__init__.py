@@ -26,6 +26,7 @@ atomic writing), :mod:`.vendor` (refreshing the vendored copies).
 
 Example:
     >>> import datetime as dt
+    >>> import folium
     >>> from geo_tracker.models import (DateValue, Evidence, Extraction, Location,
     ...                                 Place, Report, ReportResult, Site)
     >>> qam = Place(id="sy-qamishli", name="Qamishli", kind="city", country="SY",
@@ -36,16 +37,16 @@ Example:
     ...             evidence=(Evidence("r1", "The airfield was expanded.", source="Outlet"),))
     >>> ex = Extraction([ReportResult(report=Report(id="r1", text="..."), sites=(site,))])
     >>> m = render_map(ex, title="North-east Syria")
-    >>> type(m).__name__
-    'Map'
+    >>> isinstance(m, folium.Map), m.summary.sites
+    (True, 1)
     >>> m = render_map(sites=[site], offline=True)   # plain events, self-contained page
 """
 
 from __future__ import annotations
 
 from .elements import EventGroups, EventLayers, Legend, PlaceSearch, TimeFilter, TitleBox
-from .payload import MapPayload, build_payload, location_text
-from .render import BASEMAPS, CLUSTER_THRESHOLD, outlines_frame, render_map, save_map
+from .payload import MapPayload, MapSummary, build_payload, location_text
+from .render import BASEMAPS, CLUSTER_THRESHOLD, MapPage, outlines_frame, render_map, save_map
 from .style import (
     ACTOR_PALETTE,
     KIND_GLYPHS,
@@ -69,7 +70,9 @@ __all__ = [
     "EventGroups",
     "EventLayers",
     "Legend",
+    "MapPage",
     "MapPayload",
+    "MapSummary",
     "PlaceSearch",
     "TimeFilter",
     "TitleBox",

@@ -113,26 +113,40 @@ def town_labels(points: Iterable[tuple[float, float]], *, gazetteer: Any = None,
     kept = [i for _, _, i in sorted(ranked)]
     labels: list[list[Any]] = []
     used: set[int] = set()
-    for i in kept[:limit]:
-        same = _nearest(index, i, curated)
+    nearest = _nearest(index, kept[:limit], curated)
+    for i, same in zip(kept[:limit], nearest):
         source = same if same is not None and same not in used else i
         if same is not None:
             used.add(same)
         labels.append(_label(index, source, at=i, population=int(index.population[i])))
-    # Curated towns the world layer has no figure for: labelled close in.
-    for i in curated:
-        if i not in used and len(labels) < limit:
+    # Curated towns the world layer has no figure for: labelled close in (a second curated row of a
+    # town already labelled is not: it would print the name twice).
+    left = [i for i in curated if i not in used]
+    for i, same in zip(left, _nearest(index, left, kept[:limit])):
+        if same is None and len(labels) < limit:
             labels.append(_label(index, i, at=i, population=int(index.population[i])))
-    return labels
+    return _distinct(labels)
 
 
-def _nearest(index: Any, i: int, candidates: list[int]) -> int | None:
-    best, best_km = None, CURATED_MATCH_KM
-    for j in candidates:
-        km = haversine_km(float(index.lat[i]), float(index.lon[i]), float(index.lat[j]), float(index.lon[j]))
-        if km <= best_km:
-            best, best_km = j, km
-    return best
+def _distinct(labels: list[list[Any]]) -> list[list[Any]]:
+    """The labels without a repeat of a name already shown within :data:`CURATED_MATCH_KM` (two
+    world rows of one city, one of them spelled after the curated row)."""
+    out: list[list[Any]] = []
+    for label in labels:
+        if not any(o[2] == label[2] and haversine_km(o[0], o[1], label[0], label[1]) <= CURATED_MATCH_KM for o in out):
+            out.append(label)
+    return out
+
+
+def _nearest(index: Any, rows: list[int], candidates: list[int]) -> list[int | None]:
+    """Per row of ``rows``, the nearest of ``candidates`` within :data:`CURATED_MATCH_KM`, or ``None``."""
+    if not rows or not candidates:
+        return [None] * len(rows)
+    lat, lon = np.asarray(index.lat, dtype=float), np.asarray(index.lon, dtype=float)
+    km = haversine_km(lat[rows][:, None], lon[rows][:, None], lat[candidates][None, :], lon[candidates][None, :])
+    km = np.where(np.isfinite(km), km, np.inf)
+    best = np.argmin(km, axis=1)
+    return [candidates[int(j)] if km[r, j] <= CURATED_MATCH_KM else None for r, j in enumerate(best)]
 
 
 def _label(index: Any, i: int, *, at: int, population: int) -> list[Any]:

@@ -82,7 +82,7 @@ from .style import (
 )
 from .text import format_date, json_for_html, period, safe_url
 
-__all__ = ["ROW_LABELS", "Bounds", "MapPayload", "build_payload", "location_text", "precise"]
+__all__ = ["ROW_LABELS", "Bounds", "MapPayload", "MapSummary", "build_payload", "location_text", "precise"]
 
 ROW_LABELS: dict[str, str] = {
     "k": "Kind",
@@ -212,6 +212,44 @@ def _coord(value: float) -> str:
 _STATUS_INDEX = {key: i for i, key in enumerate(STATUS_COLORS)}
 
 
+@dataclass(frozen=True)
+class MapSummary:
+    """What a map draws and what it only lists, by count (what ``geo-tracker map`` reports).
+
+    Example:
+        >>> MapSummary(corridors=2, convoys=3, sites=1, unplaced_routes=2, unplaced_sites=1).describe()
+        '3 not on the map (2 routes with no precise point, 1 site known only by region)'
+        >>> MapSummary(corridors=0, convoys=0, sites=0, unplaced_routes=0, unplaced_sites=0).describe()
+        ''
+    """
+
+    corridors: int
+    """Route lines drawn (convoys of one actor along the same precise points share one)."""
+    convoys: int
+    """Convoys drawn, on their corridors."""
+    sites: int
+    """Sites drawn as badges (one per site, whatever the number of its dated records)."""
+    unplaced_routes: int
+    """Convoys with no precise point: listed in the page's panel, not drawn."""
+    unplaced_sites: int
+    """Sites known only as a country or region: listed, not drawn."""
+
+    @property
+    def unplaced(self) -> int:
+        return self.unplaced_routes + self.unplaced_sites
+
+    def describe(self) -> str:
+        """How many events are not on the map and why, or ``""`` when all are."""
+        if not self.unplaced:
+            return ""
+        parts = []
+        if self.unplaced_routes:
+            parts.append(f"{self.unplaced_routes} route{'s' if self.unplaced_routes != 1 else ''} with no precise point")
+        if self.unplaced_sites:
+            parts.append(f"{self.unplaced_sites} site{'s' if self.unplaced_sites != 1 else ''} known only by region")
+        return f"{self.unplaced} not on the map ({', '.join(parts)})"
+
+
 @dataclass
 class MapPayload:
     """The payload's parts (see the module docstring) and the bounds of what they draw."""
@@ -255,13 +293,22 @@ class MapPayload:
         """The payload as JSON that is safe to put inside a ``<script>`` element."""
         return json_for_html(self.to_dict())
 
+    def summary(self) -> MapSummary:
+        """The counts of what is drawn and what is only listed."""
+        routes = sum(item["w"] == "route" for item in self.unplaced)
+        return MapSummary(corridors=len(self.corridors), convoys=len(self.convoys),
+                          sites=len({s["g"] for s in self.sites}), unplaced_routes=routes,
+                          unplaced_sites=len(self.unplaced) - routes)
 
     def points(self) -> list[tuple[float, float]]:
-        """Every ``(lat, lon)`` drawn: route vertices and arrow ends, site badges, place dots."""
-        out = [tuple(v) for c in self.corridors for v in c["l"]]
-        out += [tuple(v) for c in self.corridors for stub in c.get("s", ()) for v in stub]
-        out += [tuple(s["p"]) for s in self.sites] + [tuple(p["p"]) for p in self.places]
-        return out  # type: ignore[return-value]
+        """Every distinct ``(lat, lon)`` drawn (sorted): route vertices and arrow ends, site badges, place dots."""
+        seen: set[tuple[float, float]] = set()
+        for c in self.corridors:
+            seen.update((v[0], v[1]) for v in c["l"])
+            seen.update((v[0], v[1]) for stub in c.get("s", ()) for v in stub)
+        seen.update((s["p"][0], s["p"][1]) for s in self.sites)
+        seen.update((p["p"][0], p["p"][1]) for p in self.places)
+        return sorted(seen)
 
     def actor_indexes(self, kind: str) -> list[int]:
         """Indexes into :attr:`actors` used by ``kind`` (``"sites"`` or ``"convoys"``), sorted."""
@@ -307,7 +354,10 @@ class _Builder:
         item["e"] = [[self.report(ev), ev.sentence] for ev in event.evidence]
         if event.conflicts:
             item["cf"] = list(event.conflicts)
-        item["nc"] = event.corroboration
+        # One report's statement is one outlet's, whatever it cites: skip the outlet matching then
+        # (most events of a large map; Evidence.corroboration decides every other case).
+        one_report = all(ev.report_id == event.evidence[0].report_id for ev in event.evidence)
+        item["nc"] = 1 if event.evidence and one_report else event.corroboration
         return item
 
     def when(self, date: DateValue | None) -> float:

@@ -32,13 +32,13 @@ from .elements import (
     TitleBox,
     UnplacedPanel,
 )
-from .payload import build_payload
+from .payload import MapSummary, build_payload
 from .style import NE_SYRIA_BOUNDS
 
 DEFAULT_PAGE_TITLE = "geo_tracker map"
 """The page's ``<title>`` when the map has no title of its own."""
 
-__all__ = ["BASEMAPS", "CLUSTER_THRESHOLD", "Basemap", "render_map", "save_map"]
+__all__ = ["BASEMAPS", "CLUSTER_THRESHOLD", "Basemap", "MapPage", "render_map", "save_map"]
 
 Basemap = Literal["osm", "satellite", "light"]
 
@@ -69,6 +69,12 @@ def _route_places(convoys: Sequence[Convoy]) -> list[PlaceInput]:
     return [loc for c in convoys for loc in c.waypoints]
 
 
+class MapPage(folium.Map):
+    """A :class:`folium.Map` that also says what it draws: :attr:`summary` (set by :func:`render_map`)."""
+
+    summary: MapSummary
+
+
 def render_map(
     source: Extraction | Any | None = None,
     *,
@@ -84,7 +90,7 @@ def render_map(
     timeline: bool = True,
     merge: bool = True,
     labels: bool = True,
-) -> folium.Map:
+) -> MapPage:
     """Draw sites, convoys and places on an interactive folium map.
 
     What is drawn:
@@ -142,7 +148,9 @@ def render_map(
             (:func:`~geo_tracker.maps.labels.town_labels`), by population and zoom.
 
     Returns:
-        A plain :class:`folium.Map` (renders inline in Jupyter).
+        A :class:`MapPage`: a :class:`folium.Map` (renders inline in Jupyter) whose ``summary``
+        (:class:`~geo_tracker.maps.payload.MapSummary`) counts what is drawn and what is only
+        listed in the page's panel.
 
     Example:
         >>> from geo_tracker.models import Extraction
@@ -174,7 +182,7 @@ def render_map(
     clustered = site_groups > CLUSTER_THRESHOLD if cluster is None else bool(cluster)
 
     (south, west), (north, east) = NE_SYRIA_BOUNDS
-    m = folium.Map(
+    m = MapPage(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=7,
         tiles=None,
@@ -212,7 +220,7 @@ def render_map(
     if title:
         TitleBox(title).add_to(m)
 
-    m.geo_tracker_unplaced = len(payload.unplaced)  # type: ignore[attr-defined]  # for the CLI summary
+    m.summary = payload.summary()
     if payload.bounds.empty:
         m.fit_bounds([list(NE_SYRIA_BOUNDS[0]), list(NE_SYRIA_BOUNDS[1])])
     else:

@@ -307,6 +307,7 @@
           var recs = spots[key];
           recs.forEach(function (rec, j) { self._showSite(rec, recs.length > 1 ? [j, recs.length] : null); });
         });
+        if (this._relayoutTowns) this._relayoutTowns();
         return;
       }
       var bounds = this.map.getBounds().pad(0.25);
@@ -317,6 +318,7 @@
         if (feature.properties.cluster) self.siteLayer.addLayer(self._clusterMarker(feature));
         else self._showSite(self.data.sites[feature.properties.i]);
       });
+      if (this._relayoutTowns) this._relayoutTowns();
     },
 
     _showSite: function (rec, fan) {
@@ -483,8 +485,11 @@
 
     /* Town and city names, each from its zoom level on (payload.towns): above the route lines
      * (400) and below place dots (450) and badges (600), set beside the point so a badge on the
-     * town leaves its name readable. */
+     * town leaves its name readable. At every zoom and move (and after the badges are redrawn)
+     * the names are laid out again: a name that would overlap a larger town's name or a badge
+     * moves to another side of its point, or is hidden when no side is free. */
     _towns: function () {
+      var self = this;
       var map = this.map;
       var towns = this.data.towns || [];
       var layer = L.layerGroup().addTo(map);
@@ -494,8 +499,14 @@
           icon: L.divIcon({html: node, className: "gt-town-icon", iconSize: null, iconAnchor: [0, 0]}),
           pane: pane(map, "gtTowns", 420), interactive: !!town[3], keyboard: false
         });
+        marker._gtNode = node;
         if (town[3]) marker.bindTooltip(label(town[3]), {direction: "top", className: "gt-town-tip"});
         return marker;
+      });
+      // Larger towns (shown from a lower zoom) claim their space first; the payload lists each
+      // zoom level's towns most populous first.
+      var order = towns.map(function (town, i) { return i; }).sort(function (a, b) {
+        return towns[a][4] - towns[b][4] || a - b;
       });
       function show() {
         var zoom = map.getZoom();
@@ -503,10 +514,71 @@
           var wanted = zoom >= town[4];
           if (wanted !== layer.hasLayer(markers[i])) wanted ? layer.addLayer(markers[i]) : layer.removeLayer(markers[i]);
         });
+        self._layoutTowns(markers, order);
       }
-      map.on("zoomend", show);
+      this._relayoutTowns = function () { self._layoutTowns(markers, order); };
+      map.on("zoomend moveend", show);
       show();
       return layer;
+    },
+
+    /* Place each shown town name (markers, in `order` of precedence) on the first side of its
+     * point where it overlaps no name already placed and no badge, or hide it. */
+    _layoutTowns: function (markers, order) {
+      var map = this.map;
+      var origin = map.getContainer().getBoundingClientRect();
+      var size = map.getSize();
+      var GAP = 5;
+      var BADGE = this.options.iconSize || 26;
+      var taken = [];
+      // Badges and clusters as they are drawn (fanned-out badges included), in container pixels.
+      var badges = map.getPane("markerPane").querySelectorAll(".gt-site-marker, .gt-cluster");
+      for (var b = 0; b < badges.length; b++) {
+        var r = badges[b].getBoundingClientRect();
+        if (r.width && r.height) {
+          taken.push([r.left - origin.left, r.top - origin.top, r.right - origin.left, r.bottom - origin.top]);
+        }
+      }
+      function free(box) {
+        for (var t = 0; t < taken.length; t++) {
+          var o = taken[t];
+          if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) return false;
+        }
+        return true;
+      }
+      order.forEach(function (i) {
+        var marker = markers[i];
+        var node = marker._gtNode;
+        if (!marker._map) return;
+        var p = map.latLngToContainerPoint(marker.getLatLng());
+        if (p.x < -200 || p.y < -50 || p.x > size.x + 200 || p.y > size.y + 50) {
+          node.classList.add("gt-town-hidden");  // off screen: laid out when the map moves there
+          return;
+        }
+        if (!node._gtBox || !node._gtBox[2]) {  // where the name sits unshifted, and its size: measured once
+          node.style.left = "0px";
+          node.style.top = "0px";
+          var r = node.getBoundingClientRect();
+          node._gtBox = [r.left - origin.left - p.x, r.top - origin.top - p.y, r.width, r.height];
+        }
+        var w = node._gtBox[2];
+        var h = node._gtBox[3];
+        // Beside the point, then clear of a badge on it (half a badge away), then above or below.
+        var far = BADGE / 2 + 2;
+        var sides = [[GAP, -h / 2], [-w - GAP, -h / 2], [far, -h / 2], [-w - far, -h / 2],
+                     [-w / 2, -h - far], [-w / 2, far]];
+        for (var s = 0; s < sides.length; s++) {
+          var box = [p.x + sides[s][0], p.y + sides[s][1], p.x + sides[s][0] + w, p.y + sides[s][1] + h];
+          if (free(box)) {
+            taken.push(box);
+            node.style.left = (sides[s][0] - node._gtBox[0]) + "px";
+            node.style.top = (sides[s][1] - node._gtBox[1]) + "px";
+            node.classList.remove("gt-town-hidden");
+            return;
+          }
+        }
+        node.classList.add("gt-town-hidden");
+      });
     },
 
     _places: function () {
