@@ -567,6 +567,11 @@
         var far = BADGE / 2 + 2;
         var sides = [[GAP, -h / 2], [-w - GAP, -h / 2], [far, -h / 2], [-w - far, -h / 2],
                      [-w / 2, -h - far], [-w / 2, far]];
+        // Badges fanned out around a busy town ring it: try beyond the ring before hiding its name.
+        [2, 3].forEach(function (k) {
+          var d = k * BADGE + 2;
+          sides.push([d, -h / 2], [-w - d, -h / 2], [-w / 2, -h - d], [-w / 2, d]);
+        });
         for (var s = 0; s < sides.length; s++) {
           var box = [p.x + sides[s][0], p.y + sides[s][1], p.x + sides[s][0] + w, p.y + sides[s][1] + h];
           if (free(box)) {
