@@ -158,3 +158,26 @@ def test_actor_between_a_facility_name_and_its_site_word() -> None:
     text = "The general spoke at Marj Hilal U.S. military base, north of Wadi Sura."
     [site] = extract_sites(_report(text), _locs(text, "Marj Hilal", "Wadi Sura"))
     assert site.location.mention == "Marj Hilal"
+
+
+@pytest.mark.parametrize(
+    ("text", "mention"),
+    [
+        # The site word before its own name: "Camp X", "Base X", "Air Base 101".
+        ("The soldiers handed Camp Horvath over to the local army in Wadi Sura.", "Camp Horvath"),
+        ("Two drones were launched from Air Base 117 near Wadi Sura early this morning.", "Air Base 117"),
+        ("A shipment of supplies reached Base Tellmar, east of Wadi Sura, after a long delay.", "Base Tellmar"),
+    ],
+)
+def test_site_word_before_its_own_name(text: str, mention: str) -> None:
+    [site] = extract_sites(_report(text), _locs(text, "Wadi Sura"))
+    assert site.location.mention == mention
+    assert site.location.lat is None  # an unknown facility: no coordinate made up
+
+
+def test_exported_site_keeps_its_location_qualifier() -> None:
+    from geo_tracker.export import site_to_dict
+
+    text = "US forces set up a base near Marj Hilal."
+    [site] = extract_sites(_report(text), _locs(text, "Marj Hilal"))
+    assert site_to_dict(site)["qualifier"] == "near"

@@ -30,7 +30,7 @@ __all__ = [
     "ACTORS", "AGGREGATE_CUES", "AIR_MEANS", "ALTERNATIVE_CUES", "ASIDE_CUES", "BACKGROUND_CUES", "CARGO",
     "CONVOY_CUES", "CONVOY_DEMONSTRATIVES", "COUNT_NOUNS", "DIRECTION", "FEATURES", "MOVEMENT_VERBS", "MOVERS",
     "ROLE_CUES", "SITE_ANAPHORS", "SITE_COORDINATION_GAP", "SITE_COORDINATION_WORD", "SITE_KINDS", "SITE_LOCATIVE_GAP",
-    "SITE_NAME_GAP", "SITE_STATUS", "SUBSET_CUES", "VAGUE_QUANTITIES", "Term", "Vocabulary", "find_terms",
+    "SITE_NAME_AFTER", "SITE_NAME_GAP", "SITE_STATUS", "SUBSET_CUES", "VAGUE_QUANTITIES", "Term", "Vocabulary", "find_terms",
     "compile_vocabulary",
 ]
 
@@ -628,6 +628,12 @@ SITE_PROPER_NAME = re.compile(
 """A proper name of up to four capitalised words (or a code such as "K-1") right before a site
 word: the facility's own name ("the Tal Khazna base", "Marj Hilal military base") when the
 gazetteer knows no place there."""
+
+SITE_NAME_AFTER = re.compile(
+    r"\s+((?:(?:al|el|Al|El|Ad|As|Ash|At|Ar|Az)[-‑])?[A-Z0-9][\w'’‑-]*(?:\s+(?:(?:al|el|Al|El)[-‑])?[A-Z0-9][\w'’‑-]*){0,2})"
+)
+"""A facility's own name right after a capitalised site word ("Camp X", "Base X", "Air Base 101"):
+English military naming puts the site word first."""
 
 SITE_NAME_STOPWORDS = frozenset(
     """the a an this that these those its their his her our new old main former key large small big major

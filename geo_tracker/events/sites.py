@@ -55,7 +55,7 @@ from ..geodesy import haversine_km
 from ..models import DateValue, Location, Report, Site
 from . import event_date, find_actor, locations_in, make_evidence, spans_for
 from .lexicon import (
-    ACTORS, CONVOY_CUES, FEATURES, SITE_COORDINATION_GAP, SITE_COORDINATION_WORD, SITE_KINDS, SITE_LOCATIVE_GAP, SITE_NAME_GAP,
+    ACTORS, CONVOY_CUES, FEATURES, SITE_COORDINATION_GAP, SITE_COORDINATION_WORD, SITE_KINDS, SITE_LOCATIVE_GAP, SITE_NAME_AFTER, SITE_NAME_GAP,
     SITE_NAME_STOPWORDS, SITE_PROPER_NAME, SITE_STATUS, Term, find_terms,
 )
 from .modality import background, clause, modality
@@ -155,7 +155,7 @@ def _own_place(text: str, term: Term, locs: list[Location]) -> Location | None:
     before = [l for l in locs if l.end <= term.start and SITE_NAME_GAP.fullmatch(text[l.end : term.start])]
     if before and term.text.isascii() and not _is_actor_country(before[-1]):
         return before[-1]
-    named = _facility_name(text, term, locs)
+    named = _facility_name(text, term, locs) or _name_after(text, term, locs)
     if named is not None:
         return named
     for loc in locs:
@@ -205,6 +205,35 @@ def _facility_name(text: str, term: Term, locs: list[Location]) -> Location | No
     if len(name) < 3 or find_terms(ACTORS, name) or find_terms(SITE_KINDS, name):
         return None
     return Location(text[start : m.end()], start, m.end(), None, None, None, precision=3)
+
+
+def _name_after(text: str, term: Term, locs: list[Location]) -> Location | None:
+    """An unresolved location for a facility named by a capitalised site word and the name after
+    it ("Camp X", "Base X", "Air Base 101", :data:`~geo_tracker.events.lexicon.SITE_NAME_AFTER`)
+    that the gazetteer does not know (a known place there is the site's place as usual). Its
+    position is unknown; nothing in a title-case headline counts."""
+    if not (term.text.isascii() and term.text[:1].isupper()):
+        return None
+    line_start = text.rfind("\n", 0, term.start) + 1
+    line_end = text.find("\n", term.end)
+    if _title_case(text[line_start : line_end if line_end >= 0 else len(text)]):
+        return None
+    m = SITE_NAME_AFTER.match(text, term.end)
+    if m is None:
+        return None
+    words = []
+    for w in m.group(1).split():
+        if w.casefold().strip("'’") in SITE_NAME_STOPWORDS:
+            break
+        words.append(w)
+    if not words:
+        return None
+    end = text.index(words[-1], m.start(1)) + len(words[-1])
+    if any(l.start < end and l.end > m.start(1) for l in locs):
+        return None
+    if find_terms(ACTORS, text, m.start(1), end) or find_terms(SITE_KINDS, text, m.start(1), end):
+        return None
+    return Location(text[term.start : end], term.start, end, None, None, None, precision=3)
 
 
 def _coordinated(text: str, first: Location, locs: list[Location]) -> list[Location]:
