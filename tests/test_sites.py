@@ -181,3 +181,11 @@ def test_exported_site_keeps_its_location_qualifier() -> None:
     text = "US forces set up a base near Marj Hilal."
     [site] = extract_sites(_report(text), _locs(text, "Marj Hilal"))
     assert site_to_dict(site)["qualifier"] == "near"
+
+
+def test_singular_site_word_and_a_second_place_after_it() -> None:
+    text = "The troops pulled out of the Marj Hilal base and Wadi Sura in the north."
+    sites = extract_sites(_report(text), _locs(text, "Marj Hilal", "Wadi Sura"))
+    assert sorted((s.location.mention, s.status) for s in sites) == [("Marj Hilal", "withdrawn"), ("Wadi Sura", "withdrawn")]
+    text = "Soldiers from the Marj Hilal base and Wadi Sura residents met on Monday."
+    assert [s.location.mention for s in extract_sites(_report(text), _locs(text, "Marj Hilal", "Wadi Sura"))] == ["Marj Hilal"]

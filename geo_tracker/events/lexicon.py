@@ -30,7 +30,7 @@ __all__ = [
     "ACTORS", "AGGREGATE_CUES", "AIR_MEANS", "ALTERNATIVE_CUES", "ASIDE_CUES", "BACKGROUND_CUES", "CARGO",
     "CONVOY_CUES", "CONVOY_DEMONSTRATIVES", "COUNT_NOUNS", "DIRECTION", "FEATURES", "MOVEMENT_VERBS", "MOVERS",
     "ROLE_CUES", "SITE_ANAPHORS", "SITE_COORDINATION_GAP", "SITE_COORDINATION_WORD", "SITE_KINDS", "SITE_LOCATIVE_GAP",
-    "SITE_NAME_AFTER", "SITE_NAME_GAP", "SITE_STATUS", "SUBSET_CUES", "VAGUE_QUANTITIES", "Term", "Vocabulary", "find_terms",
+    "SITE_CONJUNCT_END", "SITE_NAME_AFTER", "SITE_NAME_GAP", "SITE_STATUS", "SITE_TRAILING_CONJUNCT", "SUBSET_CUES", "VAGUE_QUANTITIES", "Term", "Vocabulary", "find_terms",
     "compile_vocabulary",
 ]
 
@@ -620,6 +620,16 @@ SITE_COORDINATION_GAP = re.compile(
 
 SITE_COORDINATION_WORD = re.compile(r"[,،&]|(?<![\w-])(?:and|or|as well as|including|such as|namely)(?![\w-])|و|أو", re.IGNORECASE)
 """A coordination gap must hold one of these (two places side by side are not a list)."""
+
+SITE_TRAILING_CONJUNCT = re.compile(r"\s*,?\s*(?:and|as well as)\s+(?:the\s+)?[\"'‘’“”]?", re.IGNORECASE)
+"""Between a singular site word named by the place before it and a second site place after it:
+"the X base and Y" (both are sites)."""
+
+SITE_CONJUNCT_END = re.compile(
+    r"[\"'‘’“”]?\s*(?:$|[.,;:!?()]|(?:in|near|on|at|after|before|during|since|which|where|and)\b)", re.IGNORECASE
+)
+"""What may follow that second place: the end of the phrase, not a noun it qualifies ("the X base
+and Y residents")."""
 
 SITE_PROPER_NAME = re.compile(
     r"(?:(?<![\w'’-])(?:(?:al|el|Al|El|Ad|As|Ash|At|Ar|Az)[-‑])?[A-Z0-9][\w'’‑-]*\s+){0,3}"

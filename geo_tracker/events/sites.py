@@ -55,8 +55,8 @@ from ..geodesy import haversine_km
 from ..models import DateValue, Location, Report, Site
 from . import event_date, find_actor, locations_in, make_evidence, spans_for
 from .lexicon import (
-    ACTORS, CONVOY_CUES, FEATURES, SITE_COORDINATION_GAP, SITE_COORDINATION_WORD, SITE_KINDS, SITE_LOCATIVE_GAP, SITE_NAME_AFTER, SITE_NAME_GAP,
-    SITE_NAME_STOPWORDS, SITE_PROPER_NAME, SITE_STATUS, Term, find_terms,
+    ACTORS, CONVOY_CUES, FEATURES, SITE_COORDINATION_GAP, SITE_COORDINATION_WORD, SITE_KINDS, SITE_LOCATIVE_GAP, SITE_CONJUNCT_END, SITE_NAME_AFTER, SITE_NAME_GAP,
+    SITE_NAME_STOPWORDS, SITE_TRAILING_CONJUNCT, SITE_PROPER_NAME, SITE_STATUS, Term, find_terms,
 )
 from .modality import background, clause, modality
 
@@ -254,6 +254,18 @@ def _coordinated(text: str, first: Location, locs: list[Location]) -> list[Locat
     return [l for l in out if not _is_actor_country(l) or l is first]
 
 
+def _trailing_conjunct(text: str, term: Term, found: Location, locs: list[Location]) -> list[Location]:
+    """A second site place joined after a singular site word named by the place before it: "the X
+    base and Y" (:data:`~geo_tracker.events.lexicon.SITE_TRAILING_CONJUNCT`), when nothing after Y
+    makes it qualify another noun ("the X base and Y residents")."""
+    if found.end > term.start or not term.text.isascii():
+        return []
+    nxt = next((l for l in locs if l.start >= term.end), None)
+    if nxt is None or _is_actor_country(nxt) or not SITE_TRAILING_CONJUNCT.fullmatch(text[term.end : nxt.start]):
+        return []
+    return [nxt] if SITE_CONJUNCT_END.match(text, nxt.end) else []
+
+
 def _site_locations(text: str, term: Term, locs: list[Location]) -> list[tuple[Location, str]]:
     """``(location, relation)`` of each site a site word names; relation is 'self', 'near' or
     'in'. A plural word ("bases in X and Y") names one site per coordinated place."""
@@ -266,7 +278,7 @@ def _site_locations(text: str, term: Term, locs: list[Location]) -> list[tuple[L
             return []
         found = own
     plural = bool(_PLURAL.search(term.text))
-    places = _coordinated(text, found, locs) if plural else [found]
+    places = _coordinated(text, found, locs) if plural else [found, *_trailing_conjunct(text, term, found, locs)]
     def broad(l: Location) -> bool:
         return l.place is not None and (l.place.kind in VAGUE_PLACE_KINDS or l.precision >= 3)
 
