@@ -189,3 +189,22 @@ def test_singular_site_word_and_a_second_place_after_it() -> None:
     assert sorted((s.location.mention, s.status) for s in sites) == [("Marj Hilal", "withdrawn"), ("Wadi Sura", "withdrawn")]
     text = "Soldiers from the Marj Hilal base and Wadi Sura residents met on Monday."
     assert [s.location.mention for s in extract_sites(_report(text), _locs(text, "Marj Hilal", "Wadi Sura"))] == ["Marj Hilal"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An intended change of an existing site leaves it standing at publication.
+        "Asked about the planned relocation of the troops from the base in Marj Hilal, he said nothing.",
+        "The planned withdrawal from the Marj Hilal base was confirmed by officials.",
+    ],
+)
+def test_planned_change_of_an_existing_site_leaves_it_established(text: str) -> None:
+    [site] = extract_sites(_report(text), _locs(text, "Marj Hilal"))
+    assert site.status == "established"
+
+
+def test_relocation_from_a_site_is_a_withdrawal() -> None:
+    text = "The troops completed their relocation from the base in Marj Hilal last week."
+    [site] = extract_sites(_report(text), _locs(text, "Marj Hilal"))
+    assert site.status == "withdrawn"

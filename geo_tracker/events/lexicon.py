@@ -475,6 +475,8 @@ SITE_STATUS: Vocabulary = {
     "withdrawn": (r"withdr[ae]w(?:n)?(?: from)?", r"withdrawing(?: from)?", r"withdrawal(?: from)?", r"pulled out(?: of)?",
                   r"evacuat(?:ed|ing|ion)", r"vacat(?:ed|ing)", r"abandon(?:ed|ing)", r"handed (?:it )?over", r"handing over",
                   r"dismantl(?:ed|ing)", r"closed", r"left the", r"redeployed from",
+                  # moving away from a site: "the relocation of the troops from the X base"
+                  r"relocat(?:ed|ing|ion|es?)(?= (?:[\w'’-]+ ){0,4}?(?:from|out of)\b)",
                   r"retreat(?:ed|ing|s)?(?: from)?", r"pulled back(?: from)?", r"left (?:their|its|his|her|our)",
                   r"leav(?:e|es|ing)(?= (?:the|their|its|a|an|another|two|three|four|several)\b)",
                   r"hand(?:s|ed|ing)?(?= (?:the|its|their|a|an)\b(?:\W+\w+){0,6}?\W+over\b)", r"hand(?:s|ed|ing)? over", r"hand-?over",

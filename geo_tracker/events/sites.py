@@ -339,8 +339,12 @@ def _effective_statuses(text: str, span: Span, statuses: list[Term]) -> list[Ter
     to build", "تعتزم إنشاء") is 'planned'; a denied one is 'unknown' (nothing says the site is
     there). :func:`~geo_tracker.events.modality.modality` is scoped to the cue's clause."""
     out = []
+    intended = _intended_changes(text, statuses)
     for cue in statuses:
         if _moved_by_convoy(text, span, cue):
+            continue
+        if cue.start in intended:
+            out.append(dataclasses.replace(cue, label="established"))
             continue
         mood = modality(text, cue.start, *span)
         if mood is None:
@@ -354,6 +358,17 @@ def _effective_statuses(text: str, span: Span, statuses: list[Term]) -> list[Ter
 
 _CHANGES = ("withdrawn", "expanded")
 """Statuses that change a site that already exists."""
+
+
+def _intended_changes(text: str, statuses: list[Term]) -> set[int]:
+    """Starts of the 'planned' cues qualifying a change right after them ("the planned withdrawal
+    from the base", "a planned relocation from X") and of those changes: an intended change of
+    an existing site, which is still there ('established'), not a site planned."""
+    out: set[int] = set()
+    for cue, nxt in zip(statuses, statuses[1:]):
+        if cue.label == "planned" and nxt.label in _CHANGES and len(text[cue.end : nxt.start].split()) <= 1:
+            out |= {cue.start, nxt.start}
+    return out
 
 _FROM_BEFORE = re.compile(
     r"(?:\b(?:from|out of)\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,6}$)|(?:(?:من|قادمة من|قادما من|قادمة|قادمين من)\s+$)",
