@@ -208,3 +208,15 @@ def test_relocation_from_a_site_is_a_withdrawal() -> None:
     text = "The troops completed their relocation from the base in Marj Hilal last week."
     [site] = extract_sites(_report(text), _locs(text, "Marj Hilal"))
     assert site.status == "withdrawn"
+
+
+def test_facility_name_with_another_spelling_in_brackets() -> None:
+    text = "A rocket struck the Turkish Horvath (Horvat) military base, located north of Wadi Sura, at night."
+    [site] = extract_sites(_report(text), _locs(text, "Wadi Sura"))
+    assert site.location.mention == "Horvath"
+
+
+def test_named_site_after_from_is_a_site_of_its_own() -> None:
+    text = "The forces moved from Horvath airbase toward the south and reinforced Wadi Sura airbase."
+    sites = extract_sites(_report(text), _locs(text, "Wadi Sura"))
+    assert sorted(s.location.mention for s in sites) == ["Horvath", "Wadi Sura"]

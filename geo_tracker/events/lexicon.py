@@ -635,9 +635,10 @@ and Y residents")."""
 
 SITE_PROPER_NAME = re.compile(
     r"(?:(?<![\w'’-])(?:(?:al|el|Al|El|Ad|As|Ash|At|Ar|Az)[-‑])?[A-Z0-9][\w'’‑-]*\s+){0,3}"
-    r"(?<![\w'’-])(?:(?:al|el|Al|El)[-‑])?[A-Z0-9][\w'’‑-]*(?=\s*[\"'’”]?\s*$)"
+    r"(?<![\w'’-])(?:(?:al|el|Al|El)[-‑])?[A-Z0-9][\w'’‑-]*(?=\s*[\"'’”]?\s*(?:\([^()\n]{1,30}\)\s*)?$)"
 )
-"""A proper name of up to four capitalised words (or a code such as "K-1") right before a site
+"""A proper name of up to four capitalised words (or a code such as "K-1"), perhaps with another
+spelling in brackets ("the X (Y) base"), right before a site
 word: the facility's own name ("the Tal Khazna base", "Marj Hilal military base") when the
 gazetteer knows no place there."""
 

@@ -113,7 +113,14 @@ def site_id(kind: str, location: Location) -> str:
 
 
 def _is_container(text: str, sentence_start: int, term: Term) -> bool:
-    return bool(_LOCATIVE_BEFORE.search(text[max(sentence_start, term.start - 40) : term.start]))
+    """A site word after "at/in/from the" ("an airport at the base"), except a named site
+    something came from ("moved from the Tal Khazna base"): that is a site of its own."""
+    m = _LOCATIVE_BEFORE.search(text[max(sentence_start, term.start - 40) : term.start])
+    return bool(m) and not _NAMED_BEFORE.search(m.group(0))
+
+
+_NAMED_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:al|el|Al|El)[-‑])?[A-Z][\w'’‑-]*\s+$")
+""""from" and a capitalised word right before the site word: a named site something left."""
 
 
 def _is_component(text: str, sentence_start: int, term: Term) -> bool:
