@@ -187,18 +187,22 @@ def _title_case(text: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) > 0.6 * len(words)
 
 
+def _in_title_case_line(text: str, term: Term) -> bool:
+    """The site word is in a title-case line (a headline), where capitals name nothing."""
+    line_start = text.rfind("\n", 0, term.start) + 1
+    line_end = text.find("\n", term.end)
+    return _title_case(text[line_start : line_end if line_end >= 0 else len(text)])
+
+
 def _facility_name(text: str, term: Term, locs: list[Location]) -> Location | None:
     """An unresolved location for a facility's own name right before an English site word ("the
     Tal Khazna base", "Marj Hilal military base") that the gazetteer does not know: the site is at
     that name, not at a toponym further on ("the Tal Khazna base, northwest of X"). Its position is
     unknown (no coordinate is made up). Determiners and demonyms (:data:`SITE_NAME_STOPWORDS`)
     are not names; nor is anything in a title-case headline."""
-    if not term.text.isascii():
+    if not term.text.isascii() or _in_title_case_line(text, term):
         return None
     line_start = text.rfind("\n", 0, term.start) + 1
-    line_end = text.find("\n", term.end)
-    if _title_case(text[line_start : line_end if line_end >= 0 else len(text)]):
-        return None
     m = SITE_PROPER_NAME.search(text, max(line_start, term.start - 60), term.start)
     if m is None:
         return None
@@ -219,11 +223,7 @@ def _name_after(text: str, term: Term, locs: list[Location]) -> Location | None:
     it ("Camp X", "Base X", "Air Base 101", :data:`~geo_tracker.events.lexicon.SITE_NAME_AFTER`)
     that the gazetteer does not know (a known place there is the site's place as usual). Its
     position is unknown; nothing in a title-case headline counts."""
-    if not (term.text.isascii() and term.text[:1].isupper()):
-        return None
-    line_start = text.rfind("\n", 0, term.start) + 1
-    line_end = text.find("\n", term.end)
-    if _title_case(text[line_start : line_end if line_end >= 0 else len(text)]):
+    if not (term.text.isascii() and term.text[:1].isupper()) or _in_title_case_line(text, term):
         return None
     m = SITE_NAME_AFTER.match(text, term.end)
     if m is None:
