@@ -82,6 +82,7 @@ def site_to_dict(s: Site) -> dict[str, Any]:
         "lon": loc.lon,
         "precision": loc.precision,
         "uncertainty_km": round(float(loc.uncertainty_km), 3),
+        "qualifier": loc.qualifier,
         "mention": loc.mention,
         "start": loc.start,
         "end": loc.end,

@@ -158,3 +158,65 @@ def test_actor_between_a_facility_name_and_its_site_word() -> None:
     text = "The general spoke at Marj Hilal U.S. military base, north of Wadi Sura."
     [site] = extract_sites(_report(text), _locs(text, "Marj Hilal", "Wadi Sura"))
     assert site.location.mention == "Marj Hilal"
+
+
+@pytest.mark.parametrize(
+    ("text", "mention"),
+    [
+        # The site word before its own name: "Camp X", "Base X", "Air Base 101".
+        ("The soldiers handed Camp Horvath over to the local army in Wadi Sura.", "Camp Horvath"),
+        ("Two drones were launched from Air Base 117 near Wadi Sura early this morning.", "Air Base 117"),
+        ("A shipment of supplies reached Base Tellmar, east of Wadi Sura, after a long delay.", "Base Tellmar"),
+    ],
+)
+def test_site_word_before_its_own_name(text: str, mention: str) -> None:
+    [site] = extract_sites(_report(text), _locs(text, "Wadi Sura"))
+    assert site.location.mention == mention
+    assert site.location.lat is None  # an unknown facility: no coordinate made up
+
+
+def test_exported_site_keeps_its_location_qualifier() -> None:
+    from geo_tracker.export import site_to_dict
+
+    text = "US forces set up a base near Marj Hilal."
+    [site] = extract_sites(_report(text), _locs(text, "Marj Hilal"))
+    assert site_to_dict(site)["qualifier"] == "near"
+
+
+def test_singular_site_word_and_a_second_place_after_it() -> None:
+    text = "The troops pulled out of the Marj Hilal base and Wadi Sura in the north."
+    sites = extract_sites(_report(text), _locs(text, "Marj Hilal", "Wadi Sura"))
+    assert sorted((s.location.mention, s.status) for s in sites) == [("Marj Hilal", "withdrawn"), ("Wadi Sura", "withdrawn")]
+    text = "Soldiers from the Marj Hilal base and Wadi Sura residents met on Monday."
+    assert [s.location.mention for s in extract_sites(_report(text), _locs(text, "Marj Hilal", "Wadi Sura"))] == ["Marj Hilal"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An intended change of an existing site leaves it standing at publication.
+        "Asked about the planned relocation of the troops from the base in Marj Hilal, he said nothing.",
+        "The planned withdrawal from the Marj Hilal base was confirmed by officials.",
+    ],
+)
+def test_planned_change_of_an_existing_site_leaves_it_established(text: str) -> None:
+    [site] = extract_sites(_report(text), _locs(text, "Marj Hilal"))
+    assert site.status == "established"
+
+
+def test_relocation_from_a_site_is_a_withdrawal() -> None:
+    text = "The troops completed their relocation from the base in Marj Hilal last week."
+    [site] = extract_sites(_report(text), _locs(text, "Marj Hilal"))
+    assert site.status == "withdrawn"
+
+
+def test_facility_name_with_another_spelling_in_brackets() -> None:
+    text = "A rocket struck the Turkish Horvath (Horvat) military base, located north of Wadi Sura, at night."
+    [site] = extract_sites(_report(text), _locs(text, "Wadi Sura"))
+    assert site.location.mention == "Horvath"
+
+
+def test_named_site_after_from_is_a_site_of_its_own() -> None:
+    text = "The forces moved from Horvath airbase toward the south and reinforced Wadi Sura airbase."
+    sites = extract_sites(_report(text), _locs(text, "Wadi Sura"))
+    assert sorted(s.location.mention for s in sites) == ["Horvath", "Wadi Sura"]

@@ -30,7 +30,8 @@ __all__ = [
     "ACTORS", "AGGREGATE_CUES", "AIR_MEANS", "ALTERNATIVE_CUES", "ASIDE_CUES", "BACKGROUND_CUES", "CARGO",
     "CONVOY_CUES", "CONVOY_DEMONSTRATIVES", "COUNT_NOUNS", "DIRECTION", "FEATURES", "MOVEMENT_VERBS", "MOVERS",
     "ROLE_CUES", "SITE_ANAPHORS", "SITE_COORDINATION_GAP", "SITE_COORDINATION_WORD", "SITE_KINDS", "SITE_LOCATIVE_GAP",
-    "SITE_NAME_GAP", "SITE_STATUS", "STATIONING_CUES", "SUBSET_CUES", "VAGUE_QUANTITIES", "Term", "Vocabulary", "find_terms",
+    "SITE_CONJUNCT_END", "SITE_NAME_AFTER", "SITE_NAME_GAP", "SITE_STATUS", "SITE_TRAILING_CONJUNCT", "STATIONING_CUES",
+    "SUBSET_CUES", "VAGUE_QUANTITIES", "Term", "Vocabulary", "find_terms",
     "compile_vocabulary",
 ]
 
@@ -485,6 +486,8 @@ SITE_STATUS: Vocabulary = {
     "withdrawn": (r"withdr[ae]w(?:n)?(?: from)?", r"withdrawing(?: from)?", r"withdrawal(?: from)?", r"pulled out(?: of)?",
                   r"evacuat(?:ed|ing|ion)", r"vacat(?:ed|ing)", r"abandon(?:ed|ing)", r"handed (?:it )?over", r"handing over",
                   r"dismantl(?:ed|ing)", r"closed", r"left the", r"redeployed from",
+                  # moving away from a site: "the relocation of the troops from the X base"
+                  r"relocat(?:ed|ing|ion|es?)(?= (?:[\w'’-]+ ){0,4}?(?:from|out of)\b)",
                   r"retreat(?:ed|ing|s)?(?: from)?", r"pulled back(?: from)?", r"left (?:their|its|his|her|our)",
                   r"leav(?:e|es|ing)(?= (?:the|their|its|a|an|another|two|three|four|several)\b)",
                   r"hand(?:s|ed|ing)?(?= (?:the|its|their|a|an)\b(?:\W+\w+){0,6}?\W+over\b)", r"hand(?:s|ed|ing)? over", r"hand-?over",
@@ -633,13 +636,30 @@ SITE_COORDINATION_GAP = re.compile(
 SITE_COORDINATION_WORD = re.compile(r"[,،&]|(?<![\w-])(?:and|or|as well as|including|such as|namely)(?![\w-])|و|أو", re.IGNORECASE)
 """A coordination gap must hold one of these (two places side by side are not a list)."""
 
+SITE_TRAILING_CONJUNCT = re.compile(r"\s*,?\s*(?:and|as well as)\s+(?:the\s+)?[\"'‘’“”]?", re.IGNORECASE)
+"""Between a singular site word named by the place before it and a second site place after it:
+"the X base and Y" (both are sites)."""
+
+SITE_CONJUNCT_END = re.compile(
+    r"[\"'‘’“”]?\s*(?:$|[.,;:!?()]|(?:in|near|on|at|after|before|during|since|which|where|and)\b)", re.IGNORECASE
+)
+"""What may follow that second place: the end of the phrase, not a noun it qualifies ("the X base
+and Y residents")."""
+
 SITE_PROPER_NAME = re.compile(
     r"(?:(?<![\w'’-])(?:(?:al|el|Al|El|Ad|As|Ash|At|Ar|Az)[-‑])?[A-Z0-9][\w'’‑-]*\s+){0,3}"
-    r"(?<![\w'’-])(?:(?:al|el|Al|El)[-‑])?[A-Z0-9][\w'’‑-]*(?=\s*[\"'’”]?\s*$)"
+    r"(?<![\w'’-])(?:(?:al|el|Al|El)[-‑])?[A-Z0-9][\w'’‑-]*(?=\s*[\"'’”]?\s*(?:\([^()\n]{1,30}\)\s*)?$)"
 )
-"""A proper name of up to four capitalised words (or a code such as "K-1") right before a site
+"""A proper name of up to four capitalised words (or a code such as "K-1"), perhaps with another
+spelling in brackets ("the X (Y) base"), right before a site
 word: the facility's own name ("the Tal Khazna base", "Marj Hilal military base") when the
 gazetteer knows no place there."""
+
+SITE_NAME_AFTER = re.compile(
+    r"\s+((?:(?:al|el|Al|El|Ad|As|Ash|At|Ar|Az)[-‑])?[A-Z0-9][\w'’‑-]*(?:\s+(?:(?:al|el|Al|El)[-‑])?[A-Z0-9][\w'’‑-]*){0,2})"
+)
+"""A facility's own name right after a capitalised site word ("Camp X", "Base X", "Air Base 101"):
+English military naming puts the site word first."""
 
 SITE_NAME_STOPWORDS = frozenset(
     """the a an this that these those its their his her our new old main former key large small big major

@@ -55,8 +55,8 @@ from ..geodesy import haversine_km
 from ..models import DateValue, Location, Report, Site
 from . import event_date, find_actor, locations_in, make_evidence, spans_for
 from .lexicon import (
-    ACTORS, CONVOY_CUES, FEATURES, SITE_COORDINATION_GAP, SITE_COORDINATION_WORD, SITE_KINDS, SITE_LOCATIVE_GAP, SITE_NAME_GAP,
-    SITE_NAME_STOPWORDS, SITE_PROPER_NAME, SITE_STATUS, Term, find_terms,
+    ACTORS, CONVOY_CUES, FEATURES, SITE_COORDINATION_GAP, SITE_COORDINATION_WORD, SITE_KINDS, SITE_LOCATIVE_GAP, SITE_CONJUNCT_END, SITE_NAME_AFTER, SITE_NAME_GAP,
+    SITE_NAME_STOPWORDS, SITE_TRAILING_CONJUNCT, SITE_PROPER_NAME, SITE_STATUS, Term, find_terms,
 )
 from .modality import background, clause, modality
 
@@ -113,7 +113,14 @@ def site_id(kind: str, location: Location) -> str:
 
 
 def _is_container(text: str, sentence_start: int, term: Term) -> bool:
-    return bool(_LOCATIVE_BEFORE.search(text[max(sentence_start, term.start - 40) : term.start]))
+    """A site word after "at/in/from the" ("an airport at the base"), except a named site
+    something came from ("moved from the Tal Khazna base"): that is a site of its own."""
+    m = _LOCATIVE_BEFORE.search(text[max(sentence_start, term.start - 40) : term.start])
+    return bool(m) and not _NAMED_BEFORE.search(m.group(0))
+
+
+_NAMED_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:al|el|Al|El)[-‑])?[A-Z][\w'’‑-]*\s+$")
+""""from" and a capitalised word right before the site word: a named site something left."""
 
 
 def _is_component(text: str, sentence_start: int, term: Term) -> bool:
@@ -155,7 +162,7 @@ def _own_place(text: str, term: Term, locs: list[Location]) -> Location | None:
     before = [l for l in locs if l.end <= term.start and SITE_NAME_GAP.fullmatch(text[l.end : term.start])]
     if before and term.text.isascii() and not _is_actor_country(before[-1]):
         return before[-1]
-    named = _facility_name(text, term, locs)
+    named = _facility_name(text, term, locs) or _name_after(text, term, locs)
     if named is not None:
         return named
     for loc in locs:
@@ -180,18 +187,22 @@ def _title_case(text: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) > 0.6 * len(words)
 
 
+def _in_title_case_line(text: str, term: Term) -> bool:
+    """The site word is in a title-case line (a headline), where capitals name nothing."""
+    line_start = text.rfind("\n", 0, term.start) + 1
+    line_end = text.find("\n", term.end)
+    return _title_case(text[line_start : line_end if line_end >= 0 else len(text)])
+
+
 def _facility_name(text: str, term: Term, locs: list[Location]) -> Location | None:
     """An unresolved location for a facility's own name right before an English site word ("the
     Tal Khazna base", "Marj Hilal military base") that the gazetteer does not know: the site is at
     that name, not at a toponym further on ("the Tal Khazna base, northwest of X"). Its position is
     unknown (no coordinate is made up). Determiners and demonyms (:data:`SITE_NAME_STOPWORDS`)
     are not names; nor is anything in a title-case headline."""
-    if not term.text.isascii():
+    if not term.text.isascii() or _in_title_case_line(text, term):
         return None
     line_start = text.rfind("\n", 0, term.start) + 1
-    line_end = text.find("\n", term.end)
-    if _title_case(text[line_start : line_end if line_end >= 0 else len(text)]):
-        return None
     m = SITE_PROPER_NAME.search(text, max(line_start, term.start - 60), term.start)
     if m is None:
         return None
@@ -205,6 +216,31 @@ def _facility_name(text: str, term: Term, locs: list[Location]) -> Location | No
     if len(name) < 3 or find_terms(ACTORS, name) or find_terms(SITE_KINDS, name):
         return None
     return Location(text[start : m.end()], start, m.end(), None, None, None, precision=3)
+
+
+def _name_after(text: str, term: Term, locs: list[Location]) -> Location | None:
+    """An unresolved location for a facility named by a capitalised site word and the name after
+    it ("Camp X", "Base X", "Air Base 101", :data:`~geo_tracker.events.lexicon.SITE_NAME_AFTER`)
+    that the gazetteer does not know (a known place there is the site's place as usual). Its
+    position is unknown; nothing in a title-case headline counts."""
+    if not (term.text.isascii() and term.text[:1].isupper()) or _in_title_case_line(text, term):
+        return None
+    m = SITE_NAME_AFTER.match(text, term.end)
+    if m is None:
+        return None
+    words = []
+    for w in m.group(1).split():
+        if w.casefold().strip("'’") in SITE_NAME_STOPWORDS:
+            break
+        words.append(w)
+    if not words:
+        return None
+    end = text.index(words[-1], m.start(1)) + len(words[-1])
+    if any(l.start < end and l.end > m.start(1) for l in locs):
+        return None
+    if find_terms(ACTORS, text, m.start(1), end) or find_terms(SITE_KINDS, text, m.start(1), end):
+        return None
+    return Location(text[term.start : end], term.start, end, None, None, None, precision=3)
 
 
 def _coordinated(text: str, first: Location, locs: list[Location]) -> list[Location]:
@@ -225,6 +261,18 @@ def _coordinated(text: str, first: Location, locs: list[Location]) -> list[Locat
     return [l for l in out if not _is_actor_country(l) or l is first]
 
 
+def _trailing_conjunct(text: str, term: Term, found: Location, locs: list[Location]) -> list[Location]:
+    """A second site place joined after a singular site word named by the place before it: "the X
+    base and Y" (:data:`~geo_tracker.events.lexicon.SITE_TRAILING_CONJUNCT`), when nothing after Y
+    makes it qualify another noun ("the X base and Y residents")."""
+    if found.end > term.start or not term.text.isascii():
+        return []
+    nxt = next((l for l in locs if l.start >= term.end), None)
+    if nxt is None or _is_actor_country(nxt) or not SITE_TRAILING_CONJUNCT.fullmatch(text[term.end : nxt.start]):
+        return []
+    return [nxt] if SITE_CONJUNCT_END.match(text, nxt.end) else []
+
+
 def _site_locations(text: str, term: Term, locs: list[Location]) -> list[tuple[Location, str]]:
     """``(location, relation)`` of each site a site word names; relation is 'self', 'near' or
     'in'. A plural word ("bases in X and Y") names one site per coordinated place."""
@@ -237,7 +285,7 @@ def _site_locations(text: str, term: Term, locs: list[Location]) -> list[tuple[L
             return []
         found = own
     plural = bool(_PLURAL.search(term.text))
-    places = _coordinated(text, found, locs) if plural else [found]
+    places = _coordinated(text, found, locs) if plural else [found, *_trailing_conjunct(text, term, found, locs)]
     def broad(l: Location) -> bool:
         return l.place is not None and (l.place.kind in VAGUE_PLACE_KINDS or l.precision >= 3)
 
@@ -298,8 +346,12 @@ def _effective_statuses(text: str, span: Span, statuses: list[Term]) -> list[Ter
     to build", "تعتزم إنشاء") is 'planned'; a denied one is 'unknown' (nothing says the site is
     there). :func:`~geo_tracker.events.modality.modality` is scoped to the cue's clause."""
     out = []
+    intended = _intended_changes(text, statuses)
     for cue in statuses:
         if _moved_by_convoy(text, span, cue):
+            continue
+        if cue.start in intended:
+            out.append(dataclasses.replace(cue, label="established"))
             continue
         mood = modality(text, cue.start, *span)
         if mood is None:
@@ -313,6 +365,17 @@ def _effective_statuses(text: str, span: Span, statuses: list[Term]) -> list[Ter
 
 _CHANGES = ("withdrawn", "expanded")
 """Statuses that change a site that already exists."""
+
+
+def _intended_changes(text: str, statuses: list[Term]) -> set[int]:
+    """Starts of the 'planned' cues qualifying a change right after them ("the planned withdrawal
+    from the base", "a planned relocation from X") and of those changes: an intended change of
+    an existing site, which is still there ('established'), not a site planned."""
+    out: set[int] = set()
+    for cue, nxt in zip(statuses, statuses[1:]):
+        if cue.label == "planned" and nxt.label in _CHANGES and len(text[cue.end : nxt.start].split()) <= 1:
+            out |= {cue.start, nxt.start}
+    return out
 
 _FROM_BEFORE = re.compile(
     r"(?:\b(?:from|out of)\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,6}$)|(?:(?:من|قادمة من|قادما من|قادمة|قادمين من)\s+$)",
