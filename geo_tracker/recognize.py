@@ -96,8 +96,12 @@ def _widen(gaz: Gazetteer, key: str, surface: str, hits: tuple[tuple[int, str], 
             if i not in seen:
                 seen.add(i)
                 extra.append((i, "bare"))
+    spelled = bool(hits or extra)
     for i in gaz.skeleton_matches(surface):
-        if i not in seen:
+        if i not in seen and not (spelled and gaz.index.layers[i] == "world"):
+            # A world place guessed by skeleton never joins a phrase that spells a place as
+            # written: resolution would drop it (resolve._spelled_hits), and here it would only
+            # make the phrase look like a well-known place's name.
             seen.add(i)
             extra.append((i, "skeleton"))
     return hits + tuple(extra)
@@ -211,6 +215,11 @@ def _arabic_variants(tok: str) -> list[tuple[int, str]]:
         out.append((m.end(), rest))
     else:
         out.append((m.end(), rest))
+        if m.end() == 2 and tok[0] in "وف" and len(tok) > 4:
+            # A conjunction before a name that starts with a proclitic letter: "وواشنطن" is
+            # "و" + "واشنطن", "وبغداد" is "و" + "بغداد" (tried after the two-letter reading).
+            # Only و and ف: they join any word, while "كبيرة" (large) is no "ك" + "بيرة".
+            out.append((1, tok[1:]))
     return out
 
 
@@ -479,13 +488,20 @@ def _fuzzy_spans(gaz, text, ft, tokens, starts, candidates, found: list[Match], 
             if cover is not None and not re.search(r"\w", text[cover.end : e]):
                 break  # no word beyond the match it would replace
             confirmed = tuple((j, "skeleton") for j in gaz.skeleton_matches(text[s:e]) if gaz.spelled_like(j, text[s:e], min_ratio=FUZZY_MIN_RATIO))
-            if confirmed and not people.is_person(text, s, e):
-                hit = (Match(s, e, text[s:e], " ".join(window), confirmed), k)
+            guess = Match(s, e, text[s:e], " ".join(window), confirmed)
+            if confirmed and not people.is_person(text, s, e) and _guess_accepted(gaz, text, guess, people):
+                hit = (guess, k)
                 break
         if hit:
             out.append(hit[0])
             resume = i + hit[1]
     return out
+
+
+def _guess_accepted(gaz: Gazetteer, text: str, m: Match, people: PersonNames) -> bool:
+    """Whether a skeleton guess is a mention: a guess of world places only must pass :func:`_accept`,
+    as their names spelled exactly would ("Earlier" opening a sentence is no village's spelling)."""
+    return any(gaz.index.layers[i] != "world" for i, _ in m.hits) or _accept(gaz, text, m, people)
 
 
 def _replaceable(gaz: Gazetteer, m: Match, start: int) -> bool:
