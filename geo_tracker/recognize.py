@@ -259,7 +259,26 @@ def recognize(text: str, gaz: Gazetteer) -> list[Match]:
         _alias_matches(gaz, text) + _with_articles(text, [_town_of_area(gaz, m) for m in found]) + _code_matches(gaz, text, found)
     )
     found = [m for m in found if not _CONTRACTION.search(m.surface)]
-    return drop_not_places(text, _merge(found, _fuzzy_spans(gaz, text, ft, tokens, starts, candidates, found, people)))
+    merged = _merge(found, _fuzzy_spans(gaz, text, ft, tokens, starts, candidates, found, people))
+    return drop_not_places(text, _world_guesses_in_context(gaz, merged))
+
+
+def _world_guess(gaz: Gazetteer, m: Match) -> bool:
+    """Whether ``m`` is only a skeleton guess at world places (no curated row, no spelling as written)."""
+    return all(how == "skeleton" and gaz.index.layers[i] == "world" for i, how in m.hits)
+
+
+def _world_guesses_in_context(gaz: Gazetteer, matches: list[Match]) -> list[Match]:
+    """``matches`` without the world skeleton guesses in a country the rest of the text never names.
+
+    The world layer's skeleton keys cover thousands of villages
+    (:data:`~geo_tracker.gazetteer.world.SKELETON_COUNTRIES`), so a capitalised word of any report
+    ("Mardi", a surname) may share a skeleton with one. A guess stands only where another
+    mention, spelled as written or curated, places the report in that country.
+    """
+    index = gaz.index
+    countries = {index.countries[i] for m in matches if not _world_guess(gaz, m) for i, _ in m.hits}
+    return [m for m in matches if not _world_guess(gaz, m) or any(index.countries[i] in countries for i, _ in m.hits)]
 
 
 def match_span(gaz: Gazetteer, text: str, start: int, end: int) -> Match | None:
