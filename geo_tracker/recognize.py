@@ -3,9 +3,12 @@
 The report is folded once (:class:`~geo_tracker.normalize.FoldedText`) and
 split into tokens; at each token only the n-grams that can start a known
 key are looked up (longest first). Arabic proclitics (و ف ب ك ل) glued to a
-name are peeled off. Capitalised spans no table lists are tried against the
-transliteration skeletons of the curated layers and confirmed with
-rapidfuzz, so unseen spellings of regional places still match.
+name are peeled off (a conjunction also before a name that starts with a proclitic
+letter: "وواسط"). Capitalised spans no table lists are tried against the
+transliteration skeletons of the curated layers and of the world layer's populated
+places in the covered countries, and confirmed with rapidfuzz, so unseen spellings of
+regional places still match; a guess at world places only must pass the tests their
+exact spelling would, and stands only where the report names their country otherwise.
 
 Matches of the world layer must look like names (capitalised, not a common
 English word) — the curated regional layer is trusted more.
@@ -520,7 +523,7 @@ def _fuzzy_spans(gaz, text, ft, tokens, starts, candidates, found: list[Match], 
 def _guess_accepted(gaz: Gazetteer, text: str, m: Match, people: PersonNames) -> bool:
     """Whether a skeleton guess is a mention: a guess of world places only must pass :func:`_accept`,
     as their names spelled exactly would ("Earlier" opening a sentence is no village's spelling)."""
-    return any(gaz.index.layers[i] != "world" for i, _ in m.hits) or _accept(gaz, text, m, people)
+    return not _world_guess(gaz, m) or _accept(gaz, text, m, people)
 
 
 def _replaceable(gaz: Gazetteer, m: Match, start: int) -> bool:
