@@ -3,9 +3,12 @@
 The report is folded once (:class:`~geo_tracker.normalize.FoldedText`) and
 split into tokens; at each token only the n-grams that can start a known
 key are looked up (longest first). Arabic proclitics (و ف ب ك ل) glued to a
-name are peeled off. Capitalised spans no table lists are tried against the
-transliteration skeletons of the curated layers and confirmed with
-rapidfuzz, so unseen spellings of regional places still match.
+name are peeled off (a conjunction also before a name that starts with a proclitic
+letter: "وواسط"). Capitalised spans no table lists are tried against the
+transliteration skeletons of the curated layers and of the world layer's populated
+places in the covered countries, and confirmed with rapidfuzz, so unseen spellings of
+regional places still match; a guess at world places only must pass the tests their
+exact spelling would, and stands only where the report names their country otherwise.
 
 Matches of the world layer must look like names (capitalised, not a common
 English word) — the curated regional layer is trusted more.
@@ -96,8 +99,12 @@ def _widen(gaz: Gazetteer, key: str, surface: str, hits: tuple[tuple[int, str], 
             if i not in seen:
                 seen.add(i)
                 extra.append((i, "bare"))
+    spelled = bool(hits or extra)
     for i in gaz.skeleton_matches(surface):
-        if i not in seen:
+        if i not in seen and not (spelled and gaz.index.layers[i] == "world"):
+            # A world place guessed by skeleton never joins a phrase that spells a place as
+            # written: resolution would drop it (resolve._spelled_hits), and here it would only
+            # make the phrase look like a well-known place's name.
             seen.add(i)
             extra.append((i, "skeleton"))
     return hits + tuple(extra)
@@ -211,6 +218,11 @@ def _arabic_variants(tok: str) -> list[tuple[int, str]]:
         out.append((m.end(), rest))
     else:
         out.append((m.end(), rest))
+        if m.end() == 2 and tok[0] in "وف" and len(tok) > 4:
+            # A conjunction before a name that starts with a proclitic letter: "وواشنطن" is
+            # "و" + "واشنطن", "وبغداد" is "و" + "بغداد" (tried after the two-letter reading).
+            # Only و and ف: they join any word, while "كبيرة" (large) is no "ك" + "بيرة".
+            out.append((1, tok[1:]))
     return out
 
 
@@ -250,7 +262,26 @@ def recognize(text: str, gaz: Gazetteer) -> list[Match]:
         _alias_matches(gaz, text) + _with_articles(text, [_town_of_area(gaz, m) for m in found]) + _code_matches(gaz, text, found)
     )
     found = [m for m in found if not _CONTRACTION.search(m.surface)]
-    return drop_not_places(text, _merge(found, _fuzzy_spans(gaz, text, ft, tokens, starts, candidates, found, people)))
+    merged = _merge(found, _fuzzy_spans(gaz, text, ft, tokens, starts, candidates, found, people))
+    return drop_not_places(text, _world_guesses_in_context(gaz, merged))
+
+
+def _world_guess(gaz: Gazetteer, m: Match) -> bool:
+    """Whether ``m`` is only a skeleton guess at world places (no curated row, no spelling as written)."""
+    return all(how == "skeleton" and gaz.index.layers[i] == "world" for i, how in m.hits)
+
+
+def _world_guesses_in_context(gaz: Gazetteer, matches: list[Match]) -> list[Match]:
+    """``matches`` without the world skeleton guesses in a country the rest of the text never names.
+
+    The world layer's skeleton keys cover thousands of villages
+    (:data:`~geo_tracker.gazetteer.world.SKELETON_COUNTRIES`), so a capitalised word of any report
+    ("Mardi", a surname) may share a skeleton with one. A guess stands only where another
+    mention, spelled as written or curated, places the report in that country.
+    """
+    index = gaz.index
+    countries = {index.countries[i] for m in matches if not _world_guess(gaz, m) for i, _ in m.hits}
+    return [m for m in matches if not _world_guess(gaz, m) or any(index.countries[i] in countries for i, _ in m.hits)]
 
 
 def match_span(gaz: Gazetteer, text: str, start: int, end: int) -> Match | None:
@@ -479,13 +510,20 @@ def _fuzzy_spans(gaz, text, ft, tokens, starts, candidates, found: list[Match], 
             if cover is not None and not re.search(r"\w", text[cover.end : e]):
                 break  # no word beyond the match it would replace
             confirmed = tuple((j, "skeleton") for j in gaz.skeleton_matches(text[s:e]) if gaz.spelled_like(j, text[s:e], min_ratio=FUZZY_MIN_RATIO))
-            if confirmed and not people.is_person(text, s, e):
-                hit = (Match(s, e, text[s:e], " ".join(window), confirmed), k)
+            guess = Match(s, e, text[s:e], " ".join(window), confirmed)
+            if confirmed and not people.is_person(text, s, e) and _guess_accepted(gaz, text, guess, people):
+                hit = (guess, k)
                 break
         if hit:
             out.append(hit[0])
             resume = i + hit[1]
     return out
+
+
+def _guess_accepted(gaz: Gazetteer, text: str, m: Match, people: PersonNames) -> bool:
+    """Whether a skeleton guess is a mention: a guess of world places only must pass :func:`_accept`,
+    as their names spelled exactly would ("Earlier" opening a sentence is no village's spelling)."""
+    return not _world_guess(gaz, m) or _accept(gaz, text, m, people)
 
 
 def _replaceable(gaz: Gazetteer, m: Match, start: int) -> bool:

@@ -247,8 +247,10 @@ class Gazetteer:
             if shorter and shorter != key:
                 for i in self.index.exact.get(shorter, ()) + self.index.bare.get(shorter, ()):
                     found.setdefault(i, "bare")
+        spelled = bool(found)
         for i in self.skeleton_matches(name):
-            found.setdefault(i, "skeleton")
+            if not (spelled and self.index.layers[i] == "world"):  # a name spelled as written beats a world guess
+                found.setdefault(i, "skeleton")
         for i in self.code_matches(name):
             found.setdefault(i, "code")
         return list(found.items())
@@ -276,9 +278,15 @@ class Gazetteer:
                      if self.index.kinds[i] == "admin2")
 
     def skeleton_matches(self, name: str) -> tuple[int, ...]:
-        """Curated/user places whose transliteration skeleton equals ``name``'s."""
+        """Places whose transliteration skeleton equals ``name``'s: the curated/user ones if any.
+
+        World populated places of the covered countries have skeletons too; they answer a
+        spelling only where no vetted table row does ("Shingaal" is Sinjar, not a Turkish city).
+        """
         sk = skeleton(name)
-        return self.index.skeletons.get(sk, ()) if len(sk) >= 3 else ()
+        hits = self.index.skeletons.get(sk, ()) if len(sk) >= 3 else ()
+        vetted = tuple(i for i in hits if self.index.layers[i] != "world")
+        return vetted or hits
 
     @cached_property
     def _layer_start(self) -> dict[str, int]:

@@ -7,7 +7,9 @@ built only when asked for. Three maps lead from a key to place numbers:
 * ``exact``: :func:`~geo_tracker.normalize.fold` of every name;
 * ``bare``: the same with the Arabic article removed (``al walid`` → ``walid``);
 * ``skeletons``: :func:`~geo_tracker.normalize.skeleton` keys of the curated
-  and user layers, for spellings no table lists.
+  and user layers and of the world layer's populated places in the covered
+  countries (:data:`~geo_tracker.gazetteer.world.SKELETON_COUNTRIES`), for
+  spellings no table lists.
 
 ``first_tokens`` maps the first token of every key to the longest key (in
 tokens) that starts with it, so recognition tries only the few n-grams that
@@ -35,11 +37,11 @@ import numpy as np
 
 from ..geodesy import haversine_km
 from ..models import Place
-from ..normalize import ARTICLES, abbreviated, core_name, fold, skeleton, strip_articles
+from ..normalize import ARTICLES, abbreviated, core_name, fold, is_arabic, skeleton, strip_articles
 from .keys import KeyInts, KeyStack, KeyTable
-from .world import WorldRow
+from .world import SKELETON_COUNTRIES, SKELETON_KINDS, WorldRow
 
-INDEX_FORMAT = 10
+INDEX_FORMAT = 11
 MIN_KEY_LENGTH = 3
 
 LAYER_RANK = {"world": 0, "curated": 2}
@@ -111,6 +113,18 @@ class NameIndex:
         )
 
 
+def _spelled_loosely(row: WorldRow) -> bool:
+    """Whether a world row gets skeleton keys: a populated place of the covered countries.
+
+    Reporters transliterate these places as they hear them ("Tel Rifaat" for GeoNames'
+    "Tall Rif'at"); only the curated rows used to answer to such spellings. Only a world row's
+    Latin-script names get keys: its Arabic names are spelled as Arabic reports spell them,
+    and an Arabic skeleton (long vowels dropped) of an unvetted name matches common words. A name spelled
+    exactly as written still beats a skeleton guess (see :mod:`geo_tracker.resolve`).
+    """
+    return row.kind in SKELETON_KINDS and row.country in SKELETON_COUNTRIES
+
+
 class IndexBuilder:
     """Accumulates layers, then compiles a :class:`NameIndex`."""
 
@@ -125,7 +139,9 @@ class IndexBuilder:
         self._facilities: list[WorldRow] = []
         self._merged: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
 
-    def _add(self, row: WorldRow, layer: str, rank: int, *, with_skeletons: bool) -> int:
+    def _add(self, row: WorldRow, layer: str, rank: int, *, with_skeletons: bool, kind_words: bool | None = None) -> int:
+        """Store ``row``; ``kind_words`` (default: ``with_skeletons``) strips kind words from its bare keys."""
+        kind_words = with_skeletons if kind_words is None else kind_words
         i = len(self._ranks)
         c = self._cols
         c["ids"].append(row.id)
@@ -148,11 +164,11 @@ class IndexBuilder:
             if len(key) < MIN_KEY_LENGTH:
                 continue
             self._exact[key].append(i)
-            bare = _bare_key(key, kind_words=with_skeletons)
+            bare = _bare_key(key, kind_words=kind_words)
             if bare:
                 self._bare[bare].append(i)
         if with_skeletons:
-            for n in row.names:
+            for n in (row.names if layer != "world" else [n for n in row.names if not is_arabic(n)]):
                 sk = skeleton(n)
                 if len(sk) >= MIN_KEY_LENGTH:
                     self._skel[sk].append(i)
@@ -187,7 +203,7 @@ class IndexBuilder:
                     names += row.names
                     codes += row.codes
                     continue
-                i = self._add(row, "world", LAYER_RANK["world"], with_skeletons=False)
+                i = self._add(row, "world", LAYER_RANK["world"], with_skeletons=_spelled_loosely(row), kind_words=False)
                 if row.note:
                     self._extras[i] = ((), row.note)
                 if not n % 4096:

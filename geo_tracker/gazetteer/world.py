@@ -104,6 +104,15 @@ def _csc_dir() -> Path:
     return Path(countrystatecity_countries.__file__).parent / "data"
 
 
+SKELETON_COUNTRIES: frozenset[str] = frozenset({"SY", "IQ", "TR", "LB", "JO"})
+"""ISO 3166-1 codes of the countries whose GeoNames populated places get transliteration
+skeleton keys: the theatre the curated layer covers (Syria and Iraq, data/gazetteer/) and the
+neighbours its reports cross into. Reporters there write Arabic and Kurdish names in many Latin
+spellings (Tel/Tal/Tall, -iya/-iyah, Ain/Ayn, apostrophes for ʿayn), which GeoNames spells once."""
+SKELETON_KINDS: frozenset[str] = frozenset({"city", "town", "village"})
+"""World kinds that get skeleton keys (see :data:`SKELETON_COUNTRIES`): populated places, the kinds of :func:`city_kind`."""
+
+
 def city_kind(population: int) -> str:
     """Kind of a populated place by its size: city, town or village."""
     if population >= 100_000:
