@@ -525,6 +525,10 @@ def test_generated_reports_draw_no_point_on_a_country_or_region(open_map, genera
     text = panel.inner_text()
     assert "Sites placed only by region (1)" in text and "base in Syria" in text
     assert "Routes with no precise point (1)" in text and "weapons" in text
+    # the region's popup, opened from the panel, names the sites placed only by that region
+    panel.locator("button.gt-region-show").first.click()
+    popup = opened.page.locator(".leaflet-popup .gt-region-popup")
+    assert popup.count() == 1 and "Syria" in popup.inner_text() and "Base in Syria" in popup.inner_text()
     # the convoys with a precise point are drawn from it, with a dashed arrow towards the vague end
     assert opened.count("path.gt-route-stub") >= 2
 

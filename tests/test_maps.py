@@ -550,6 +550,8 @@ def test_unplaced_routes_and_region_sites_are_listed() -> None:
     assert route["e"][0][1] == "Convoy number 4 moved."
     assert site["w"] == "region" and site["n"] == "Base somewhere in Syria" and site["x"]["l"] == "in Syria ±250 km"
     assert site["e"][0][1] == "A base was set up in Syria."
+    assert site["r"][0] == "Syria" and site["r"][3] == 250  # the region the panel's button shows
+    assert "r" not in route
     assert "geoTracker.unplacedPanel" in m.get_root().render()
 
 

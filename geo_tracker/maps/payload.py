@@ -26,7 +26,7 @@ sevenfold, and base64 holds no character that markup could act on. Layout
                 m: [convoy, ...]}]     convoys of one actor along the same precise points
     circles   [[lat, lon, metres, colour, label], ...]   convoy end points, radius <= MAX_CIRCLE_KM
     places    [{p, n, x, m: [[said, outlet, date, report id], ...], more?}]
-    unplaced  [{w: "route" | "region", n: title, x, e, cf?, nc}]   listed, not drawn
+    unplaced  [{w: "route" | "region", n: title, x, e, cf?, nc, r: [region, lat, lon, km]?}]   listed, not drawn
     towns     [[lat, lon, name, Arabic name | null, min zoom], ...]   background labels (labels.py)
     weights   [px, ...]                 corridor width by the number of its convoys shown
     range     [first day, last day] | null   days since 1970-01-01
@@ -398,6 +398,10 @@ class _Builder:
             rows = _rows(k=(site.kind or "").replace("_", " "), s=STATUS_LABELS[status_key(site.status)],
                          a=site.actor, d=format_date(site.date), l=location_text(site.location))
             self.unplace("region", site.name, rows, site)
+            place = site.location.place if site.location is not None else None
+            if point is not None and place is not None:
+                # The region's own extent, for the panel's "show the region" (never a drawn point).
+                self.data.unplaced[-1]["r"] = [place.name, *point, round(uncertainty_radius_km(site.location) or 0.0, 1)]
             return
         status = status_key(site.status)
         radius = uncertainty_radius_km(site.location)

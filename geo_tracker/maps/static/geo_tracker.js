@@ -699,6 +699,27 @@
     ["region", "Sites placed only by region"]
   ];
 
+  /* A button that fits the map to a region ([name, lat, lon, km]) and opens the region's popup:
+   * every site of the panel placed only by that region, by name (text only, never HTML). */
+  function regionButton(layers, region) {
+    var button = el("button", "gt-region-show", "Show " + region[0]);
+    button.type = "button";
+    L.DomEvent.on(button, "click", function () {
+      var map = layers.map;
+      var centre = L.latLng(region[1], region[2]);
+      map.fitBounds(centre.toBounds(Math.max(region[3], 10) * 2000));
+      var box = el("div", "gt-region-popup");
+      box.appendChild(el("div", "gt-popup-title", region[0] + ": sites placed only by this region"));
+      var list = el("ul");
+      layers.data.unplaced.forEach(function (other) {
+        if (other.r && other.r[0] === region[0]) list.appendChild(el("li", null, other.n));
+      });
+      box.appendChild(list);
+      L.popup({maxWidth: 320}).setLatLng(centre).setContent(box).openOn(map);
+    });
+    return button;
+  }
+
   /* A folded panel listing what the map cannot place, with sentences and sources. */
   function unplacedPanel(layers, options) {
     var data = layers.data;
@@ -717,6 +738,7 @@
             entry.appendChild(el("div", "gt-popup-title", item.n));
             addRows(entry, data.labels, item.x);
             addSources(entry, data, item);
+            if (item.r) entry.appendChild(regionButton(layers, item.r));
             part.appendChild(entry);
           });
           body.appendChild(part);
