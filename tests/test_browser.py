@@ -398,6 +398,30 @@ def test_hostile_reports_stay_inert(open_map, hostile_cli_map) -> None:
     assert opened.errors == []
 
 
+def test_bidi_controls_in_report_text_are_isolated_in_popups(open_map, tmp_path) -> None:
+    """An outlet named with a right-to-left override must not reorder the popup line after it."""
+    reports = tmp_path / "bidi.jsonl"
+    reports.write_text(json.dumps({"id": "b1", "published": "2024-05-09", "source": "\u202eSWEN ELPMAXE",
+                                   "text": "US forces began building a base near Amuda on Monday, a local source said."})
+                       + "\n", encoding="utf-8")
+    opened = open_map(_cli_map(tmp_path, str(reports), "--offline"))
+    opened.page.locator(".gt-site-marker").first.dispatch_event("click")
+    styles = opened.page.evaluate(
+        """() => {
+            const popup = document.querySelector('.leaflet-popup-content');
+            const walker = document.createTreeWalker(popup, NodeFilter.SHOW_TEXT);
+            const out = [];
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                if (node.data.includes('\u202e')) out.push(node.parentElement.tagName === 'BDI' || node.parentElement.dir === 'auto' ? 'isolate' : node.parentElement.tagName);
+            }
+            out.push(popup.querySelector('blockquote').dir === 'auto' ? 'isolate' : 'blockquote without dir');
+            return out;
+        }"""
+    )
+    assert len(styles) >= 2 and set(styles) == {"isolate"}, styles
+    assert opened.errors == []
+
+
 def test_hostile_fields_everywhere_stay_inert(open_map, tmp_path) -> None:
     """Names, kinds, actors, outlets, dates, places and the title all hostile (library-made map)."""
     from test_maps import HOSTILE, JS_BREAKERS, hostile_extraction

@@ -71,7 +71,8 @@
     var meta = el("div", "gt-meta");
     parts.forEach(function (part, i) {
       if (i) meta.appendChild(document.createTextNode(" \u00b7 "));
-      meta.appendChild(typeof part === "string" ? document.createTextNode(part) : part);
+      // Report text (an outlet's name) is isolated: its bidi controls cannot reorder what follows.
+      meta.appendChild(typeof part === "string" ? el("bdi", null, part) : part);
     });
     return meta;
   }
@@ -97,7 +98,9 @@
     evidence.forEach(function (pair) {
       var report = data.reports[pair[0]] || [];
       var li = el("li");
-      li.appendChild(el("blockquote", null, pair[1]));
+      var quote = el("blockquote", null, pair[1]);
+      quote.dir = "auto";  // isolated, and right-to-left when the sentence is Arabic
+      li.appendChild(quote);
       var parts = [];
       if (report[0]) parts.push(report[0]);
       if (report[1]) parts.push("published " + report[1]);
