@@ -448,8 +448,9 @@ def mark_metonyms(text: str, gaz: "Gazetteer", locations: Sequence[Location]) ->
 
     out: list[Location] = []
     for k, loc in enumerate(locations):
-        row = capital(k) if _may_govern(text, loc, locations, k) else None
-        if row is None or not _metonym_in_context(text, loc, locations, capital, k):
+        governs = _governs(text, loc.start, loc.end)
+        row = capital(k) if _may_govern(text, loc, locations, k, governs) else None
+        if row is None or not _metonym_in_context(text, loc, locations, capital, k, governs):
             out.append(loc)
             continue
         place = gaz.place(row)
@@ -460,16 +461,17 @@ def mark_metonyms(text: str, gaz: "Gazetteer", locations: Sequence[Location]) ->
     return out
 
 
-def _may_govern(text: str, loc: Location, locations: Sequence[Location], k: int) -> bool:
-    """A cheap test before any gazetteer lookup: the words around the mention can make it a government."""
-    return _governs(text, loc.start, loc.end) or bool(re.match(r"\s+and\s+$", text[loc.end : locations[k + 1].start])
+def _may_govern(text: str, loc: Location, locations: Sequence[Location], k: int, governs: bool) -> bool:
+    """A cheap test before any gazetteer lookup: the words around the mention can make it a government
+    (``governs``: :func:`_governs` of the mention)."""
+    return governs or bool(re.match(r"\s+and\s+$", text[loc.end : locations[k + 1].start])
                                                        if k + 1 < len(locations) else False)
 
 
-def _metonym_in_context(text: str, loc: Location, locations: Sequence[Location], capital, k: int) -> bool:
+def _metonym_in_context(text: str, loc: Location, locations: Sequence[Location], capital, k: int, governs: bool) -> bool:
     """Whether the capital mention ``locations[k]`` stands for its government; ``capital(j)`` is the
-    capital row of mention ``j`` or ``None``."""
-    if _governs(text, loc.start, loc.end):
+    capital row of mention ``j`` or ``None``, ``governs`` is :func:`_governs` of the mention."""
+    if governs:
         before = text[max(0, loc.start - 60) : loc.start]
         if re.search(r"(?i)\band\s+$", before) and not re.search(r"(?i)\bbetween\b", before):
             # "X and Y say": Y governs only when X, the mention before, is a capital too.

@@ -124,8 +124,10 @@ def corroboration(evidence: tuple[Evidence, ...]) -> int:
         ...                Evidence("r2", "دخلت قافلة بحسب المرصد السوري لحقوق الإنسان", source="IMLebanon")))
         1
     """
-    outlets = {outlet_key(ev.source): _outlet_names(ev.source) for ev in evidence if ev.source and outlet_key(ev.source)}
     reports: dict[str, list[Evidence]] = {}
     for ev in evidence:
         reports.setdefault(ev.report_id, []).append(ev)
+    if len(reports) < 2:
+        return len(reports)  # one report's statement is one outlet's, whatever it cites
+    outlets = {outlet_key(ev.source): _outlet_names(ev.source) for ev in evidence if ev.source and outlet_key(ev.source)}
     return len({_origin(report, outlets) for report in reports.values()})

@@ -280,8 +280,9 @@ def _world_guesses_in_context(gaz: Gazetteer, matches: list[Match]) -> list[Matc
     mention, spelled as written or curated, places the report in that country.
     """
     index = gaz.index
-    countries = {index.countries[i] for m in matches if not _world_guess(gaz, m) for i, _ in m.hits}
-    return [m for m in matches if not _world_guess(gaz, m) or any(index.countries[i] in countries for i, _ in m.hits)]
+    guesses = [_world_guess(gaz, m) for m in matches]
+    countries = {index.countries[i] for m, guess in zip(matches, guesses) if not guess for i, _ in m.hits}
+    return [m for m, guess in zip(matches, guesses) if not guess or any(index.countries[i] in countries for i, _ in m.hits)]
 
 
 def match_span(gaz: Gazetteer, text: str, start: int, end: int) -> Match | None:

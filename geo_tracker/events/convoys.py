@@ -338,10 +338,8 @@ NAME_REACH = 3
 
 def _is_crossing(loc: Location, text: str) -> bool:
     """True for a border crossing: by gazetteer kind, or "X (border) crossing" / "معبر X"."""
-    kind = loc.place.kind if loc.place is not None else ""
     return (
-        kind == "crossing"
-        or bool(_CROSSING_WORD.search(loc.mention))
+        _names_crossing(loc)
         or bool(_CROSSING_BEFORE.search(text[max(0, loc.start - 8) : loc.start]))
         or bool(_CROSSING_AFTER.search(text[loc.end : loc.end + 24]))
     )

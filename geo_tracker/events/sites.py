@@ -562,6 +562,12 @@ def _fold_vague(sites: list[Site], stated: set[str] = frozenset()) -> list[Site]
     def facility(s: Site) -> bool:
         return s.location.place is not None and s.location.place.kind in SELF_SITE_PLACE_KINDS
 
+    def country_site(site: Site) -> int | None:
+        """Index in ``out`` of a precise site in the country of the vague ``site``."""
+        country = site.location.place.country  # type: ignore[union-attr]
+        return next((i for i, s in enumerate(out) if not vague(s) and s.location.place is not None
+                     and s.location.place.country == country), None)
+
     def near(a: Site, b: Site) -> bool:
         la, lb = a.location, b.location
         return (la.lat is not None and lb.lat is not None
@@ -589,18 +595,14 @@ def _fold_vague(sites: list[Site], stated: set[str] = frozenset()) -> list[Site]
                 out = [s for i, s in enumerate(out) if i not in absorbed[1:]]
                 continue
         if target is None and vague(site):
-            country = site.location.place.country  # type: ignore[union-attr]
-            target = next((i for i, s in enumerate(out) if not vague(s) and s.location.place is not None
-                           and s.location.place.country == country), None)
+            target = country_site(site)
         if target is not None:
             out[target] = join(out[target], site)
         else:
             out.append(site)
     late = [s for s in out if vague(s)]
     for site in late:  # a vague site told before the precise one: join it now
-        country = site.location.place.country  # type: ignore[union-attr]
-        target = next((i for i, s in enumerate(out) if not vague(s) and s.location.place is not None
-                       and s.location.place.country == country), None)
+        target = country_site(site)
         i = out.index(site)
         if target is not None:
             out[target] = dataclasses.replace(join(out[target], site), evidence=site.evidence + out[target].evidence)

@@ -354,10 +354,7 @@ class _Builder:
         item["e"] = [[self.report(ev), ev.sentence] for ev in event.evidence]
         if event.conflicts:
             item["cf"] = list(event.conflicts)
-        # One report's statement is one outlet's, whatever it cites: skip the outlet matching then
-        # (most events of a large map; Evidence.corroboration decides every other case).
-        one_report = all(ev.report_id == event.evidence[0].report_id for ev in event.evidence)
-        item["nc"] = 1 if event.evidence and one_report else event.corroboration
+        item["nc"] = event.corroboration
         return item
 
     def when(self, date: DateValue | None) -> float:

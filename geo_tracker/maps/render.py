@@ -178,8 +178,8 @@ def render_map(
         from .labels import town_labels
 
         payload.towns = town_labels(payload.points() or [tuple(NE_SYRIA_BOUNDS[0]), tuple(NE_SYRIA_BOUNDS[1])])
-    site_groups = len({s["g"] for s in payload.sites})
-    clustered = site_groups > CLUSTER_THRESHOLD if cluster is None else bool(cluster)
+    summary = payload.summary()
+    clustered = summary.sites > CLUSTER_THRESHOLD if cluster is None else bool(cluster)
 
     (south, west), (north, east) = NE_SYRIA_BOUNDS
     m = MapPage(
@@ -220,7 +220,7 @@ def render_map(
     if title:
         TitleBox(title).add_to(m)
 
-    m.summary = payload.summary()
+    m.summary = summary
     if payload.bounds.empty:
         m.fit_bounds([list(NE_SYRIA_BOUNDS[0]), list(NE_SYRIA_BOUNDS[1])])
     else:
