@@ -99,9 +99,8 @@ def _widen(gaz: Gazetteer, key: str, surface: str, hits: tuple[tuple[int, str], 
             if i not in seen:
                 seen.add(i)
                 extra.append((i, "bare"))
-    spelled = bool(hits or extra)
-    for i in gaz.skeleton_matches(surface):
-        if i not in seen and not (spelled and gaz.index.layers[i] == "world"):
+    for i in gaz.skeleton_matches(surface, spelled=bool(hits or extra)):
+        if i not in seen:
             # A world place guessed by skeleton never joins a phrase that spells a place as
             # written: resolution would drop it (resolve._spelled_hits), and here it would only
             # make the phrase look like a well-known place's name.

@@ -247,10 +247,8 @@ class Gazetteer:
             if shorter and shorter != key:
                 for i in self.index.exact.get(shorter, ()) + self.index.bare.get(shorter, ()):
                     found.setdefault(i, "bare")
-        spelled = bool(found)
-        for i in self.skeleton_matches(name):
-            if not (spelled and self.index.layers[i] == "world"):  # a name spelled as written beats a world guess
-                found.setdefault(i, "skeleton")
+        for i in self.skeleton_matches(name, spelled=bool(found)):
+            found.setdefault(i, "skeleton")
         for i in self.code_matches(name):
             found.setdefault(i, "code")
         return list(found.items())
@@ -277,16 +275,18 @@ class Gazetteer:
         return tuple(i for word in DISTRICT_WORDS for i in self.index.exact.get(f"{key} {word}", ())
                      if self.index.kinds[i] == "admin2")
 
-    def skeleton_matches(self, name: str) -> tuple[int, ...]:
+    def skeleton_matches(self, name: str, *, spelled: bool = False) -> tuple[int, ...]:
         """Places whose transliteration skeleton equals ``name``'s: the curated/user ones if any.
 
         World populated places of the covered countries have skeletons too; they answer a
-        spelling only where no vetted table row does ("Shingaal" is Sinjar, not a Turkish city).
+        spelling only where no vetted table row does ("Shingaal" is Sinjar, not a Turkish city),
+        and never when ``spelled``: the name already spells a place as written, which beats a
+        world guess.
         """
         sk = skeleton(name)
         hits = self.index.skeletons.get(sk, ()) if len(sk) >= 3 else ()
         vetted = tuple(i for i in hits if self.index.layers[i] != "world")
-        return vetted or hits
+        return vetted or (() if spelled else hits)
 
     @cached_property
     def _layer_start(self) -> dict[str, int]:
