@@ -366,14 +366,14 @@ class _Builder:
         self._last = span[1] if self._last is None else max(self._last, span[1])
         return span[0]
 
-    def circle(self, loc: Location, color: str) -> int | None:
-        """Index of the (shared) uncertainty circle of a precise ``loc``, when one says something.
+    def circle(self, loc: Location, point: tuple[float, float], color: str) -> int | None:
+        """Index of the (shared) uncertainty circle of a precise ``loc`` at ``point``, when one says
+        something.
 
         None for a point, and for a radius over :data:`MAX_CIRCLE_KM` (the popup gives it).
         """
-        point = _point(loc)
         radius = uncertainty_radius_km(loc)
-        if point is None or radius is None or radius > MAX_CIRCLE_KM or not precise(loc):
+        if radius is None or radius > MAX_CIRCLE_KM:
             return None
         self.data.bounds.extend(*point, radius_km=radius)
         key = (*point, round(radius, 3))
@@ -453,7 +453,7 @@ class _Builder:
             if not points or points[-1] != point:  # consecutive duplicates have no direction
                 points.append(point)
             self.data.bounds.extend(*point)
-            circle = self.circle(loc, color)
+            circle = self.circle(loc, point, color)
             if circle is not None and circle not in circles:
                 circles.append(circle)
         route = " → ".join(
